@@ -1,0 +1,85 @@
+// Configuration, parsed once from the environment at start-up. A bad value stops start-up naming the variable.
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+
+const DEV_TOKEN_SECRET = 'development-only-callback-token-secret-change-me';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    /** PostgreSQL connection string. Unset: the embedded PGlite under PGLITE_DATA_DIR. */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    PGLITE_DATA_DIR: z.string().min(1).default('./data/pglite'),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .default('redis://127.0.0.1:6379'),
+    /** Start the clock at this instant (demos, black-box tests). Refused in production. */
+    APP_NOW: z
+      .string()
+      .refine((s) => DateTime.fromISO(s, { setZone: true }).isValid, 'must be an ISO 8601 instant, e.g. 2027-03-29T07:30:00+02:00')
+      .optional(),
+    /** Secret from which callback cancel tokens are derived (HMAC). Required in production. */
+    CALLBACK_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Create the three demo clinics when the database has no clinics. */
+    SEED_DEMO: booleanFlag.default(true),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && env.APP_NOW) {
+      ctx.addIssue({ code: 'custom', path: ['APP_NOW'], message: 'must not be set when NODE_ENV=production' });
+    }
+    if (env.NODE_ENV === 'production' && !env.CALLBACK_TOKEN_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['CALLBACK_TOKEN_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  nodeEnv: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  redisUrl: string;
+  appNow: DateTime | null;
+  callbackTokenSecret: string;
+  logLevel: Env['LOG_LEVEL'];
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings (e.g. `DATABASE_URL=` in a compose file) mean "not set".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dataDir: e.PGLITE_DATA_DIR },
+    redisUrl: e.REDIS_URL,
+    appNow: e.APP_NOW ? DateTime.fromISO(e.APP_NOW, { setZone: true }).toUTC() : null,
+    callbackTokenSecret: e.CALLBACK_TOKEN_SECRET ?? DEV_TOKEN_SECRET,
+    logLevel: e.LOG_LEVEL,
+    seedDemo: e.SEED_DEMO,
+  };
+}

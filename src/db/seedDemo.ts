@@ -1,0 +1,36 @@
+// Three demo clinics in Region Västmanland, created on an empty database so `npm start` has something to book.
+import { clinicRules, DEFAULT_BOOKING_WINDOW, type ClinicRules } from '../domain/clinic.js';
+import { countClinics, insertClinic } from './clinics.js';
+import type { Database } from './database.js';
+
+const WEEKDAYS = [1, 2, 3, 4, 5] as const;
+
+export const DEMO_CLINICS: ClinicRules[] = [
+  clinicRules({ id: 'vc-kungsor', name: 'Vårdcentralen Kungsör' }),
+  clinicRules({
+    id: 'vc-koping',
+    name: 'Vårdcentralen Köping',
+    // Opens longer than the regional minimum, and has three nurses on the phones in the morning rush.
+    bookingWindow: { ...DEFAULT_BOOKING_WINDOW, '1': { open: '06:00', close: '18:00' } },
+    capacityRules: [
+      { weekdays: [...WEEKDAYS], from: '07:00', to: '17:00', capacity: 2 },
+      { weekdays: [...WEEKDAYS], from: '07:00', to: '10:00', capacity: 3 },
+      { weekdays: [1], from: '17:00', to: '18:00', capacity: 1 },
+    ],
+  }),
+  clinicRules({
+    id: 'vc-arboga',
+    name: 'Vårdcentralen Arboga',
+    slotMinutes: 10,
+    capacityRules: [{ weekdays: [...WEEKDAYS], from: '08:00', to: '16:00', capacity: 1 }],
+    earlyToleranceMinutes: 5,
+    lateToleranceMinutes: 10,
+  }),
+];
+
+/** Seeds the demo clinics when there are no clinics at all; returns the ids created. */
+export async function seedDemoClinicsIfEmpty(db: Database): Promise<string[]> {
+  if ((await countClinics(db)) > 0) return [];
+  for (const clinic of DEMO_CLINICS) await insertClinic(db, clinic);
+  return DEMO_CLINICS.map((c) => c.id);
+}

@@ -1,0 +1,47 @@
+// SQL for slot_places: the per-slot counter that keeps bookings within capacity under any concurrency.
+import { DateTime } from 'luxon';
+import type { Queryable } from './database.js';
+
+/** Booked counts by slot start (epoch millis) for slots starting in [from, to). */
+export async function bookedCounts(
+  db: Queryable,
+  clinicId: string,
+  from: DateTime,
+  to: DateTime,
+): Promise<Map<number, number>> {
+  const { rows } = await db.query<{ slot_start: Date; booked: number }>(
+    `SELECT slot_start, booked FROM slot_places
+      WHERE clinic_id = $1 AND slot_start >= $2 AND slot_start < $3`,
+    [clinicId, from.toISO(), to.toISO()],
+  );
+  return new Map(rows.map((r) => [r.slot_start.getTime(), r.booked]));
+}
+
+/**
+ * Takes one place in a slot if fewer than `capacity` are booked. One statement: the row lock taken by
+ * ON CONFLICT makes concurrent reservations queue, and each re-checks the committed count.
+ */
+export async function reserveSlotPlace(
+  db: Queryable,
+  clinicId: string,
+  slot: { start: DateTime; end: DateTime; capacity: number },
+): Promise<boolean> {
+  if (slot.capacity < 1) return false;
+  const { rows } = await db.query(
+    `INSERT INTO slot_places AS p (clinic_id, slot_start, slot_end, booked)
+     VALUES ($1, $2, $3, 1)
+     ON CONFLICT (clinic_id, slot_start) DO UPDATE SET booked = p.booked + 1
+       WHERE p.booked < $4
+     RETURNING booked`,
+    [clinicId, slot.start.toISO(), slot.end.toISO(), slot.capacity],
+  );
+  return rows.length === 1;
+}
+
+/** Gives one place back (a cancellation). */
+export async function releaseSlotPlace(db: Queryable, clinicId: string, slotStart: DateTime): Promise<void> {
+  await db.query(
+    'UPDATE slot_places SET booked = booked - 1 WHERE clinic_id = $1 AND slot_start = $2 AND booked > 0',
+    [clinicId, slotStart.toISO()],
+  );
+}

@@ -1,0 +1,55 @@
+// Expands a clinic's wall-clock rules into instants for one local date (DST-safe).
+import { DateTime } from 'luxon';
+import { clinicDayStatus } from './calendar.js';
+import { minutesOfDay, type ClinicRules, type Weekday } from './clinic.js';
+
+/** The local date (YYYY-MM-DD) in the clinic's zone at an instant. */
+export function localDate(rules: Pick<ClinicRules, 'timezone'>, instant: DateTime): string {
+  return instant.setZone(rules.timezone).toISODate()!;
+}
+
+/** Midnight starting a local date, in the clinic's zone. */
+export function startOfLocalDate(rules: Pick<ClinicRules, 'timezone'>, isoDate: string): DateTime {
+  return DateTime.fromISO(isoDate, { zone: rules.timezone }).startOf('day');
+}
+
+/** The instant a wall-clock time falls on a local date; "24:00" is the next midnight. */
+export function atLocalTime(rules: Pick<ClinicRules, 'timezone'>, isoDate: string, localTime: string): DateTime {
+  const midnight = startOfLocalDate(rules, isoDate);
+  if (localTime === '24:00') return midnight.plus({ days: 1 });
+  const minutes = minutesOfDay(localTime);
+  // Set the wall-clock fields (not "+N minutes from midnight") so a DST switch in the night does not shift opening hours.
+  return midnight.set({ hour: Math.floor(minutes / 60), minute: minutes % 60 });
+}
+
+export interface Opening {
+  opens: DateTime;
+  closes: DateTime;
+}
+
+/** The booking window on a local date, or null when the clinic takes no bookings that day (rule 1, rule 2). */
+export function bookingWindowOn(rules: ClinicRules, isoDate: string): Opening | null {
+  if (!clinicDayStatus(isoDate, rules.dateExceptions).working) return null;
+  const weekday = startOfLocalDate(rules, isoDate).weekday as Weekday;
+  const window = rules.bookingWindow[String(weekday) as '1'];
+  if (!window) return null;
+  return { opens: atLocalTime(rules, isoDate, window.open), closes: atLocalTime(rules, isoDate, window.close) };
+}
+
+/** Booking requests are accepted from the window's opening up to (not including) its close. */
+export function isBookingOpen(rules: ClinicRules, now: DateTime): boolean {
+  const window = bookingWindowOn(rules, localDate(rules, now));
+  return window !== null && now >= window.opens && now < window.closes;
+}
+
+const OPENING_SEARCH_DAYS = 370;
+
+/** The next instant booking opens after `now`, searching a year ahead; null if the clinic never opens. */
+export function nextBookingOpening(rules: ClinicRules, now: DateTime): DateTime | null {
+  let date = startOfLocalDate(rules, localDate(rules, now));
+  for (let i = 0; i < OPENING_SEARCH_DAYS; i++, date = date.plus({ days: 1 })) {
+    const window = bookingWindowOn(rules, date.toISODate()!);
+    if (window && window.opens > now) return window.opens;
+  }
+  return null;
+}

@@ -1,0 +1,111 @@
+// One family of application errors. Domain and services throw these; src/http/errorHandler.ts maps codes to HTTP.
+
+export type ErrorCode =
+  | 'validation_failed'
+  | 'malformed_json'
+  | 'not_found'
+  | 'clinic_not_found'
+  | 'callback_not_found'
+  | 'slot_full'
+  | 'slot_unavailable'
+  | 'no_free_slot'
+  | 'booking_closed'
+  | 'already_cancelled'
+  | 'not_cancellable'
+  | 'idempotency_key_reused'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'service_unavailable';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export class ValidationFailed extends AppError {
+  constructor(readonly issues: FieldIssue[]) {
+    super(
+      'validation_failed',
+      `Invalid input: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+      { fields: issues },
+    );
+  }
+}
+
+export class ClinicNotFound extends AppError {
+  constructor(clinicId: string) {
+    super('clinic_not_found', `No clinic with id '${clinicId}'.`, { clinicId });
+  }
+}
+
+/** Deliberately the same for "no such id" and "wrong token": the caller learns nothing about which. */
+export class CallbackNotFound extends AppError {
+  constructor() {
+    super('callback_not_found', 'No callback booking matches that id and token.');
+  }
+}
+
+export class SlotFull extends AppError {
+  constructor(slotStart: string) {
+    super('slot_full', `The slot starting ${slotStart} has no free places left. Choose another time.`, { slotStart });
+  }
+}
+
+export class SlotUnavailable extends AppError {
+  constructor(slotStart: string, reason: string) {
+    super('slot_unavailable', `The slot starting ${slotStart} cannot be booked: ${reason}`, { slotStart, reason });
+  }
+}
+
+export class NoFreeSlot extends AppError {
+  constructor(searchedUntil: string) {
+    super('no_free_slot', `Every callback slot up to ${searchedUntil} is full. Please try again later.`, {
+      searchedUntil,
+    });
+  }
+}
+
+/** Rule 1: outside the booking window the patient is told when booking opens next. */
+export class BookingClosed extends AppError {
+  constructor(readonly opensAt: string | null) {
+    super(
+      'booking_closed',
+      opensAt
+        ? `Callback booking is closed right now. It opens again at ${opensAt}.`
+        : 'Callback booking is closed and no opening is scheduled.',
+      { opensAt },
+    );
+  }
+}
+
+export class NotCancellable extends AppError {
+  constructor(status: string) {
+    super('not_cancellable', `This callback can no longer be cancelled (status: ${status}).`, { status });
+  }
+}
+
+export class IdempotencyKeyReused extends AppError {
+  constructor() {
+    super(
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used with a different request body. Use a new key for a new booking.',
+    );
+  }
+}
+
+export class ServiceUnavailable extends AppError {
+  constructor(what: string) {
+    super('service_unavailable', `${what} is unavailable right now. Please try again shortly.`);
+  }
+}

@@ -1,0 +1,54 @@
+// The Express application: JSON in, routes, OpenAPI document and docs page, one error handler.
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import type { Logger } from '../logger.js';
+import type { CallbackBookingService } from '../services/callbackBooking.js';
+import { errorHandler, notFoundHandler } from './errorHandler.js';
+import { createRegistry, generateDocument } from './openapi.js';
+import { callbackRoutes } from './routes/callbacks.js';
+import { clinicRoutes } from './routes/clinics.js';
+
+export interface AppDeps {
+  booking: CallbackBookingService;
+  logger: Logger;
+  /** Readiness: resolves when the database answers. */
+  checkDatabase: () => Promise<void>;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      // Only method, path and status: bodies and query strings may hold patient data.
+      serializers: {
+        req: (req) => ({ method: req.method, url: String(req.url).split('?')[0] }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(express.json({ limit: '32kb' }));
+
+  const registry = createRegistry();
+  const api = express.Router();
+  api.use(clinicRoutes(deps.booking, registry));
+  api.use(callbackRoutes(deps.booking, registry));
+  const document = generateDocument(registry);
+
+  api.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  api.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Callback API' }));
+  app.get('/health', async (_req, res) => {
+    await deps.checkDatabase();
+    res.json({ status: 'ok' });
+  });
+
+  app.use('/api', api);
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

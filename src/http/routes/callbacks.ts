@@ -1,0 +1,119 @@
+// Public callback routes: book, look up and cancel (the patient holds the booking's token).
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router } from 'express';
+import { DateTime } from 'luxon';
+import { CallbackNotFound } from '../../errors.js';
+import type { CallbackBookingService } from '../../services/callbackBooking.js';
+import { errorResponses } from '../openapi.js';
+import { callbackView } from '../present.js';
+import {
+  BookingBody,
+  BookingCreated,
+  CallbackParams,
+  CallbackStatusView,
+  CallbackTokenHeaders,
+  ClinicIdParams,
+  IdempotencyHeaders,
+} from '../schemas.js';
+import { parseRequest } from '../validation.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function callbackRoutes(booking: CallbackBookingService, registry: OpenAPIRegistry): Router {
+  const router = Router();
+
+  registry.registerPath({
+    method: 'post',
+    path: '/api/clinics/{clinicId}/callbacks',
+    summary: 'Book a phone callback',
+    description:
+      'Without slotStart the patient gets the earliest free slot, which is the same day whenever one is free. ' +
+      'Send an Idempotency-Key to retry safely: the same key and body return the same booking.',
+    tags: ['Patients'],
+    request: {
+      params: ClinicIdParams,
+      headers: IdempotencyHeaders,
+      body: { content: { 'application/json': { schema: BookingBody } } },
+    },
+    responses: {
+      201: { description: 'Booked', content: { 'application/json': { schema: BookingCreated } } },
+      ...errorResponses(400, 404, 409, 422),
+    },
+  });
+  router.post('/clinics/:clinicId/callbacks', async (req, res) => {
+    const { clinicId } = parseRequest(ClinicIdParams, req.params, 'params');
+    const headers = parseRequest(IdempotencyHeaders, req.headers, 'header');
+    const body = parseRequest(BookingBody, req.body, 'body');
+    const result = await booking.book(
+      clinicId,
+      {
+        phoneE164: body.phone,
+        personalIdentityNumber: body.personalIdentityNumber ?? null,
+        patientName: body.name ?? null,
+        reason: body.reason ?? null,
+        channel: body.channel,
+        slotStart: body.slotStart ? DateTime.fromISO(body.slotStart, { setZone: true }) : null,
+      },
+      headers['idempotency-key'] ?? null,
+    );
+    const rules = await booking.clinicRules(clinicId);
+    const view = callbackView(result.callback, rules.timezone);
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(201).json({
+      id: view.id,
+      token: result.token,
+      status: view.status,
+      clinicId: view.clinicId,
+      slot: view.slot,
+      requestedAt: view.requestedAt,
+      promise: view.promise,
+    });
+  });
+
+  const tokenRequest = {
+    params: CallbackParams,
+    headers: CallbackTokenHeaders,
+  };
+  const statusResponse = { description: 'The booking', content: { 'application/json': { schema: CallbackStatusView } } };
+
+  /** A malformed id or a missing token is answered exactly like a wrong token. */
+  function credentials(params: unknown, headers: unknown): { id: string; token: string } {
+    const { id } = parseRequest(CallbackParams, params, 'params');
+    const token = CallbackTokenHeaders.safeParse(headers);
+    if (!UUID.test(id) || !token.success) throw new CallbackNotFound();
+    return { id, token: token.data['x-callback-token'] };
+  }
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/callbacks/{id}',
+    summary: 'Show a booking (status and promised slot)',
+    tags: ['Patients'],
+    request: tokenRequest,
+    responses: { 200: statusResponse, ...errorResponses(404) },
+  });
+  router.get('/callbacks/:id', async (req, res) => {
+    const { id, token } = credentials(req.params, req.headers);
+    const callback = await booking.show(id, token);
+    const rules = await booking.clinicRules(callback.clinicId);
+    res.json(callbackView(callback, rules.timezone));
+  });
+
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/callbacks/{id}',
+    summary: 'Cancel a booking and free its place',
+    description: 'Cancelling twice is harmless: the place is freed once and the cancelled booking is returned.',
+    tags: ['Patients'],
+    request: tokenRequest,
+    responses: { 200: statusResponse, ...errorResponses(404, 409) },
+  });
+  router.delete('/callbacks/:id', async (req, res) => {
+    const { id, token } = credentials(req.params, req.headers);
+    const callback = await booking.cancel(id, token);
+    const rules = await booking.clinicRules(callback.clinicId);
+    res.json(callbackView(callback, rules.timezone));
+  });
+
+  return router;
+}

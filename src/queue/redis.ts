@@ -1,0 +1,50 @@
+// Redis connections for BullMQ, and the start-up check that fails fast with a useful message.
+import { Redis, type RedisOptions } from 'ioredis';
+
+export class RedisUnavailable extends Error {}
+
+/** The URL without its password, safe to print. */
+export function describeRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable REDIS_URL)';
+  }
+}
+
+/**
+ * Workers block on Redis and must retry forever (maxRetriesPerRequest: null, as BullMQ requires);
+ * the API's connection fails fast instead, so an outage becomes a quick 503 rather than a hang.
+ */
+export function createRedisConnection(url: string, role: 'worker' | 'api'): Redis {
+  const options: RedisOptions =
+    role === 'worker'
+      ? { maxRetriesPerRequest: null, enableReadyCheck: true }
+      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 };
+  return new Redis(url, options);
+}
+
+export async function assertRedisReachable(url: string, timeoutMs = 2000): Promise<void> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: timeoutMs,
+    retryStrategy: () => null,
+  });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (error) {
+    const reason = (error as { code?: string; message?: string }).code ?? (error as Error).message;
+    throw new RedisUnavailable(
+      `Redis at ${describeRedisUrl(url)} did not answer (${reason}).\n` +
+        'Start one with `docker compose up -d redis` or `redis-server`, or point REDIS_URL at a running Redis.',
+    );
+  } finally {
+    probe.disconnect();
+  }
+}

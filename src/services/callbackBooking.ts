@@ -1,0 +1,176 @@
+// Books, shows and cancels callbacks: loads a clinic's rules and bookings, asks the domain for a plan,
+// and reserves a place atomically in the database.
+import { createHash, randomUUID } from 'node:crypto';
+import type { DateTime } from 'luxon';
+import type { Clock } from '../clock.js';
+import { findByIdempotencyKey, findCallback, IDEMPOTENCY_CONSTRAINT, insertCallback, markCancelled, type StoredCallback } from '../db/callbacks.js';
+import { findClinicRules, listClinics, type ClinicSummary } from '../db/clinics.js';
+import { isUniqueViolation, type Database } from '../db/database.js';
+import { bookedCounts, releaseSlotPlace, reserveSlotPlace } from '../db/slotPlaces.js';
+import { freePlaces, planBooking, planningRange } from '../domain/booking.js';
+import { isCancellable, type BookingChannel } from '../domain/callback.js';
+import type { ClinicRules } from '../domain/clinic.js';
+import { startOfLocalDate } from '../domain/schedule.js';
+import { isBookableAt, slotsBetween } from '../domain/slots.js';
+import { CallbackNotFound, ClinicNotFound, IdempotencyKeyReused, NoFreeSlot, NotCancellable, SlotFull } from '../errors.js';
+import type { CallbackTokens } from './callbackTokens.js';
+
+export interface BookingRequest {
+  /** Already normalised to E.164 at the edge. */
+  phoneE164: string;
+  personalIdentityNumber: string | null;
+  patientName: string | null;
+  reason: string | null;
+  channel: BookingChannel;
+  slotStart: DateTime | null;
+}
+
+export interface BookingResult {
+  callback: StoredCallback;
+  token: string;
+  /** True when an Idempotency-Key matched an earlier booking and no new place was taken. */
+  replayed: boolean;
+}
+
+export interface SlotView {
+  start: DateTime;
+  end: DateTime;
+  capacity: number;
+  /** Places a patient can book right now: 0 when full, past, too soon or beyond the horizon. */
+  available: number;
+}
+
+export interface CallbackBookingService {
+  listClinics(): Promise<ClinicSummary[]>;
+  clinicRules(clinicId: string): Promise<ClinicRules>;
+  listSlots(clinicId: string, fromDate: string, toDate: string): Promise<SlotView[]>;
+  book(clinicId: string, request: BookingRequest, idempotencyKey: string | null): Promise<BookingResult>;
+  show(callbackId: string, token: string): Promise<StoredCallback>;
+  cancel(callbackId: string, token: string): Promise<StoredCallback>;
+}
+
+export function createCallbackBookingService(deps: {
+  db: Database;
+  clock: Clock;
+  tokens: CallbackTokens;
+}): CallbackBookingService {
+  const { db, clock, tokens } = deps;
+
+  async function clinicRules(clinicId: string): Promise<ClinicRules> {
+    const rules = await findClinicRules(db, clinicId);
+    if (!rules) throw new ClinicNotFound(clinicId);
+    return rules;
+  }
+
+  async function countsForDates(rules: ClinicRules, fromDate: string, toDate: string) {
+    const from = startOfLocalDate(rules, fromDate);
+    const to = startOfLocalDate(rules, toDate).plus({ days: 1 });
+    return bookedCounts(db, rules.id, from, to);
+  }
+
+  async function verified(callbackId: string, token: string): Promise<StoredCallback> {
+    const callback = await findCallback(db, callbackId);
+    if (!callback || !tokens.matches(token, callback.tokenHash)) throw new CallbackNotFound();
+    return callback;
+  }
+
+  /** An earlier booking under the same key is returned only for the very same request. */
+  function replay(existing: StoredCallback, requestHash: string): BookingResult {
+    if (existing.requestHash !== requestHash) throw new IdempotencyKeyReused();
+    return { callback: existing, token: tokens.issue(existing.id), replayed: true };
+  }
+
+  return {
+    listClinics: () => listClinics(db),
+    clinicRules,
+
+    async listSlots(clinicId, fromDate, toDate) {
+      const rules = await clinicRules(clinicId);
+      const now = clock.now();
+      const counts = await countsForDates(rules, fromDate, toDate);
+      return slotsBetween(rules, fromDate, toDate).map((slot) => {
+        const withBookings = { ...slot, booked: counts.get(slot.start.toMillis()) ?? 0 };
+        return { ...slot, available: isBookableAt(rules, slot, now) ? freePlaces(withBookings) : 0 };
+      });
+    },
+
+    async book(clinicId, request, idempotencyKey) {
+      const rules = await clinicRules(clinicId);
+      const requestHash = idempotencyKey ? hashRequest(request) : null;
+      if (idempotencyKey && requestHash) {
+        const existing = await findByIdempotencyKey(db, clinicId, idempotencyKey);
+        if (existing) return replay(existing, requestHash);
+      }
+
+      const now = clock.now();
+      const range = planningRange(rules, now);
+      const plan = planBooking(rules, now, await countsForDates(rules, range.fromDate, range.toDate), request.slotStart ?? undefined);
+
+      const id = randomUUID();
+      const token = tokens.issue(id);
+      try {
+        const callback = await db.transaction(async (tx) => {
+          for (const slot of plan.candidates) {
+            if (!(await reserveSlotPlace(tx, rules.id, slot))) continue;
+            return insertCallback(tx, {
+              id,
+              clinicId: rules.id,
+              phoneE164: request.phoneE164,
+              personalIdentityNumber: request.personalIdentityNumber,
+              patientName: request.patientName,
+              reason: request.reason,
+              channel: request.channel,
+              requestedAt: now,
+              slot: { start: slot.start, end: slot.end },
+              requestedBeforeCutoff: plan.requestedBeforeCutoff,
+              sameDaySlotFree: plan.sameDaySlotFree,
+              patientChoseLaterDay: plan.patientChoseLaterDay,
+              tokenHash: tokens.hash(token),
+              idempotencyKey,
+              requestHash,
+            });
+          }
+          return null;
+        });
+        if (callback) return { callback, token, replayed: false };
+      } catch (error) {
+        // The same key sent twice at once: the loser's transaction (and its place) is rolled back.
+        if (idempotencyKey && requestHash && isUniqueViolation(error, IDEMPOTENCY_CONSTRAINT)) {
+          const existing = await findByIdempotencyKey(db, clinicId, idempotencyKey);
+          if (existing) return replay(existing, requestHash);
+        }
+        throw error;
+      }
+      // Every candidate filled up between planning and reserving.
+      if (request.slotStart) throw new SlotFull(request.slotStart.setZone(rules.timezone).toISO()!);
+      throw new NoFreeSlot(range.toDate);
+    },
+
+    show: verified,
+
+    async cancel(callbackId, token) {
+      const callback = await verified(callbackId, token);
+      if (callback.status === 'cancelled') return callback;
+      if (!isCancellable(callback)) throw new NotCancellable(callback.status);
+      const cancelled = await db.transaction(async (tx) => {
+        const done = await markCancelled(tx, callbackId, clock.now());
+        if (done) await releaseSlotPlace(tx, done.clinicId, done.slot.start);
+        return done;
+      });
+      // Null: a simultaneous request got there first; report the state it left.
+      return cancelled ?? (await verified(callbackId, token));
+    },
+  };
+}
+
+function hashRequest(r: BookingRequest): string {
+  const canonical = JSON.stringify([
+    r.phoneE164,
+    r.personalIdentityNumber,
+    r.patientName,
+    r.reason,
+    r.channel,
+    r.slotStart ? r.slotStart.toMillis() : null,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
