@@ -11,7 +11,7 @@ const booleanFlag = z
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: z.coerce.number({ error: 'must be a port number 0–65535' }).int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
     /** PostgreSQL connection string. Unset: the embedded PGlite under PGLITE_DATA_DIR. */
     DATABASE_URL: z
@@ -19,7 +19,7 @@ const EnvSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
     PGLITE_DATA_DIR: z.string().min(1).default('./data/pglite'),
-    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_POOL_SIZE: z.coerce.number({ error: 'must be a whole number 1–200' }).int().min(1).max(200).default(10),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')

@@ -2,8 +2,8 @@
 import type { DateTime } from 'luxon';
 import { BookingClosed, NoFreeSlot, SlotFull, SlotUnavailable } from '../errors.js';
 import { minutesOfDay, type ClinicRules } from './clinic.js';
-import { isBookingOpen, localDate, nextBookingOpening } from './schedule.js';
-import { bookingHorizon, isBookableAt, slotsBetween, type Slot } from './slots.js';
+import { endOfLocalDate, isBookingOpen, localDate, nextBookingOpening, showInstant } from './schedule.js';
+import { bookableAt, bookingHorizon, slotsBetween, type Slot } from './slots.js';
 
 export interface SlotWithBookings extends Slot {
   booked: number;
@@ -28,7 +28,7 @@ export interface BookingPlan {
 export function assertBookingOpen(rules: ClinicRules, now: DateTime): void {
   if (isBookingOpen(rules, now)) return;
   const opensAt = nextBookingOpening(rules, now);
-  throw new BookingClosed(opensAt ? opensAt.setZone(rules.timezone).toISO() : null);
+  throw new BookingClosed(opensAt ? showInstant(rules, opensAt) : null);
 }
 
 /** The local dates whose bookings a plan needs: today through the end of the booking horizon. */
@@ -51,29 +51,30 @@ export function planBooking(
   assertBookingOpen(rules, now);
   const { fromDate, toDate } = planningRange(rules, now);
   const bookable: SlotWithBookings[] = slotsBetween(rules, fromDate, toDate)
-    .filter((slot) => isBookableAt(rules, slot, now))
+    .filter(bookableAt(rules, now))
     .map((slot) => ({ ...slot, booked: bookings.get(slot.start.toMillis()) ?? 0 }));
   const free = bookable.filter((slot) => freePlaces(slot) > 0);
 
   const today = localDate(rules, now);
+  const tomorrow = endOfLocalDate(rules, today).toMillis();
   const local = now.setZone(rules.timezone);
   const requestedBeforeCutoff = local.hour * 60 + local.minute < minutesOfDay(rules.sameDayCutoff);
-  const sameDaySlotFree = free.some((slot) => localDate(rules, slot.start) === today);
+  const sameDaySlotFree = free.some((slot) => slot.start.toMillis() < tomorrow);
 
   if (!requestedStart) {
     if (free.length === 0) throw new NoFreeSlot(toDate);
     return { candidates: free, requestedBeforeCutoff, sameDaySlotFree, patientChoseLaterDay: false };
   }
 
-  const requested = bookable.find((slot) => slot.start.equals(requestedStart));
-  const shown = requestedStart.setZone(rules.timezone).toISO()!;
+  const requested = bookable.find((slot) => slot.start.toMillis() === requestedStart.toMillis());
+  const shown = showInstant(rules, requestedStart);
   if (!requested) throw new SlotUnavailable(shown, explainUnavailable(rules, now, requestedStart));
   if (freePlaces(requested) === 0) throw new SlotFull(shown);
   return {
     candidates: [requested],
     requestedBeforeCutoff,
     sameDaySlotFree,
-    patientChoseLaterDay: sameDaySlotFree && localDate(rules, requested.start) > today,
+    patientChoseLaterDay: sameDaySlotFree && requested.start.toMillis() >= tomorrow,
   };
 }
 

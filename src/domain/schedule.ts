@@ -8,15 +8,30 @@ export function localDate(rules: Pick<ClinicRules, 'timezone'>, instant: DateTim
   return instant.setZone(rules.timezone).toISODate()!;
 }
 
-/** Midnight starting a local date, in the clinic's zone. */
+/** An instant as patients and staff read it: ISO 8601 in the clinic's zone with its offset. */
+export function showInstant(rules: Pick<ClinicRules, 'timezone'>, instant: DateTime): string {
+  return instant.setZone(rules.timezone).toISO({ suppressMilliseconds: true })!;
+}
+
+/** The local date `days` after another: arithmetic on the date alone, never on instants. */
+export function addDays(isoDate: string, days: number): string {
+  return DateTime.fromISO(isoDate, { zone: 'utc' }).plus({ days }).toISODate()!;
+}
+
+/** Midnight starting a local date, in the clinic's zone (01:00 in zones whose DST switch skips midnight). */
 export function startOfLocalDate(rules: Pick<ClinicRules, 'timezone'>, isoDate: string): DateTime {
   return DateTime.fromISO(isoDate, { zone: rules.timezone }).startOf('day');
 }
 
+/** The first instant after a local date: the start of the next one. */
+export function endOfLocalDate(rules: Pick<ClinicRules, 'timezone'>, isoDate: string): DateTime {
+  return startOfLocalDate(rules, addDays(isoDate, 1));
+}
+
 /** The instant a wall-clock time falls on a local date; "24:00" is the next midnight. */
 export function atLocalTime(rules: Pick<ClinicRules, 'timezone'>, isoDate: string, localTime: string): DateTime {
+  if (localTime === '24:00') return endOfLocalDate(rules, isoDate);
   const midnight = startOfLocalDate(rules, isoDate);
-  if (localTime === '24:00') return midnight.plus({ days: 1 });
   const minutes = minutesOfDay(localTime);
   // Set the wall-clock fields (not "+N minutes from midnight") so a DST switch in the night does not shift opening hours.
   return midnight.set({ hour: Math.floor(minutes / 60), minute: minutes % 60 });
@@ -46,9 +61,9 @@ const OPENING_SEARCH_DAYS = 370;
 
 /** The next instant booking opens after `now`, searching a year ahead; null if the clinic never opens. */
 export function nextBookingOpening(rules: ClinicRules, now: DateTime): DateTime | null {
-  let date = startOfLocalDate(rules, localDate(rules, now));
-  for (let i = 0; i < OPENING_SEARCH_DAYS; i++, date = date.plus({ days: 1 })) {
-    const window = bookingWindowOn(rules, date.toISODate()!);
+  let date = localDate(rules, now);
+  for (let i = 0; i < OPENING_SEARCH_DAYS; i++, date = addDays(date, 1)) {
+    const window = bookingWindowOn(rules, date);
     if (window && window.opens > now) return window.opens;
   }
   return null;

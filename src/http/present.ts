@@ -1,9 +1,10 @@
 // Turns domain values into response JSON: instants with the clinic's offset, the promise in Swedish.
 import type { DateTime } from 'luxon';
 import type { StoredCallback } from '../db/callbacks.js';
+import { showInstant } from '../domain/schedule.js';
 
 export function instant(dt: DateTime, timezone: string): string {
-  return dt.setZone(timezone).toISO({ suppressMilliseconds: true })!;
+  return showInstant({ timezone }, dt);
 }
 
 /** Rule 4: the patient is told the clock time ("vi ringer dig mellan 10:15 och 10:30"). */

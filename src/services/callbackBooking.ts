@@ -10,8 +10,8 @@ import { bookedCounts, releaseSlotPlace, reserveSlotPlace } from '../db/slotPlac
 import { freePlaces, planBooking, planningRange } from '../domain/booking.js';
 import { isCancellable, type BookingChannel } from '../domain/callback.js';
 import type { ClinicRules } from '../domain/clinic.js';
-import { startOfLocalDate } from '../domain/schedule.js';
-import { isBookableAt, slotsBetween } from '../domain/slots.js';
+import { endOfLocalDate, showInstant, startOfLocalDate } from '../domain/schedule.js';
+import { bookableAt, slotsBetween } from '../domain/slots.js';
 import { CallbackNotFound, ClinicNotFound, IdempotencyKeyReused, NoFreeSlot, NotCancellable, SlotFull } from '../errors.js';
 import type { CallbackTokens } from './callbackTokens.js';
 
@@ -64,7 +64,7 @@ export function createCallbackBookingService(deps: {
 
   async function countsForDates(rules: ClinicRules, fromDate: string, toDate: string) {
     const from = startOfLocalDate(rules, fromDate);
-    const to = startOfLocalDate(rules, toDate).plus({ days: 1 });
+    const to = endOfLocalDate(rules, toDate);
     return bookedCounts(db, rules.id, from, to);
   }
 
@@ -88,9 +88,10 @@ export function createCallbackBookingService(deps: {
       const rules = await clinicRules(clinicId);
       const now = clock.now();
       const counts = await countsForDates(rules, fromDate, toDate);
+      const isBookable = bookableAt(rules, now);
       return slotsBetween(rules, fromDate, toDate).map((slot) => {
         const withBookings = { ...slot, booked: counts.get(slot.start.toMillis()) ?? 0 };
-        return { ...slot, available: isBookableAt(rules, slot, now) ? freePlaces(withBookings) : 0 };
+        return { ...slot, available: isBookable(slot) ? freePlaces(withBookings) : 0 };
       });
     },
 
@@ -142,7 +143,7 @@ export function createCallbackBookingService(deps: {
         throw error;
       }
       // Every candidate filled up between planning and reserving.
-      if (request.slotStart) throw new SlotFull(request.slotStart.setZone(rules.timezone).toISO()!);
+      if (request.slotStart) throw new SlotFull(showInstant(rules, request.slotStart));
       throw new NoFreeSlot(range.toDate);
     },
 

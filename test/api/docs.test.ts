@@ -1,0 +1,42 @@
+// The OpenAPI document is generated from the same zod schemas that validate requests.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase } from '../support/database.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer(await openTestDatabase(), '2027-03-30T08:00:00+02:00');
+});
+afterAll(async () => {
+  await server.close();
+  await server.db.close();
+});
+
+describe('API documentation', () => {
+  it('serves an OpenAPI 3.1 document with every public route', async () => {
+    const res = await server.request('GET', '/api/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(Object.keys(res.body.paths).sort()).toEqual([
+      '/api/callbacks/{id}',
+      '/api/clinics',
+      '/api/clinics/{clinicId}/callbacks',
+      '/api/clinics/{clinicId}/slots',
+    ]);
+    expect(Object.keys(res.body.paths['/api/callbacks/{id}']).sort()).toEqual(['delete', 'get']);
+    const booking = res.body.components.schemas.BookingRequest;
+    expect(booking.required).toEqual(['phone']);
+    expect(Object.keys(booking.properties)).toEqual(['phone', 'personalIdentityNumber', 'name', 'reason', 'slotStart', 'channel']);
+  });
+
+  it('serves a browsable page at /api/docs', async () => {
+    const res = await fetch(`${server.baseUrl}/api/docs/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('swagger-ui');
+  });
+
+  it('answers /health when the database answers', async () => {
+    const res = await server.request('GET', '/health');
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+});

@@ -1,0 +1,35 @@
+// Redis is real here: the start-up check passes against it and fails fast, with advice, when it is absent.
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { assertRedisReachable, describeRedisUrl, RedisUnavailable } from '../src/queue/redis.js';
+import { startWorkers } from '../workers/index.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('Redis start-up check', () => {
+  it('passes against the real Redis', async () => {
+    await expect(assertRedisReachable(REDIS_URL)).resolves.toBeUndefined();
+  });
+
+  it('fails within seconds when nothing listens, saying how to start Redis', async () => {
+    const started = Date.now();
+    const error = await assertRedisReachable('redis://127.0.0.1:1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedisUnavailable);
+    expect((error as Error).message).toMatch(/Redis at redis:\/\/127\.0\.0\.1:1 did not answer/);
+    expect((error as Error).message).toContain('docker compose up -d redis');
+    expect((error as Error).message).toContain('redis-server');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('never prints a Redis password', () => {
+    expect(describeRedisUrl('redis://:s3cret@redis.example:6379')).toBe('redis://:***@redis.example:6379');
+  });
+});
+
+describe('worker entry point', () => {
+  it('connects to Redis and closes cleanly', async () => {
+    const workers = await startWorkers(parseConfig({ REDIS_URL, LOG_LEVEL: 'silent' }), createLogger('silent'));
+    await expect(workers.close()).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,76 @@
+// `npm start` as a new user meets it: the real entry point in a child process.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const dataDirs: string[] = [];
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH!, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const listening = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 45 s:\n${output}`)), 45_000);
+    child.stdout.on('data', () => {
+      const match = output.match(/listening on (http:\/\/localhost:\d+)\/api/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`exited before listening:\n${output}`));
+    });
+  });
+  listening.catch(() => undefined); // awaited only by the tests that expect a start
+  return { child, exited, listening, output: () => output };
+}
+
+afterAll(() => {
+  for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('creates the embedded database, seeds three demo clinics, serves the API at APP_NOW, and stops on SIGTERM', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callback-start-'));
+    dataDirs.push(dataDir);
+    const app = start({ PORT: '0', PGLITE_DATA_DIR: dataDir, APP_NOW: '2027-03-30T08:00:00+02:00' });
+    const url = await app.listening;
+    const clinics = await (await fetch(`${url}/api/clinics`)).json();
+    expect(clinics.clinics.map((c: { id: string }) => c.id).sort()).toEqual(['vc-arboga', 'vc-koping', 'vc-kungsor']);
+    const booked = await fetch(`${url}/api/clinics/vc-kungsor/callbacks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: '070-123 45 67' }),
+    });
+    expect(booked.status).toBe(201);
+    const body = await booked.json();
+    expect(body.requestedAt.slice(0, 16)).toBe('2027-03-30T08:00');
+    expect(body.slot.start).toBe('2027-03-30T08:15:00+02:00');
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
+  });
+
+  it('fails at once, saying how to start Redis, when Redis does not answer', async () => {
+    const app = start({ PORT: '0', REDIS_URL: 'redis://127.0.0.1:1', PGLITE_DATA_DIR: path.join(os.tmpdir(), 'never-created') });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toContain('docker compose up -d redis');
+  });
+
+  it('stops on a bad setting, naming the variable', async () => {
+    const app = start({ PORT: 'eighty' });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toContain('PORT:');
+  });
+});

@@ -1,0 +1,70 @@
+// Starts the real Express app on a random port with an injected clock, for tests that speak HTTP.
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { manualClock, type ManualClock } from '../../src/clock.js';
+import { insertClinic } from '../../src/db/clinics.js';
+import type { Database } from '../../src/db/database.js';
+import { clinicRules, type ClinicRulesInput } from '../../src/domain/clinic.js';
+import { createApp } from '../../src/http/app.js';
+import { createLogger } from '../../src/logger.js';
+import { createCallbackBookingService } from '../../src/services/callbackBooking.js';
+import { createCallbackTokens } from '../../src/services/callbackTokens.js';
+import { uniqueClinicId } from './database.js';
+
+export interface TestServer {
+  baseUrl: string;
+  clock: ManualClock;
+  db: Database;
+  /** Every log line the app wrote, for tests that check what is (not) logged. */
+  logLines: string[];
+  close(): Promise<void>;
+  /** Creates a fresh clinic with the defaults plus `overrides`; returns its id. */
+  addClinic(overrides?: Partial<ClinicRulesInput>): Promise<string>;
+  request(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+}
+
+export async function startTestServer(db: Database, now: string): Promise<TestServer> {
+  const clock = manualClock(now);
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  const logger = createLogger('info', sink);
+  const booking = createCallbackBookingService({ db, clock, tokens: createCallbackTokens('test-secret-test-secret-test-secret!') });
+  const app = createApp({ booking, logger, checkDatabase: async () => void (await db.query('SELECT 1')) });
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    baseUrl,
+    clock,
+    db,
+    logLines,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    async addClinic(overrides = {}) {
+      const id = overrides.id ?? uniqueClinicId();
+      await insertClinic(db, clinicRules({ name: `Test clinic ${id}`, ...overrides, id }));
+      return id;
+    },
+    async request(method, path, options = {}) {
+      const response = await fetch(baseUrl + path, {
+        method,
+        headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+        body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      });
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON (the docs page); keep the text
+      }
+      return { status: response.status, body, headers: response.headers };
+    },
+  };
+}
