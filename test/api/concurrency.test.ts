@@ -1,7 +1,7 @@
 // Capacity and cancellation hold under real concurrency: many HTTP requests at once against a real database.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_BACKENDS, openTestDatabase } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { ALL_BACKENDS } from '../support/database.js';
+import { useTestServer } from '../support/server.js';
 
 const TUESDAY_0800 = '2027-03-30T08:00:00+02:00';
 const WEEKDAYS = [1, 2, 3, 4, 5];
@@ -9,19 +9,11 @@ const WEEKDAYS = [1, 2, 3, 4, 5];
 const TEN_PLACES_AT_NINE = [{ weekdays: WEEKDAYS, from: '09:00', to: '09:15', capacity: 10 }];
 
 describe.each(ALL_BACKENDS)('on %s', (backend) => {
-  let server: TestServer;
-
-  beforeAll(async () => {
-    server = await startTestServer(await openTestDatabase(backend), TUESDAY_0800);
-  });
-  afterAll(async () => {
-    await server.close();
-    await server.db.close();
-  });
+  const server = useTestServer(TUESDAY_0800, backend);
 
   async function bookedIn(clinicId: string) {
-    const places = await server.db.query<{ booked: number }>('SELECT booked FROM slot_places WHERE clinic_id = $1', [clinicId]);
-    const callbacks = await server.db.query<{ n: number }>(
+    const places = await server().db.query<{ booked: number }>('SELECT booked FROM slot_places WHERE clinic_id = $1', [clinicId]);
+    const callbacks = await server().db.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM callbacks WHERE clinic_id = $1 AND status = 'booked'",
       [clinicId],
     );
@@ -29,11 +21,11 @@ describe.each(ALL_BACKENDS)('on %s', (backend) => {
   }
 
   it.each([1, 2, 3])('gives exactly 10 of 200 simultaneous bookings of one 10-place slot a place (round %i)', async () => {
-    const clinicId = await server.addClinic({ capacityRules: TEN_PLACES_AT_NINE });
+    const clinicId = await server().addClinic({ capacityRules: TEN_PLACES_AT_NINE });
     const slotStart = '2027-03-30T09:00:00+02:00';
     const responses = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        server.request('POST', `/api/clinics/${clinicId}/callbacks`, {
+        server().request('POST', `/api/clinics/${clinicId}/callbacks`, {
           body: { phone: `070${String(1_000_000 + i).padStart(7, '0')}`, slotStart },
         }),
       ),
@@ -46,10 +38,10 @@ describe.each(ALL_BACKENDS)('on %s', (backend) => {
   });
 
   it('gives exactly 10 of 200 simultaneous "earliest free slot" bookings a place when only 10 exist', async () => {
-    const clinicId = await server.addClinic({ capacityRules: TEN_PLACES_AT_NINE, bookingHorizonDays: 1 });
+    const clinicId = await server().addClinic({ capacityRules: TEN_PLACES_AT_NINE, bookingHorizonDays: 1 });
     const responses = await Promise.all(
       Array.from({ length: 200 }, () =>
-        server.request('POST', `/api/clinics/${clinicId}/callbacks`, { body: { phone: '0701234567' } }),
+        server().request('POST', `/api/clinics/${clinicId}/callbacks`, { body: { phone: '0701234567' } }),
       ),
     );
     const created = responses.filter((r) => r.status === 201);
@@ -61,15 +53,15 @@ describe.each(ALL_BACKENDS)('on %s', (backend) => {
   });
 
   it('frees exactly one place when the same cancellation arrives ten times at once', async () => {
-    const clinicId = await server.addClinic({ capacityRules: TEN_PLACES_AT_NINE });
+    const clinicId = await server().addClinic({ capacityRules: TEN_PLACES_AT_NINE });
     const slotStart = '2027-03-30T09:00:00+02:00';
     const bookings: any[] = [];
     for (let i = 0; i < 3; i++) {
-      bookings.push((await server.request('POST', `/api/clinics/${clinicId}/callbacks`, { body: { phone: '0701234567', slotStart } })).body);
+      bookings.push((await server().request('POST', `/api/clinics/${clinicId}/callbacks`, { body: { phone: '0701234567', slotStart } })).body);
     }
     const cancels = await Promise.all(
       Array.from({ length: 10 }, () =>
-        server.request('DELETE', `/api/callbacks/${bookings[0].id}`, { headers: { 'X-Callback-Token': bookings[0].token } }),
+        server().request('DELETE', `/api/callbacks/${bookings[0].id}`, { headers: { 'X-Callback-Token': bookings[0].token } }),
       ),
     );
     expect(cancels.map((r) => r.status)).toEqual(Array(10).fill(200));
@@ -78,10 +70,10 @@ describe.each(ALL_BACKENDS)('on %s', (backend) => {
   });
 
   it('creates one booking when the same Idempotency-Key arrives twenty times at once', async () => {
-    const clinicId = await server.addClinic({ capacityRules: TEN_PLACES_AT_NINE });
+    const clinicId = await server().addClinic({ capacityRules: TEN_PLACES_AT_NINE });
     const responses = await Promise.all(
       Array.from({ length: 20 }, () =>
-        server.request('POST', `/api/clinics/${clinicId}/callbacks`, {
+        server().request('POST', `/api/clinics/${clinicId}/callbacks`, {
           body: { phone: '0701234567' },
           headers: { 'Idempotency-Key': 'double-click' },
         }),

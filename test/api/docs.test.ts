@@ -1,20 +1,12 @@
 // The OpenAPI document is generated from the same zod schemas that validate requests.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/server.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer(await openTestDatabase(), '2027-03-30T08:00:00+02:00');
-});
-afterAll(async () => {
-  await server.close();
-  await server.db.close();
-});
+const server = useTestServer('2027-03-30T08:00:00+02:00');
 
 describe('API documentation', () => {
   it('serves an OpenAPI 3.1 document with every public route', async () => {
-    const res = await server.request('GET', '/api/openapi.json');
+    const res = await server().request('GET', '/api/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.paths).sort()).toEqual([
@@ -30,13 +22,13 @@ describe('API documentation', () => {
   });
 
   it('serves a browsable page at /api/docs', async () => {
-    const res = await fetch(`${server.baseUrl}/api/docs/`);
+    const res = await fetch(`${server().baseUrl}/api/docs/`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('swagger-ui');
   });
 
   it('answers /health when the database answers', async () => {
-    const res = await server.request('GET', '/health');
+    const res = await server().request('GET', '/health');
     expect(res.body).toEqual({ status: 'ok' });
   });
 });

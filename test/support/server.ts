@@ -9,7 +9,8 @@ import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
 import { createCallbackBookingService } from '../../src/services/callbackBooking.js';
 import { createCallbackTokens } from '../../src/services/callbackTokens.js';
-import { uniqueClinicId } from './database.js';
+import { afterAll, beforeAll } from 'vitest';
+import { openTestDatabase, uniqueClinicId, type Backend } from './database.js';
 
 export interface TestServer {
   baseUrl: string;
@@ -67,4 +68,17 @@ export async function startTestServer(db: Database, now: string): Promise<TestSe
       return { status: response.status, body, headers: response.headers };
     },
   };
+}
+
+/** Starts a server on a fresh test database before the file's tests and stops it after; call inside describe or at top level. */
+export function useTestServer(now: string, backend?: Backend): () => TestServer {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(await openTestDatabase(backend), now);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await server?.db.close();
+  });
+  return () => server!;
 }
