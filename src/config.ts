@@ -31,6 +31,23 @@ const EnvSchema = z
       .optional(),
     /** Secret from which callback cancel tokens are derived (HMAC). Required in production. */
     CALLBACK_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Redis key prefix for all queues; tests use their own. */
+    BULLMQ_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, - or _').default('callbacks'),
+    /** A callback enters the nurses' queue this many minutes before its slot starts. */
+    CALLBACK_DUE_LEAD_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int().min(0).max(60).default(0),
+    /** A claim not renewed and without a logged attempt returns the callback to the queue after this long. */
+    CLAIM_TIMEOUT_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int().min(1).max(120).default(10),
+    SMS_PROVIDER: z.enum(['console', 'http']).default('console'),
+    SMS_HTTP_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
+    SMS_HTTP_TOKEN: z.string().min(1).optional(),
+    /** Alphanumeric sender shown on the patient's phone (at most 11 characters). */
+    SMS_SENDER: z.string().regex(/^[A-Za-z0-9 ]{1,11}$/, 'must be 1–11 letters or digits').default('Vardcentral'),
+    /** Where patients reach this service; used in the cancel link sent by SMS. */
+    PUBLIC_BASE_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
+    /** Shared secret for HMAC-SHA256 signatures on telephony events. Unset: the endpoint refuses every event. */
+    TELEPHONY_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(5).max(3600).default(30),
+    WORKER_LOCK_DURATION_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1000).max(600_000).default(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Create the three demo clinics when the database has no clinics. */
     SEED_DEMO: booleanFlag.default(true),
@@ -38,6 +55,9 @@ const EnvSchema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.APP_NOW) {
       ctx.addIssue({ code: 'custom', path: ['APP_NOW'], message: 'must not be set when NODE_ENV=production' });
+    }
+    if (env.SMS_PROVIDER === 'http' && !env.SMS_HTTP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'is required when SMS_PROVIDER=http' });
     }
     if (env.NODE_ENV === 'production' && !env.CALLBACK_TOKEN_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['CALLBACK_TOKEN_SECRET'], message: 'is required when NODE_ENV=production' });
@@ -56,6 +76,14 @@ export interface Config {
   callbackTokenSecret: string;
   logLevel: Env['LOG_LEVEL'];
   seedDemo: boolean;
+  queuePrefix: string;
+  dueLeadMinutes: number;
+  claimTimeoutMinutes: number;
+  sms: { provider: 'console' } | { provider: 'http'; url: string; token: string | null; sender: string };
+  publicBaseUrl: string;
+  telephonyWebhookSecret: string | null;
+  reconcileIntervalSeconds: number;
+  workerLockDurationMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -81,5 +109,16 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     callbackTokenSecret: e.CALLBACK_TOKEN_SECRET ?? DEV_TOKEN_SECRET,
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO,
+    queuePrefix: e.BULLMQ_PREFIX,
+    dueLeadMinutes: e.CALLBACK_DUE_LEAD_MINUTES,
+    claimTimeoutMinutes: e.CLAIM_TIMEOUT_MINUTES,
+    sms:
+      e.SMS_PROVIDER === 'http'
+        ? { provider: 'http', url: e.SMS_HTTP_URL!, token: e.SMS_HTTP_TOKEN ?? null, sender: e.SMS_SENDER }
+        : { provider: 'console' },
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    telephonyWebhookSecret: e.TELEPHONY_WEBHOOK_SECRET ?? null,
+    reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
+    workerLockDurationMs: e.WORKER_LOCK_DURATION_MS,
   };
 }

@@ -15,6 +15,9 @@ export type ErrorCode =
   | 'idempotency_key_reused'
   | 'unauthenticated'
   | 'forbidden'
+  | 'not_claimed'
+  | 'not_reached'
+  | 'invalid_signature'
   | 'service_unavailable';
 
 export class AppError extends Error {
@@ -107,5 +110,41 @@ export class IdempotencyKeyReused extends AppError {
 export class ServiceUnavailable extends AppError {
   constructor(what: string) {
     super('service_unavailable', `${what} is unavailable right now. Please try again shortly.`);
+  }
+}
+
+export class Unauthenticated extends AppError {
+  constructor(message = 'Staff endpoints need a valid bearer token (Authorization: Bearer …).') {
+    super('unauthenticated', message);
+  }
+}
+
+export class Forbidden extends AppError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}
+
+export class NotClaimed extends AppError {
+  constructor(message = 'You do not hold a live claim on this callback. Claim it from the queue first.') {
+    super('not_claimed', message);
+  }
+}
+
+export class NotReached extends AppError {
+  constructor(status: string) {
+    super('not_reached', `An outcome can only be recorded for a reached callback (status: ${status}).`, { status });
+  }
+}
+
+export class InvalidSignature extends AppError {
+  constructor() {
+    super('invalid_signature', 'The event signature is missing or does not match.');
+  }
+}
+
+export class TelephonyNotConfigured extends AppError {
+  constructor() {
+    super('service_unavailable', 'Telephony events are not accepted: TELEPHONY_WEBHOOK_SECRET is not set.');
   }
 }

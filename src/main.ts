@@ -1,15 +1,14 @@
 // Start-up: config, Redis check, database and migrations, demo seed, then the API (and workers unless --api-only).
 import type { Server } from 'node:http';
 import { shiftedClock, systemClock } from './clock.js';
+import { composeApi } from './compose.js';
 import { ConfigError, parseConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
-import { seedDemoClinicsIfEmpty } from './db/seedDemo.js';
-import { createApp } from './http/app.js';
+import { seedDemoClinicsIfEmpty, seedDemoStaffIfEmpty } from './db/seedDemo.js';
 import { createLogger } from './logger.js';
-import { assertRedisReachable, RedisUnavailable } from './queue/redis.js';
-import { createCallbackBookingService } from './services/callbackBooking.js';
-import { createCallbackTokens } from './services/callbackTokens.js';
+import { createBullJobScheduler } from './queue/jobScheduler.js';
+import { assertRedisReachable, createRedisConnection, RedisUnavailable, waitUntilReady } from './queue/redis.js';
 import { startWorkers, type RunningWorkers } from '../workers/index.js';
 
 async function main(): Promise<void> {
@@ -24,16 +23,34 @@ async function main(): Promise<void> {
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   if (config.seedDemo) {
-    const seeded = await seedDemoClinicsIfEmpty(db);
-    if (seeded.length) logger.info({ clinics: seeded }, 'demo clinics created');
+    const clinics = await seedDemoClinicsIfEmpty(db);
+    if (clinics.length) logger.info({ clinics }, 'demo clinics created');
+    const staff = await seedDemoStaffIfEmpty(db);
+    if (staff.length) {
+      // Printed once, to the terminal only: tokens are stored as hashes and cannot be shown again.
+      console.log('\nDemo staff (bearer tokens, shown only now):');
+      for (const s of staff) console.log(`  ${s.role.padEnd(7)} ${s.clinicIds.join(',').padEnd(32)} ${s.token}`);
+    }
   }
 
-  const booking = createCallbackBookingService({ db, clock, tokens: createCallbackTokens(config.callbackTokenSecret) });
-  const app = createApp({ booking, logger, checkDatabase: async () => void (await db.query('SELECT 1')) });
+  const redis = createRedisConnection(config.redisUrl, 'api');
+  redis.on('error', () => undefined); // reported per request as a failed enqueue; reconciliation repairs
+  await waitUntilReady(redis);
+  const jobs = createBullJobScheduler({ connection: redis, prefix: config.queuePrefix, clock });
+  const app = composeApi({
+    db,
+    clock,
+    logger,
+    jobs,
+    callbackTokenSecret: config.callbackTokenSecret,
+    dueLeadMinutes: config.dueLeadMinutes,
+    claimTimeoutMinutes: config.claimTimeoutMinutes,
+    telephonySecret: config.telephonyWebhookSecret,
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
-  const workers: RunningWorkers | null = apiOnly ? null : await startWorkers(config, logger);
+  const workers: RunningWorkers | null = apiOnly ? null : await startWorkers(config, logger, { db, clock });
 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -48,6 +65,8 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await workers?.close();
+    await jobs.close();
+    redis.disconnect();
     await db.close();
     process.exit(0);
   };

@@ -1,9 +1,12 @@
 // Redis is real here: the start-up check passes against it and fails fast, with advice, when it is absent.
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { manualClock } from '../src/clock.js';
 import { parseConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { assertRedisReachable, describeRedisUrl, RedisUnavailable } from '../src/queue/redis.js';
 import { startWorkers } from '../workers/index.js';
+import { openTestDatabase } from './support/database.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -28,8 +31,12 @@ describe('Redis start-up check', () => {
 });
 
 describe('worker entry point', () => {
-  it('connects to Redis and closes cleanly', async () => {
-    const workers = await startWorkers(parseConfig({ REDIS_URL, LOG_LEVEL: 'silent' }), createLogger('silent'));
+  it('connects to Redis, reconciles, and closes cleanly', async () => {
+    const db = await openTestDatabase();
+    const config = parseConfig({ REDIS_URL, BULLMQ_PREFIX: `test-${randomBytes(4).toString('hex')}`, LOG_LEVEL: 'silent' });
+    const workers = await startWorkers(config, createLogger('silent'), { db, clock: manualClock('2027-03-30T08:00:00+02:00') });
+    await expect(workers.reconcileNow()).resolves.toEqual({ dueJobsRestored: 0, smsJobsRestored: 0 });
     await expect(workers.close()).resolves.toBeUndefined();
+    await db.close();
   });
 });

@@ -1,23 +1,92 @@
-// The worker process: connects to Redis and runs the background jobs. `npm run worker` starts one;
-// several may run side by side against the same Redis and PostgreSQL.
+// The worker process: runs the due, SMS and maintenance workers. `npm run worker` starts one; several may
+// run side by side against the same Redis and PostgreSQL. `npm start` runs them inside the API process.
 import { pathToFileURL } from 'node:url';
-import { parseConfig, type Config } from '../src/config.js';
+import type { Queue } from 'bullmq';
+import { shiftedClock, systemClock, type Clock } from '../src/clock.js';
+import { ConfigError, parseConfig, type Config } from '../src/config.js';
+import type { Database } from '../src/db/database.js';
+import { migrate } from '../src/db/migrate.js';
+import { openDatabase } from '../src/db/open.js';
+import { reconcile } from '../src/jobs/reconcile.js';
 import { createLogger, type Logger } from '../src/logger.js';
-import { assertRedisReachable, createRedisConnection } from '../src/queue/redis.js';
+import { QUEUES, RECONCILE_SCHEDULER_ID } from '../src/queue/contract.js';
+import { createBullJobScheduler, createQueue } from '../src/queue/jobScheduler.js';
+import { assertRedisReachable, createRedisConnection, RedisUnavailable } from '../src/queue/redis.js';
+import { createCallbackTokens } from '../src/services/callbackTokens.js';
+import { createConsoleSms } from '../src/sms/consoleSms.js';
+import { createHttpSms } from '../src/sms/httpSms.js';
+import type { SmsSender } from '../src/sms/port.js';
+import { startCallbackDueWorker } from './callbackDueWorker.js';
+import { startMaintenanceWorker } from './maintenanceWorker.js';
+import { startSmsWorker } from './smsWorker.js';
 
 export interface RunningWorkers {
+  /** Runs reconciliation now (also what the repeatable job does). */
+  reconcileNow(): Promise<{ dueJobsRestored: number; smsJobsRestored: number }>;
+  /** Finishes the jobs in flight, then closes every connection. */
   close(): Promise<void>;
 }
 
-export async function startWorkers(config: Config, logger: Logger): Promise<RunningWorkers> {
+export interface WorkerDeps {
+  db: Database;
+  clock: Clock;
+  /** Tests pass a fake provider; otherwise chosen by SMS_PROVIDER. */
+  sms?: SmsSender;
+}
+
+/** The repeatable job, re-created when missing (Redis flushed or restarted without persistence). */
+async function ensureReconcileScheduler(queue: Queue, everySeconds: number): Promise<boolean> {
+  if (await queue.getJobScheduler(RECONCILE_SCHEDULER_ID)) return false;
+  await queue.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: everySeconds * 1000 }, { name: QUEUES.maintenance.job, data: {} });
+  return true;
+}
+
+export async function startWorkers(config: Config, logger: Logger, deps: WorkerDeps): Promise<RunningWorkers> {
   await assertRedisReachable(config.redisUrl);
-  const connection = createRedisConnection(config.redisUrl, 'worker');
-  connection.on('error', (err) => logger.warn({ err: { code: (err as { code?: string }).code } }, 'redis connection error'));
-  await connection.ping();
-  logger.info('worker connected to Redis');
+  const settings = { redisUrl: config.redisUrl, prefix: config.queuePrefix, lockDurationMs: config.workerLockDurationMs, logger };
+  const producer = createRedisConnection(config.redisUrl, 'worker');
+  const jobs = createBullJobScheduler({ connection: producer, prefix: config.queuePrefix, clock: deps.clock });
+  const maintenance = createQueue('maintenance', producer, config.queuePrefix);
+  const sms =
+    deps.sms ??
+    (config.sms.provider === 'http'
+      ? createHttpSms({ url: config.sms.url, token: config.sms.token, sender: config.sms.sender })
+      : createConsoleSms(logger));
+
+  const workers = [
+    startCallbackDueWorker(settings, deps),
+    startSmsWorker(settings, {
+      db: deps.db,
+      clock: deps.clock,
+      sms,
+      tokens: createCallbackTokens(config.callbackTokenSecret),
+      publicBaseUrl: config.publicBaseUrl,
+    }),
+    startMaintenanceWorker(settings, { db: deps.db, jobs, clock: deps.clock }),
+  ];
+  const reconcileNow = () => reconcile({ db: deps.db, jobs, clock: deps.clock });
+
+  // The check at start, then a watchdog: the repeatable job itself lives in Redis and vanishes with a flush.
+  await ensureReconcileScheduler(maintenance, config.reconcileIntervalSeconds);
+  const restored = await reconcileNow();
+  logger.info({ ...restored }, 'workers started; reconciliation done');
+  const watchdog = setInterval(() => {
+    ensureReconcileScheduler(maintenance, config.reconcileIntervalSeconds)
+      .then(async (recreated) => {
+        if (!recreated) return;
+        logger.warn('reconciliation schedule was missing in Redis; re-created it and reconciling now');
+        await reconcileNow();
+      })
+      .catch((error: Error) => logger.warn({ err: { type: error.name } }, 'watchdog could not reach Redis'));
+  }, Math.max(1000, (config.reconcileIntervalSeconds * 1000) / 2));
+
   return {
+    reconcileNow,
     async close() {
-      await connection.quit();
+      clearInterval(watchdog);
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([jobs.close(), maintenance.close()]);
+      await producer.quit();
     },
   };
 }
@@ -25,19 +94,28 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Runn
 async function main(): Promise<void> {
   const config = parseConfig();
   const logger = createLogger(config.logLevel);
-  const workers = await startWorkers(config, logger);
-  const stop = async () => {
-    logger.info('worker shutting down');
+  if (config.database.kind === 'pglite') {
+    throw new ConfigError(
+      'A separate worker process needs PostgreSQL: set DATABASE_URL. (The embedded PGlite belongs to one process; `npm start` runs the workers inside it.)',
+    );
+  }
+  const clock = config.appNow ? shiftedClock(config.appNow) : systemClock;
+  const db = await openDatabase(config.database);
+  await migrate(db);
+  const workers = await startWorkers(config, logger, { db, clock });
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'worker shutting down: finishing jobs in flight');
     await workers.close();
+    await db.close();
     process.exit(0);
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main().catch((error: Error) => {
-    console.error(error.message);
+  main().catch((error: unknown) => {
+    console.error(error instanceof ConfigError || error instanceof RedisUnavailable ? `\n${error.message}\n` : error);
     process.exit(1);
   });
 }

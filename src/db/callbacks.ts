@@ -21,6 +21,11 @@ interface CallbackRow {
   token_hash: string;
   request_hash: string | null;
   cancelled_at: Date | null;
+  due_at: Date;
+  attempt_count: number;
+  claimed_by: string | null;
+  claim_expires_at: Date | null;
+  reached_at: Date | null;
 }
 
 export interface StoredCallback extends Callback {
@@ -28,8 +33,10 @@ export interface StoredCallback extends Callback {
   requestHash: string | null;
 }
 
-function fromRow(row: CallbackRow): StoredCallback {
-  const instant = (d: Date) => DateTime.fromJSDate(d, { zone: 'utc' });
+const instant = (d: Date) => DateTime.fromJSDate(d, { zone: 'utc' });
+const maybeInstant = (d: Date | null) => (d ? instant(d) : null);
+
+export function fromRow(row: CallbackRow): StoredCallback {
   return {
     id: row.id,
     clinicId: row.clinic_id,
@@ -44,13 +51,19 @@ function fromRow(row: CallbackRow): StoredCallback {
     requestedBeforeCutoff: row.requested_before_cutoff,
     sameDaySlotFree: row.same_day_slot_free,
     patientChoseLaterDay: row.patient_chose_later_day,
-    cancelledAt: row.cancelled_at ? instant(row.cancelled_at) : null,
+    cancelledAt: maybeInstant(row.cancelled_at),
+    dueAt: instant(row.due_at),
+    attemptCount: row.attempt_count,
+    claimedBy: row.claimed_by,
+    claimExpiresAt: maybeInstant(row.claim_expires_at),
+    reachedAt: maybeInstant(row.reached_at),
     tokenHash: row.token_hash,
     requestHash: row.request_hash,
   };
 }
 
-export interface NewCallback extends Omit<Callback, 'status' | 'cancelledAt'> {
+export interface NewCallback
+  extends Omit<Callback, 'status' | 'cancelledAt' | 'attemptCount' | 'claimedBy' | 'claimExpiresAt' | 'reachedAt'> {
   tokenHash: string;
   idempotencyKey: string | null;
   requestHash: string | null;
@@ -62,8 +75,8 @@ export async function insertCallback(db: Queryable, c: NewCallback): Promise<Sto
   const { rows } = await db.query<CallbackRow>(
     `INSERT INTO callbacks (id, clinic_id, phone_e164, personal_identity_number, patient_name, reason, channel,
        requested_at, slot_start, slot_end, status, requested_before_cutoff, same_day_slot_free,
-       patient_chose_later_day, token_hash, idempotency_key, request_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'booked', $11, $12, $13, $14, $15, $16)
+       patient_chose_later_day, token_hash, idempotency_key, request_hash, due_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'booked', $11, $12, $13, $14, $15, $16, $17)
      RETURNING *`,
     [
       c.id,
@@ -82,6 +95,7 @@ export async function insertCallback(db: Queryable, c: NewCallback): Promise<Sto
       c.tokenHash,
       c.idempotencyKey,
       c.requestHash,
+      c.dueAt.toISO(),
     ],
   );
   return fromRow(rows[0]!);
@@ -111,9 +125,137 @@ export async function findByIdempotencyKey(
 export async function markCancelled(db: Queryable, id: string, at: DateTime): Promise<StoredCallback | null> {
   const { rows } = await db.query<CallbackRow>(
     `UPDATE callbacks SET status = 'cancelled', cancelled_at = $2
-      WHERE id = $1 AND status = 'booked'
+      WHERE id = $1 AND status IN ('booked', 'due')
       RETURNING *`,
     [id, at.toISO()],
   );
   return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/** Moves a booked callback into the queue once its due time has come; null when there is nothing to do. */
+export async function markDue(db: Queryable, id: string, now: DateTime): Promise<StoredCallback | null> {
+  const { rows } = await db.query<CallbackRow>(
+    `UPDATE callbacks SET status = 'due' WHERE id = $1 AND status = 'booked' AND due_at <= $2 RETURNING *`,
+    [id, now.toISO()],
+  );
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/**
+ * A callback a nurse may claim: due, or booked and past its due time (in case the scheduling job is late),
+ * or claimed by someone whose claim has expired.
+ */
+const CLAIMABLE = `(status = 'due' OR (status = 'booked' AND due_at <= $2) OR (status = 'claimed' AND claim_expires_at <= $2))`;
+
+/** The open queue of a clinic: everything claimable or claimed, and what falls due before `until`. */
+export async function listOpenQueue(db: Queryable, clinicId: string, until: DateTime): Promise<StoredCallback[]> {
+  const { rows } = await db.query<CallbackRow>(
+    `SELECT * FROM callbacks
+      WHERE clinic_id = $1 AND status IN ('booked', 'due', 'claimed')
+        AND (status <> 'booked' OR due_at < $2)
+      ORDER BY slot_start, due_at, id`,
+    [clinicId, until.toISO()],
+  );
+  return rows.map(fromRow);
+}
+
+/**
+ * Claims the clinic's oldest claimable callback for one nurse. SKIP LOCKED lets concurrent claims
+ * pass each other instead of waiting, and the row lock makes two of them never get the same callback.
+ */
+export async function claimNext(
+  db: Queryable,
+  clinicId: string,
+  now: DateTime,
+  staffId: string,
+  expiresAt: DateTime,
+): Promise<StoredCallback | null> {
+  const { rows } = await db.query<CallbackRow>(
+    `UPDATE callbacks SET status = 'claimed', claimed_by = $3, claim_expires_at = $4
+      WHERE id = (
+        SELECT id FROM callbacks
+         WHERE clinic_id = $1 AND ${CLAIMABLE}
+         ORDER BY slot_start, due_at, id
+         LIMIT 1
+         FOR UPDATE SKIP LOCKED)
+      RETURNING *`,
+    [clinicId, now.toISO(), staffId, expiresAt.toISO()],
+  );
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/** Extends a nurse's own live claim. */
+export async function renewClaim(
+  db: Queryable,
+  id: string,
+  staffId: string,
+  now: DateTime,
+  expiresAt: DateTime,
+): Promise<StoredCallback | null> {
+  const { rows } = await db.query<CallbackRow>(
+    `UPDATE callbacks SET claim_expires_at = $4
+      WHERE id = $1 AND status = 'claimed' AND claimed_by = $2 AND claim_expires_at > $3
+      RETURNING *`,
+    [id, staffId, now.toISO(), expiresAt.toISO()],
+  );
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/** Gives a claimed callback back to the queue. */
+export async function releaseClaim(db: Queryable, id: string, staffId: string): Promise<StoredCallback | null> {
+  const { rows } = await db.query<CallbackRow>(
+    `UPDATE callbacks SET status = 'due', claimed_by = NULL, claim_expires_at = NULL
+      WHERE id = $1 AND status = 'claimed' AND claimed_by = $2
+      RETURNING *`,
+    [id, staffId],
+  );
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/** Reads a callback and locks it for the rest of the transaction. */
+export async function lockCallback(db: Queryable, id: string): Promise<StoredCallback | null> {
+  const { rows } = await db.query<CallbackRow>('SELECT * FROM callbacks WHERE id = $1 FOR UPDATE', [id]);
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+export async function markReached(db: Queryable, id: string, at: DateTime): Promise<void> {
+  await db.query(
+    `UPDATE callbacks SET status = 'completed', reached_at = $2, closed_at = $2, attempt_count = attempt_count + 1,
+            claimed_by = NULL, claim_expires_at = NULL
+      WHERE id = $1`,
+    [id, at.toISO()],
+  );
+}
+
+export async function markRetry(db: Queryable, id: string, dueAt: DateTime): Promise<void> {
+  await db.query(
+    `UPDATE callbacks SET status = 'booked', due_at = $2, attempt_count = attempt_count + 1,
+            claimed_by = NULL, claim_expires_at = NULL
+      WHERE id = $1`,
+    [id, dueAt.toISO()],
+  );
+}
+
+export async function markUnreachable(db: Queryable, id: string, at: DateTime): Promise<void> {
+  await db.query(
+    `UPDATE callbacks SET status = 'unreachable', closed_at = $2, attempt_count = attempt_count + 1,
+            claimed_by = NULL, claim_expires_at = NULL
+      WHERE id = $1`,
+    [id, at.toISO()],
+  );
+}
+
+/** Booked callbacks waiting for a due job, in pages by id (for reconciliation). */
+export async function listWaitingCallbacks(
+  db: Queryable,
+  afterId: string | null,
+  limit: number,
+): Promise<{ id: string; dueAt: DateTime; attemptCount: number }[]> {
+  const { rows } = await db.query<{ id: string; due_at: Date; attempt_count: number }>(
+    `SELECT id, due_at, attempt_count FROM callbacks
+      WHERE status = 'booked' AND ($1::uuid IS NULL OR id > $1::uuid)
+      ORDER BY id LIMIT $2`,
+    [afterId, limit],
+  );
+  return rows.map((r) => ({ id: r.id, dueAt: instant(r.due_at), attemptCount: r.attempt_count }));
 }

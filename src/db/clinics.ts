@@ -14,6 +14,8 @@ interface ClinicRow {
   booking_horizon_days: number;
   early_tolerance_minutes: number;
   late_tolerance_minutes: number;
+  max_attempts: number;
+  retry_delay_minutes: number;
 }
 
 interface ExceptionRow {
@@ -65,6 +67,8 @@ export async function findClinicRules(db: Queryable, clinicId: string): Promise<
     })),
     minNoticeMinutes: row.min_notice_minutes,
     bookingHorizonDays: row.booking_horizon_days,
+    maxAttempts: row.max_attempts,
+    retryDelayMinutes: row.retry_delay_minutes,
     earlyToleranceMinutes: row.early_tolerance_minutes,
     lateToleranceMinutes: row.late_tolerance_minutes,
   });
@@ -75,8 +79,9 @@ export async function insertClinic(db: Database, rules: ClinicRules): Promise<vo
   await db.transaction(async (tx) => {
     await tx.query(
       `INSERT INTO clinics (id, name, timezone, booking_window, same_day_cutoff, slot_minutes, capacity_rules,
-         min_notice_minutes, booking_horizon_days, early_tolerance_minutes, late_tolerance_minutes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+         min_notice_minutes, booking_horizon_days, early_tolerance_minutes, late_tolerance_minutes,
+         max_attempts, retry_delay_minutes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [
         rules.id,
         rules.name,
@@ -89,6 +94,8 @@ export async function insertClinic(db: Database, rules: ClinicRules): Promise<vo
         rules.bookingHorizonDays,
         rules.earlyToleranceMinutes,
         rules.lateToleranceMinutes,
+        rules.maxAttempts,
+        rules.retryDelayMinutes,
       ],
     );
     for (const e of rules.dateExceptions) {

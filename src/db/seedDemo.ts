@@ -1,7 +1,9 @@
-// Three demo clinics in Region Västmanland, created on an empty database so `npm start` has something to book.
+// Demo data for `npm start` on an empty database: three clinics in Region Västmanland and their staff.
 import { clinicRules, DEFAULT_BOOKING_WINDOW, type ClinicRules } from '../domain/clinic.js';
+import { createStaffMember } from '../services/staffAuth.js';
 import { countClinics, insertClinic } from './clinics.js';
 import type { Database } from './database.js';
+import { countStaff, type StaffRole } from './staff.js';
 
 const WEEKDAYS = [1, 2, 3, 4, 5] as const;
 
@@ -25,7 +27,15 @@ export const DEMO_CLINICS: ClinicRules[] = [
     capacityRules: [{ weekdays: [...WEEKDAYS], from: '08:00', to: '16:00', capacity: 1 }],
     earlyToleranceMinutes: 5,
     lateToleranceMinutes: 10,
+    maxAttempts: 2,
   }),
+];
+
+const DEMO_STAFF: { name: string; role: StaffRole; clinicIds: string[] }[] = [
+  { name: 'Demo Sjuksköterska Kungsör/Köping', role: 'nurse', clinicIds: ['vc-kungsor', 'vc-koping'] },
+  { name: 'Demo Sjuksköterska Arboga', role: 'nurse', clinicIds: ['vc-arboga'] },
+  { name: 'Demo Verksamhetschef', role: 'manager', clinicIds: ['vc-kungsor', 'vc-koping', 'vc-arboga'] },
+  { name: 'Demo Administratör', role: 'admin', clinicIds: ['vc-kungsor', 'vc-koping', 'vc-arboga'] },
 ];
 
 /** Seeds the demo clinics when there are no clinics at all; returns the ids created. */
@@ -33,4 +43,15 @@ export async function seedDemoClinicsIfEmpty(db: Database): Promise<string[]> {
   if ((await countClinics(db)) > 0) return [];
   for (const clinic of DEMO_CLINICS) await insertClinic(db, clinic);
   return DEMO_CLINICS.map((c) => c.id);
+}
+
+/** Creates demo staff when there are no staff at all; the tokens exist only in the return value. */
+export async function seedDemoStaffIfEmpty(db: Database): Promise<{ name: string; role: StaffRole; clinicIds: string[]; token: string }[]> {
+  if ((await countStaff(db)) > 0) return [];
+  const created = [];
+  for (const input of DEMO_STAFF) {
+    const { token } = await createStaffMember(db, input);
+    created.push({ ...input, token });
+  }
+  return created;
 }

@@ -1,7 +1,11 @@
 // A callback booking (återuppringning): who is called, when it was promised, and where it stands.
 import type { DateTime } from 'luxon';
 
-export const CALLBACK_STATUSES = ['booked', 'cancelled'] as const;
+/**
+ * booked: waiting for its (next) due time; due: in the nurses' queue; claimed: a nurse has it;
+ * completed: the patient was reached; unreachable: given up after the last attempt; cancelled: by the patient.
+ */
+export const CALLBACK_STATUSES = ['booked', 'due', 'claimed', 'completed', 'unreachable', 'cancelled'] as const;
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
 
 export const BOOKING_CHANNELS = ['web', 'ivr', 'staff'] as const;
@@ -24,9 +28,15 @@ export interface Callback {
   sameDaySlotFree: boolean;
   patientChoseLaterDay: boolean;
   cancelledAt: DateTime | null;
+  /** When it (next) enters the nurses' queue: the slot start (less any lead), or a retry time. */
+  dueAt: DateTime;
+  attemptCount: number;
+  claimedBy: string | null;
+  claimExpiresAt: DateTime | null;
+  reachedAt: DateTime | null;
 }
 
-/** A patient may cancel only while the callback is still just booked. */
+/** A patient may cancel until a nurse has claimed the callback. */
 export function isCancellable(callback: Pick<Callback, 'status'>): boolean {
-  return callback.status === 'booked';
+  return callback.status === 'booked' || callback.status === 'due';
 }

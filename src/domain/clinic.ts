@@ -61,6 +61,10 @@ export const ClinicRulesSchema = z
     dateExceptions: z.array(DateExceptionSchema).default([]),
     minNoticeMinutes: z.number().int().min(0).max(24 * 60).default(5),
     bookingHorizonDays: z.number().int().min(1).max(90).default(14),
+    /** Call attempts before a callback is given up as unreachable. */
+    maxAttempts: z.number().int().min(1).max(10).default(3),
+    /** After an unanswered attempt the callback returns to the queue this much later. */
+    retryDelayMinutes: z.number().int().min(1).max(240).default(10),
     earlyToleranceMinutes: z.number().int().min(0).max(120).default(0),
     lateToleranceMinutes: z.number().int().min(0).max(120).default(0),
   })

@@ -3,14 +3,25 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/database.js';
 import type { CallbackBookingService } from '../services/callbackBooking.js';
+import type { CallQueueService } from '../services/callQueue.js';
+import type { TelephonyService } from '../services/telephony.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
 import { createRegistry, generateDocument } from './openapi.js';
 import { callbackRoutes } from './routes/callbacks.js';
 import { clinicRoutes } from './routes/clinics.js';
+import { staffRoutes } from './routes/staff.js';
+import { telephonyRoutes } from './routes/telephony.js';
 
 export interface AppDeps {
+  db: Database;
+  clock: Clock;
   booking: CallbackBookingService;
+  queue: CallQueueService;
+  telephony: TelephonyService;
+  telephonySecret: string | null;
   logger: Logger;
   /** Readiness: resolves when the database answers. */
   checkDatabase: () => Promise<void>;
@@ -30,12 +41,22 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
-  app.use(express.json({ limit: '32kb' }));
+  // Keep the raw bytes: telephony signatures are computed over the body exactly as sent.
+  app.use(
+    express.json({
+      limit: '32kb',
+      verify: (req, _res, buf) => {
+        (req as { rawBody?: Buffer }).rawBody = buf;
+      },
+    }),
+  );
 
   const registry = createRegistry();
   const api = express.Router();
   api.use(clinicRoutes(deps.booking, registry));
   api.use(callbackRoutes(deps.booking, registry));
+  api.use(staffRoutes({ db: deps.db, queue: deps.queue, clock: deps.clock }, registry));
+  api.use(telephonyRoutes({ telephony: deps.telephony, secret: deps.telephonySecret }, registry));
   const document = generateDocument(registry);
 
   api.get('/openapi.json', (_req, res) => {

@@ -17,6 +17,9 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   booking_closed: 409,
   already_cancelled: 409,
   not_cancellable: 409,
+  not_claimed: 409,
+  not_reached: 409,
+  invalid_signature: 401,
   idempotency_key_reused: 422,
   service_unavailable: 503,
 };

@@ -48,3 +48,15 @@ export async function assertRedisReachable(url: string, timeoutMs = 2000): Promi
     probe.disconnect();
   }
 }
+
+/** Resolves once the connection is ready (commands would otherwise fail fast without an offline queue). */
+export function waitUntilReady(redis: Redis, timeoutMs = 5000): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new RedisUnavailable('Redis did not become ready in time.')), timeoutMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

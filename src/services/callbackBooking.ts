@@ -13,6 +13,10 @@ import type { ClinicRules } from '../domain/clinic.js';
 import { endOfLocalDate, showInstant, startOfLocalDate } from '../domain/schedule.js';
 import { bookableAt, slotsBetween } from '../domain/slots.js';
 import { CallbackNotFound, ClinicNotFound, IdempotencyKeyReused, NoFreeSlot, NotCancellable, SlotFull } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { JobScheduler } from '../queue/jobScheduler.js';
+import { insertSms } from '../db/smsMessages.js';
+import { createAfterCommit } from './afterCommit.js';
 import type { CallbackTokens } from './callbackTokens.js';
 
 export interface BookingRequest {
@@ -53,8 +57,14 @@ export function createCallbackBookingService(deps: {
   db: Database;
   clock: Clock;
   tokens: CallbackTokens;
+  jobs: JobScheduler;
+  logger: Logger;
+  /** The callback enters the nurses' queue this long before its slot (default 0). */
+  dueLeadMinutes?: number;
 }): CallbackBookingService {
-  const { db, clock, tokens } = deps;
+  const { db, clock, tokens, jobs, logger } = deps;
+  const dueLeadMinutes = deps.dueLeadMinutes ?? 0;
+  const afterCommit = createAfterCommit(logger);
 
   async function clinicRules(clinicId: string): Promise<ClinicRules> {
     const rules = await findClinicRules(db, clinicId);
@@ -110,10 +120,10 @@ export function createCallbackBookingService(deps: {
       const id = randomUUID();
       const token = tokens.issue(id);
       try {
-        const callback = await db.transaction(async (tx) => {
+        const booked = await db.transaction(async (tx) => {
           for (const slot of plan.candidates) {
             if (!(await reserveSlotPlace(tx, rules.id, slot))) continue;
-            return insertCallback(tx, {
+            const callback = await insertCallback(tx, {
               id,
               clinicId: rules.id,
               phoneE164: request.phoneE164,
@@ -129,11 +139,20 @@ export function createCallbackBookingService(deps: {
               tokenHash: tokens.hash(token),
               idempotencyKey,
               requestHash,
+              dueAt: slot.start.minus({ minutes: dueLeadMinutes }),
             });
+            // In the same transaction: a confirmation is never lost, even if the process dies right after.
+            const smsId = await insertSms(tx, callback.id, 'booking_confirmation');
+            return { callback, smsId };
           }
           return null;
         });
-        if (callback) return { callback, token, replayed: false };
+        if (booked) {
+          const { callback, smsId } = booked;
+          await afterCommit('schedule the due job', () => jobs.scheduleDue(callback.id, 0, callback.dueAt));
+          if (smsId) await afterCommit('enqueue the confirmation SMS', () => jobs.enqueueSms(smsId));
+          return { callback, token, replayed: false };
+        }
       } catch (error) {
         // The same key sent twice at once: the loser's transaction (and its place) is rolled back.
         if (idempotencyKey && requestHash && isUniqueViolation(error, IDEMPOTENCY_CONSTRAINT)) {
@@ -158,6 +177,9 @@ export function createCallbackBookingService(deps: {
         if (done) await releaseSlotPlace(tx, done.clinicId, done.slot.start);
         return done;
       });
+      if (cancelled) {
+        await afterCommit('remove the due job', () => jobs.unscheduleDue(cancelled.id, cancelled.attemptCount));
+      }
       // Null: a simultaneous request got there first; report the state it left.
       return cancelled ?? (await verified(callbackId, token));
     },

@@ -14,7 +14,17 @@ describe('API documentation', () => {
       '/api/clinics',
       '/api/clinics/{clinicId}/callbacks',
       '/api/clinics/{clinicId}/slots',
+      '/api/staff/callbacks/{id}',
+      '/api/staff/callbacks/{id}/attempts',
+      '/api/staff/callbacks/{id}/claim/release',
+      '/api/staff/callbacks/{id}/claim/renew',
+      '/api/staff/callbacks/{id}/outcome',
+      '/api/staff/clinics/{clinicId}/queue',
+      '/api/staff/clinics/{clinicId}/queue/claim',
+      '/api/staff/me',
+      '/api/telephony/events',
     ]);
+    expect(res.body.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer' });
     expect(Object.keys(res.body.paths['/api/callbacks/{id}']).sort()).toEqual(['delete', 'get']);
     const booking = res.body.components.schemas.BookingRequest;
     expect(booking.required).toEqual(['phone']);

@@ -5,17 +5,31 @@ import { manualClock, type ManualClock } from '../../src/clock.js';
 import { insertClinic } from '../../src/db/clinics.js';
 import type { Database } from '../../src/db/database.js';
 import { clinicRules, type ClinicRulesInput } from '../../src/domain/clinic.js';
-import { createApp } from '../../src/http/app.js';
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { composeApi } from '../../src/compose.js';
+import type { StaffRole } from '../../src/db/staff.js';
 import { createLogger } from '../../src/logger.js';
-import { createCallbackBookingService } from '../../src/services/callbackBooking.js';
-import { createCallbackTokens } from '../../src/services/callbackTokens.js';
+import { createBullJobScheduler, type JobScheduler } from '../../src/queue/jobScheduler.js';
+import { createRedisConnection, waitUntilReady } from '../../src/queue/redis.js';
+import { createStaffMember } from '../../src/services/staffAuth.js';
 import { afterAll, beforeAll } from 'vitest';
 import { openTestDatabase, uniqueClinicId, type Backend } from './database.js';
+
+export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const TEST_TOKEN_SECRET = 'test-secret-test-secret-test-secret!';
+export const TEST_TELEPHONY_SECRET = 'telephony-test-secret-telephony-test-secret';
 
 export interface TestServer {
   baseUrl: string;
   clock: ManualClock;
   db: Database;
+  /** A BullMQ prefix of this server's own, so tests never see each other's jobs. */
+  queuePrefix: string;
+  jobs: JobScheduler;
+  redis: Redis;
+  /** Creates a staff member; returns the Authorization header value. */
+  addStaff(role: StaffRole, clinicIds: string[]): Promise<string>;
   /** Every log line the app wrote, for tests that check what is (not) logged. */
   logLines: string[];
   close(): Promise<void>;
@@ -34,8 +48,20 @@ export async function startTestServer(db: Database, now: string): Promise<TestSe
     },
   });
   const logger = createLogger('info', sink);
-  const booking = createCallbackBookingService({ db, clock, tokens: createCallbackTokens('test-secret-test-secret-test-secret!') });
-  const app = createApp({ booking, logger, checkDatabase: async () => void (await db.query('SELECT 1')) });
+  const queuePrefix = `test-${randomBytes(5).toString('hex')}`;
+  const redis = createRedisConnection(TEST_REDIS_URL, 'api');
+  await waitUntilReady(redis);
+  const jobs = createBullJobScheduler({ connection: redis, prefix: queuePrefix, clock });
+  const app = composeApi({
+    db,
+    clock,
+    logger,
+    jobs,
+    callbackTokenSecret: TEST_TOKEN_SECRET,
+    dueLeadMinutes: 0,
+    claimTimeoutMinutes: 10,
+    telephonySecret: TEST_TELEPHONY_SECRET,
+  });
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -45,8 +71,22 @@ export async function startTestServer(db: Database, now: string): Promise<TestSe
     baseUrl,
     clock,
     db,
+    queuePrefix,
+    jobs,
+    redis,
     logLines,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    async addStaff(role, clinicIds) {
+      const { token } = await createStaffMember(db, { name: `Test ${role}`, role, clinicIds });
+      return `Bearer ${token}`;
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await jobs.close();
+      // Leave nothing behind in the shared Redis.
+      const keys = await redis.keys(`${queuePrefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    },
     async addClinic(overrides = {}) {
       const id = overrides.id ?? uniqueClinicId();
       await insertClinic(db, clinicRules({ name: `Test clinic ${id}`, ...overrides, id }));

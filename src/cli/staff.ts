@@ -1,0 +1,45 @@
+// `npm run staff -- create --role nurse --clinic vc-kungsor --name "Anna Andersson"`: creates a staff
+// account and prints its bearer token once. --clinic may be repeated or comma-separated.
+import { parseArgs } from 'node:util';
+import { ConfigError, parseConfig } from '../config.js';
+import { findClinicRules } from '../db/clinics.js';
+import { migrate } from '../db/migrate.js';
+import { openDatabase } from '../db/open.js';
+import { STAFF_ROLES, type StaffRole } from '../db/staff.js';
+import { createStaffMember } from '../services/staffAuth.js';
+
+const USAGE = 'usage: npm run staff -- create --role nurse|manager|admin --clinic <clinic-id>[,<clinic-id>…] --name "<name>"';
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { role: { type: 'string' }, clinic: { type: 'string', multiple: true }, name: { type: 'string' } },
+  });
+  if (positionals[0] !== 'create') throw new ConfigError(USAGE);
+  const role = values.role as StaffRole | undefined;
+  if (!role || !STAFF_ROLES.includes(role)) throw new ConfigError(`--role must be one of ${STAFF_ROLES.join(', ')}\n${USAGE}`);
+  const clinicIds = (values.clinic ?? []).flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
+  if (clinicIds.length === 0) throw new ConfigError(`--clinic is required\n${USAGE}`);
+  const name = values.name?.trim();
+  if (!name) throw new ConfigError(`--name is required\n${USAGE}`);
+
+  const config = parseConfig();
+  const db = await openDatabase(config.database);
+  try {
+    await migrate(db);
+    for (const clinicId of clinicIds) {
+      if (!(await findClinicRules(db, clinicId))) throw new ConfigError(`No clinic with id '${clinicId}'.`);
+    }
+    const { staff, token } = await createStaffMember(db, { name, role, clinicIds });
+    console.log(`Created ${staff.role} ${staff.name} (${staff.id}) for ${clinicIds.join(', ')}.`);
+    console.log(`Bearer token (shown only now; store it safely):\n${token}`);
+  } finally {
+    await db.close();
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

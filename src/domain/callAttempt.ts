@@ -1,0 +1,30 @@
+// What happens after a call attempt (samtalsförsök): reached, tried again later, or given up (rules 3, 4).
+import type { DateTime } from 'luxon';
+import type { ClinicRules } from './clinic.js';
+import { bookingWindowOn, localDate } from './schedule.js';
+
+export const CALL_OUTCOMES = ['answered', 'no_answer', 'busy', 'voicemail', 'wrong_number'] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+export type AfterAttempt =
+  | { kind: 'reached' }
+  /** Back to the queue at `dueAt`. */
+  | { kind: 'retry'; dueAt: DateTime }
+  /** No more attempts; tell the patient we tried, unless the number was wrong. */
+  | { kind: 'unreachable'; notifyPatient: boolean; reason: 'wrong_number' | 'max_attempts' | 'booking_window_closed' };
+
+/**
+ * Decides the callback's next state. `attemptCount` includes this attempt. A retry is only planned
+ * while it still falls inside the clinic's booking window that day: a callback never rolls over to tomorrow.
+ */
+export function afterAttempt(rules: ClinicRules, attemptCount: number, outcome: CallOutcome, endedAt: DateTime): AfterAttempt {
+  if (outcome === 'answered') return { kind: 'reached' };
+  if (outcome === 'wrong_number') return { kind: 'unreachable', notifyPatient: false, reason: 'wrong_number' };
+  if (attemptCount >= rules.maxAttempts) return { kind: 'unreachable', notifyPatient: true, reason: 'max_attempts' };
+  const dueAt = endedAt.plus({ minutes: rules.retryDelayMinutes });
+  const window = bookingWindowOn(rules, localDate(rules, endedAt));
+  if (!window || dueAt >= window.closes) {
+    return { kind: 'unreachable', notifyPatient: true, reason: 'booking_window_closed' };
+  }
+  return { kind: 'retry', dueAt };
+}

@@ -1,0 +1,94 @@
+// Schemas for the staff (nurse) API and the telephony webhook.
+import { z } from 'zod';
+import { CALL_OUTCOMES } from '../domain/callAttempt.js';
+import { GUARANTEE_REASONS, RESOLUTIONS } from '../domain/callbackOutcome.js';
+import { CONTACT_MODES, PROFESSIONS } from '../domain/profession.js';
+
+const IsoInstant = z.iso.datetime({ offset: true }).meta({ example: '2027-03-30T08:17:00+02:00' });
+
+export const StaffHeaders = z.object({
+  authorization: z.string().meta({ description: 'Bearer token of a staff account', example: 'Bearer cbs_…' }),
+});
+
+export const CallbackIdParams = z.object({ id: z.uuid() });
+
+const SlotTimes = z.object({ start: IsoInstant, end: IsoInstant });
+
+export const QueueEntryView = z
+  .object({
+    id: z.uuid(),
+    state: z.enum(['due', 'claimed', 'upcoming']).nullable().meta({ description: 'null once the callback has left the queue' }),
+    status: z.string(),
+    promisedSlot: SlotTimes,
+    minutesFromPromise: z.number().int().meta({ description: 'Minutes since the promised slot start: positive is late, negative early' }),
+    dueAt: IsoInstant,
+    attempts: z.number().int(),
+    reason: z.string().nullable(),
+    phone: z.string().meta({ description: 'E.164; shown to staff only' }),
+    name: z.string().nullable(),
+    personalIdentityNumber: z.string().nullable(),
+    channel: z.enum(['web', 'ivr', 'staff']),
+    requestedAt: IsoInstant,
+    claimedBy: z.uuid().nullable(),
+    claimExpiresAt: IsoInstant.nullable(),
+  })
+  .meta({ id: 'QueueEntry' });
+
+export const QueueView = z.object({ now: IsoInstant, entries: z.array(QueueEntryView) }).meta({ id: 'Queue' });
+
+export const AttemptBody = z
+  .strictObject({
+    outcome: z.enum(CALL_OUTCOMES),
+    startedAt: IsoInstant.optional().meta({ description: 'Default: endedAt' }),
+    endedAt: IsoInstant.optional().meta({ description: 'Default: now' }),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .meta({ id: 'CallAttemptRequest' });
+
+export const AttemptResult = z
+  .object({
+    attemptId: z.uuid(),
+    callbackStatus: z.string(),
+    next: z.object({
+      kind: z.enum(['reached', 'retry', 'unreachable']),
+      dueAt: IsoInstant.optional(),
+      reason: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'CallAttemptResult' });
+
+export const OutcomeBody = z
+  .strictObject({
+    resolution: z.enum(RESOLUTIONS).meta({ description: 'advice: handled on the phone; appointment: a time booked; referred: elsewhere' }),
+    appointment: z
+      .strictObject({ date: z.iso.date(), profession: z.enum(PROFESSIONS), mode: z.enum(CONTACT_MODES) })
+      .optional(),
+    referredTo: z.string().trim().min(1).max(200).optional(),
+    guarantee: z
+      .strictObject({
+        covered: z.boolean().meta({ description: 'Covered by the care guarantee (vårdgaranti)' }),
+        reason: z.enum(GUARANTEE_REASONS).optional(),
+      })
+      .refine((g) => g.covered === (g.reason !== undefined), { message: 'a covered contact needs a reason, and only a covered one' }),
+    medicalAssessment: z
+      .strictObject({
+        performed: z.boolean().meta({ description: 'This call itself was the medical assessment' }),
+        profession: z.enum(PROFESSIONS).optional(),
+      })
+      .refine((m) => m.performed === (m.profession !== undefined), {
+        message: 'an assessment names the licensed profession that made it, and only then',
+      }),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .meta({ id: 'CallbackOutcomeRequest' });
+
+export const TelephonyEventBody = z
+  .strictObject({
+    eventId: z.string().min(1).max(200),
+    type: z.enum(['call.started', 'call.answered', 'call.ended']),
+    callId: z.string().min(1).max(200),
+    callbackId: z.uuid(),
+    at: IsoInstant,
+    outcome: z.enum(['no_answer', 'busy', 'voicemail', 'wrong_number']).optional(),
+  })
+  .meta({ id: 'TelephonyEvent' });

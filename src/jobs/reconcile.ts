@@ -1,0 +1,32 @@
+// Job handler: PostgreSQL is the truth. Re-creates the Redis jobs that booked callbacks and pending SMS
+// should have, e.g. after Redis lost its data. Safe to run anywhere, any number of times.
+import type { Clock } from '../clock.js';
+import { listWaitingCallbacks } from '../db/callbacks.js';
+import type { Queryable } from '../db/database.js';
+import { listPendingSms } from '../db/smsMessages.js';
+import type { JobScheduler } from '../queue/jobScheduler.js';
+
+const PAGE = 500;
+/** A pending SMS younger than this is probably still on its way through the queue. */
+const SMS_GRACE_SECONDS = 60;
+
+export async function reconcile(
+  deps: { db: Queryable; jobs: JobScheduler; clock: Clock },
+): Promise<{ dueJobsRestored: number; smsJobsRestored: number }> {
+  let dueJobsRestored = 0;
+  let afterId: string | null = null;
+  for (;;) {
+    const page = await listWaitingCallbacks(deps.db, afterId, PAGE);
+    for (const c of page) {
+      if (await deps.jobs.ensureDue(c.id, c.attemptCount, c.dueAt)) dueJobsRestored++;
+    }
+    if (page.length < PAGE) break;
+    afterId = page[page.length - 1]!.id;
+  }
+  let smsJobsRestored = 0;
+  const pending = await listPendingSms(deps.db, deps.clock.now().minus({ seconds: SMS_GRACE_SECONDS }), 5000);
+  for (const id of pending) {
+    if (await deps.jobs.ensureSms(id)) smsJobsRestored++;
+  }
+  return { dueJobsRestored, smsJobsRestored };
+}

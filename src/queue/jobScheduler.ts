@@ -1,0 +1,78 @@
+// The scheduling port the services use, and its BullMQ adapter. Services never import BullMQ.
+import { Queue, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { DateTime } from 'luxon';
+import type { Clock } from '../clock.js';
+import { DUE_JOB_OPTIONS, EVENTS_MAX_LEN, JOB_RETENTION, jobIds, QUEUES, SMS_JOB_OPTIONS } from './contract.js';
+
+export interface JobScheduler {
+  /** Makes the callback due at `dueAt` (immediately when that has passed). Adding it twice adds one job. */
+  scheduleDue(callbackId: string, attemptCount: number, dueAt: DateTime): Promise<void>;
+  unscheduleDue(callbackId: string, attemptCount: number): Promise<void>;
+  enqueueSms(messageId: string): Promise<void>;
+  /** Reconciliation: re-creates the due job unless one is waiting, delayed or running. True when it had to. */
+  ensureDue(callbackId: string, attemptCount: number, dueAt: DateTime): Promise<boolean>;
+  ensureSms(messageId: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export function createQueue(key: keyof typeof QUEUES, connection: Redis, prefix: string): Queue {
+  return new Queue(QUEUES[key].name, {
+    connection,
+    prefix,
+    streams: { events: { maxLen: EVENTS_MAX_LEN } },
+    defaultOptions: { ...JOB_RETENTION },
+  } as ConstructorParameters<typeof Queue>[1]);
+}
+
+async function isPending(job: Job | undefined): Promise<boolean> {
+  if (!job) return false;
+  const state = await job.getState();
+  return state === 'delayed' || state === 'waiting' || state === 'active' || state === 'prioritized' || state === 'waiting-children';
+}
+
+export function createBullJobScheduler(deps: { connection: Redis; prefix: string; clock: Clock }): JobScheduler {
+  const due = createQueue('callbackDue', deps.connection, deps.prefix);
+  const sms = createQueue('sms', deps.connection, deps.prefix);
+
+  const delayUntil = (at: DateTime) => Math.max(0, at.toMillis() - deps.clock.now().toMillis());
+
+  async function addDue(callbackId: string, attemptCount: number, dueAt: DateTime) {
+    await due.add(
+      QUEUES.callbackDue.job,
+      { callbackId },
+      { jobId: jobIds.callbackDue(callbackId, attemptCount), delay: delayUntil(dueAt), ...DUE_JOB_OPTIONS },
+    );
+  }
+  async function addSms(messageId: string) {
+    await sms.add(QUEUES.sms.job, { messageId }, { jobId: jobIds.sms(messageId), ...SMS_JOB_OPTIONS });
+  }
+
+  return {
+    scheduleDue: addDue,
+    async unscheduleDue(callbackId, attemptCount) {
+      await due.remove(jobIds.callbackDue(callbackId, attemptCount));
+    },
+    enqueueSms: addSms,
+    async ensureDue(callbackId, attemptCount, dueAt) {
+      const id = jobIds.callbackDue(callbackId, attemptCount);
+      const job = await due.getJob(id);
+      if (await isPending(job)) return false;
+      // A finished job kept for inspection would block re-adding the same id.
+      if (job) await due.remove(id);
+      await addDue(callbackId, attemptCount, dueAt);
+      return true;
+    },
+    async ensureSms(messageId) {
+      const id = jobIds.sms(messageId);
+      const job = await sms.getJob(id);
+      if (await isPending(job)) return false;
+      if (job) await sms.remove(id);
+      await addSms(messageId);
+      return true;
+    },
+    async close() {
+      await Promise.all([due.close(), sms.close()]);
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// Call events from the telephone system: verified by HMAC, taken once per event id, turned into call attempts.
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { findAttemptByTelephonyCall, insertAttempt, updateAttempt } from '../db/callAttempts.js';
+import { lockCallback } from '../db/callbacks.js';
+import type { Database } from '../db/database.js';
+import { recordTelephonyEvent } from '../db/telephonyEvents.js';
+import type { CallOutcome } from '../domain/callAttempt.js';
+import { CallbackNotFound, InvalidSignature, TelephonyNotConfigured } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { JobScheduler } from '../queue/jobScheduler.js';
+import { createAfterCommit } from './afterCommit.js';
+import { concludeAttempt, scheduleAfterAttempt } from './callQueue.js';
+
+export const SIGNATURE_HEADER = 'x-telephony-signature';
+
+export interface TelephonyEvent {
+  eventId: string;
+  type: 'call.started' | 'call.answered' | 'call.ended';
+  /** The telephone system's id for the call; all events of one call share it. */
+  callId: string;
+  callbackId: string;
+  at: DateTime;
+  /** On call.ended for a call never answered: why (default no_answer). */
+  outcome?: Exclude<CallOutcome, 'answered'>;
+}
+
+/** "sha256=<hex of HMAC-SHA256(secret, raw body)>", compared in constant time. */
+export function signTelephonyBody(secret: string, rawBody: Buffer | string): string {
+  return `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
+}
+
+export function verifyTelephonySignature(secret: string | null, rawBody: Buffer | undefined, header: string | undefined): void {
+  if (!secret) throw new TelephonyNotConfigured();
+  if (!rawBody || !header) throw new InvalidSignature();
+  const expected = Buffer.from(signTelephonyBody(secret, rawBody));
+  const given = Buffer.from(header.trim());
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new InvalidSignature();
+}
+
+/** Events of one call may arrive in any order and more than once; the outcome is decided on call.ended. */
+export function createTelephonyService(deps: { db: Database; jobs: JobScheduler; logger: Logger }) {
+  const { db, jobs } = deps;
+  const afterCommit = createAfterCommit(deps.logger);
+
+  return {
+    async ingest(event: TelephonyEvent): Promise<'accepted' | 'duplicate'> {
+      const result = await db.transaction(async (tx) => {
+        const callback = await lockCallback(tx, event.callbackId);
+        if (!callback) throw new CallbackNotFound();
+        if (!(await recordTelephonyEvent(tx, event.eventId, event.type, event.callbackId))) return null;
+
+        let attempt = await findAttemptByTelephonyCall(tx, event.callId);
+        if (!attempt) {
+          attempt = await insertAttempt(tx, {
+            id: randomUUID(),
+            callbackId: callback.id,
+            staffId: callback.claimedBy,
+            source: 'telephony',
+            telephonyCallId: event.callId,
+            startedAt: event.at,
+            answeredAt: null,
+            endedAt: null,
+            outcome: null,
+            note: null,
+          });
+        }
+        if (event.type === 'call.answered') await updateAttempt(tx, attempt.id, { answeredAt: event.at });
+        if (event.type !== 'call.ended' || attempt.endedAt) return { concluded: null, callback };
+
+        // attempt was read under lock, after any earlier call.answered event committed.
+        const outcome: CallOutcome = attempt.answeredAt ? 'answered' : (event.outcome ?? 'no_answer');
+        await updateAttempt(tx, attempt.id, { endedAt: event.at, outcome });
+        // A call to a callback already closed (or cancelled) is recorded but changes nothing else.
+        if (!['booked', 'due', 'claimed'].includes(callback.status)) return { concluded: null, callback };
+        return { concluded: await concludeAttempt(tx, callback, outcome, event.at), callback };
+      });
+      if (!result) return 'duplicate';
+      if (result.concluded) await scheduleAfterAttempt(jobs, afterCommit, result.callback, result.concluded);
+      return 'accepted';
+    },
+  };
+}
+
+export type TelephonyService = ReturnType<typeof createTelephonyService>;
