@@ -5,11 +5,14 @@ import type { Callback } from './callback.js';
 /** due: can be claimed now; claimed: a nurse has it; upcoming: not yet due (calling early breaks the promise). */
 export type QueueState = 'due' | 'claimed' | 'upcoming';
 
-/** A claim past its expiry counts as released: the callback is back in the queue. */
+/**
+ * A claim past its expiry counts as released, and a booked callback past its due time counts as due
+ * even before the worker has marked it: the queue never depends on a job having run on time.
+ */
 export function queueState(c: Pick<Callback, 'status' | 'dueAt' | 'claimExpiresAt'>, now: DateTime): QueueState | null {
   if (c.status === 'claimed') return c.claimExpiresAt && c.claimExpiresAt > now ? 'claimed' : 'due';
   if (c.status === 'due') return 'due';
-  if (c.status === 'booked') return 'upcoming';
+  if (c.status === 'booked') return c.dueAt <= now ? 'due' : 'upcoming';
   return null;
 }
 
