@@ -259,3 +259,19 @@ export async function listWaitingCallbacks(
   );
   return rows.map((r) => ({ id: r.id, dueAt: instant(r.due_at), attemptCount: r.attempt_count }));
 }
+
+/** Moves a booked callback to another slot; it waits for its new due time. */
+export async function moveCallbackSlot(
+  db: Queryable,
+  id: string,
+  slot: { start: DateTime; end: DateTime },
+  dueAt: DateTime,
+  patientChoseLaterDay: boolean,
+): Promise<StoredCallback> {
+  const { rows } = await db.query<CallbackRow>(
+    `UPDATE callbacks SET slot_start = $2, slot_end = $3, due_at = $4, status = 'booked', patient_chose_later_day = $5
+      WHERE id = $1 RETURNING *`,
+    [id, slot.start.toISO(), slot.end.toISO(), dueAt.toISO(), patientChoseLaterDay],
+  );
+  return fromRow(rows[0]!);
+}

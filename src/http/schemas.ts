@@ -122,10 +122,14 @@ export const CallbackStatusView = z
   .object({
     id: z.uuid(),
     clinicId: z.string(),
-    status: z.enum(['booked', 'cancelled']),
+    status: z.enum(['booked', 'due', 'claimed', 'completed', 'unreachable', 'cancelled']),
     slot: SlotTimes,
     requestedAt: IsoInstant,
     cancelledAt: IsoInstant.nullable(),
     promise: z.string(),
   })
   .meta({ id: 'CallbackStatus' });
+
+export const RescheduleBody = z
+  .strictObject({ slotStart: IsoInstant.meta({ description: 'Start of the new slot' }) })
+  .meta({ id: 'RescheduleRequest' });

@@ -3,14 +3,23 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
-import { findByIdempotencyKey, findCallback, IDEMPOTENCY_CONSTRAINT, insertCallback, markCancelled, type StoredCallback } from '../db/callbacks.js';
+import {
+  findByIdempotencyKey,
+  findCallback,
+  IDEMPOTENCY_CONSTRAINT,
+  insertCallback,
+  lockCallback,
+  markCancelled,
+  moveCallbackSlot,
+  type StoredCallback,
+} from '../db/callbacks.js';
 import { findClinicRules, listClinics, type ClinicSummary } from '../db/clinics.js';
 import { isUniqueViolation, type Database } from '../db/database.js';
 import { bookedCounts, releaseSlotPlace, reserveSlotPlace } from '../db/slotPlaces.js';
 import { freePlaces, planBooking, planningRange } from '../domain/booking.js';
 import { isCancellable, type BookingChannel } from '../domain/callback.js';
 import type { ClinicRules } from '../domain/clinic.js';
-import { endOfLocalDate, showInstant, startOfLocalDate } from '../domain/schedule.js';
+import { endOfLocalDate, localDate, showInstant, startOfLocalDate } from '../domain/schedule.js';
 import { bookableAt, slotsBetween } from '../domain/slots.js';
 import { CallbackNotFound, ClinicNotFound, IdempotencyKeyReused, NoFreeSlot, NotCancellable, SlotFull } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -51,6 +60,8 @@ export interface CallbackBookingService {
   book(clinicId: string, request: BookingRequest, idempotencyKey: string | null): Promise<BookingResult>;
   show(callbackId: string, token: string): Promise<StoredCallback>;
   cancel(callbackId: string, token: string): Promise<StoredCallback>;
+  /** Moves a booking to another slot (ombokning): the new place is taken before the old one is freed. */
+  reschedule(callbackId: string, token: string, slotStart: DateTime): Promise<StoredCallback>;
 }
 
 export function createCallbackBookingService(deps: {
@@ -182,6 +193,31 @@ export function createCallbackBookingService(deps: {
       }
       // Null: a simultaneous request got there first; report the state it left.
       return cancelled ?? (await verified(callbackId, token));
+    },
+
+    async reschedule(callbackId, token, slotStart) {
+      const callback = await verified(callbackId, token);
+      if (!isCancellable(callback)) throw new NotCancellable(callback.status);
+      const rules = await clinicRules(callback.clinicId);
+      const now = clock.now();
+      const range = planningRange(rules, now);
+      const plan = planBooking(rules, now, await countsForDates(rules, range.fromDate, range.toDate), slotStart);
+      const slot = plan.candidates[0]!;
+      if (slot.start.toMillis() === callback.slot.start.toMillis()) return callback;
+      const moved = await db.transaction(async (tx) => {
+        const current = await lockCallback(tx, callbackId);
+        if (!current || !isCancellable(current)) throw new NotCancellable(current?.status ?? 'unknown');
+        if (!(await reserveSlotPlace(tx, rules.id, slot))) throw new SlotFull(showInstant(rules, slot.start));
+        await releaseSlotPlace(tx, rules.id, current.slot.start);
+        // Moving to a later day while a same-day slot was offered at the request counts as the patient's choice.
+        const laterDay = localDate(rules, slot.start) > localDate(rules, current.requestedAt);
+        return moveCallbackSlot(tx, callbackId, slot, slot.start.minus({ minutes: dueLeadMinutes }), current.patientChoseLaterDay || (laterDay && current.sameDaySlotFree));
+      });
+      await afterCommit('move the due job', async () => {
+        await jobs.unscheduleDue(moved.id, moved.attemptCount);
+        await jobs.scheduleDue(moved.id, moved.attemptCount, moved.dueAt);
+      });
+      return moved;
     },
   };
 }

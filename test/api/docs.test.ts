@@ -11,6 +11,7 @@ describe('API documentation', () => {
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.paths).sort()).toEqual([
       '/api/callbacks/{id}',
+      '/api/callbacks/{id}/slot',
       '/api/clinics',
       '/api/clinics/{clinicId}/callbacks',
       '/api/clinics/{clinicId}/slots',

@@ -14,6 +14,7 @@ import {
   CallbackTokenHeaders,
   ClinicIdParams,
   IdempotencyHeaders,
+  RescheduleBody,
 } from '../schemas.js';
 import { parseRequest } from '../validation.js';
 
@@ -111,6 +112,23 @@ export function callbackRoutes(booking: CallbackBookingService, registry: OpenAP
   router.delete('/callbacks/:id', async (req, res) => {
     const { id, token } = credentials(req.params, req.headers);
     const callback = await booking.cancel(id, token);
+    const rules = await booking.clinicRules(callback.clinicId);
+    res.json(callbackView(callback, rules.timezone));
+  });
+
+  registry.registerPath({
+    method: 'put',
+    path: '/api/callbacks/{id}/slot',
+    summary: 'Move a booking to another slot (rebooking)',
+    description: 'Allowed until a nurse has claimed the callback. The new place is taken before the old one is freed.',
+    tags: ['Patients'],
+    request: { ...tokenRequest, body: { content: { 'application/json': { schema: RescheduleBody } } } },
+    responses: { 200: statusResponse, ...errorResponses(400, 404, 409) },
+  });
+  router.put('/callbacks/:id/slot', async (req, res) => {
+    const { id, token } = credentials(req.params, req.headers);
+    const { slotStart } = parseRequest(RescheduleBody, req.body, 'body');
+    const callback = await booking.reschedule(id, token, DateTime.fromISO(slotStart, { setZone: true }));
     const rules = await booking.clinicRules(callback.clinicId);
     res.json(callbackView(callback, rules.timezone));
   });
