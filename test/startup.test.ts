@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -44,7 +45,7 @@ describe('npm start', () => {
   it('creates the embedded database, seeds three demo clinics, serves the API at APP_NOW, and stops on SIGTERM', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callback-start-'));
     dataDirs.push(dataDir);
-    const app = start({ PORT: '0', PGLITE_DATA_DIR: dataDir, APP_NOW: '2027-03-30T08:00:00+02:00' });
+    const app = start({ PORT: '0', PGLITE_DATA_DIR: dataDir, APP_NOW: '2027-03-30T08:00:00+02:00', BULLMQ_PREFIX: `startup-${path.basename(dataDir)}` });
     const url = await app.listening;
     const clinics = await (await fetch(`${url}/api/clinics`)).json();
     expect(clinics.clinics.map((c: { id: string }) => c.id).sort()).toEqual(['vc-arboga', 'vc-koping', 'vc-kungsor']);
@@ -57,9 +58,18 @@ describe('npm start', () => {
     const body = await booked.json();
     expect(body.requestedAt.slice(0, 16)).toBe('2027-03-30T08:00');
     expect(body.slot.start).toBe('2027-03-30T08:15:00+02:00');
+    // Demo staff tokens are printed once; a nurse token works on the staff API.
+    const nurseToken = app.output().match(/nurse\s+vc-kungsor,vc-koping\s+(cbs_\S+)/)?.[1];
+    expect(nurseToken).toBeDefined();
+    const me = await (await fetch(`${url}/api/staff/me`, { headers: { authorization: `Bearer ${nurseToken}` } })).json();
+    expect(me).toMatchObject({ role: 'nurse', clinicIds: ['vc-koping', 'vc-kungsor'] });
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);
     expect(fs.existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const keys = await redis.keys(`startup-${path.basename(dataDir)}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
   });
 
   it('fails at once, saying how to start Redis, when Redis does not answer', async () => {
@@ -72,5 +82,45 @@ describe('npm start', () => {
     const app = start({ PORT: 'eighty' });
     expect(await app.exited).toBe(1);
     expect(app.output()).toContain('PORT:');
+  });
+});
+
+describe('npm run staff', () => {
+  it('creates a staff account and prints its token once; the token then authenticates', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callback-staff-'));
+    dataDirs.push(dataDir);
+    const env = { PATH: process.env.PATH!, PGLITE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/staff.ts', ...args], { cwd: ROOT, env });
+        let output = '';
+        child.stdout.on('data', (d) => (output += d));
+        child.stderr.on('data', (d) => (output += d));
+        child.on('exit', (code) => resolve({ code, output }));
+      });
+    // The CLI needs a clinic; create the demo ones through the same database first.
+    const { openPglite } = await import('../src/db/database.js');
+    const { migrate } = await import('../src/db/migrate.js');
+    const { seedDemoClinicsIfEmpty } = await import('../src/db/seedDemo.js');
+    const db = await openPglite(dataDir);
+    await migrate(db);
+    await seedDemoClinicsIfEmpty(db);
+    await db.close();
+
+    const refused = await run(['create', '--role', 'surgeon', '--clinic', 'vc-kungsor', '--name', 'X']);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain('--role must be one of nurse, manager, admin');
+    const unknown = await run(['create', '--role', 'nurse', '--clinic', 'vc-nowhere', '--name', 'X']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.output).toContain("No clinic with id 'vc-nowhere'");
+
+    const created = await run(['create', '--role', 'nurse', '--clinic', 'vc-kungsor', '--name', 'Anna Andersson']);
+    expect(created.code).toBe(0);
+    const token = created.output.match(/(cbs_\S+)/)?.[1];
+    expect(token).toBeDefined();
+    const db2 = await openPglite(dataDir);
+    const { authenticateStaff } = await import('../src/services/staffAuth.js');
+    expect(await authenticateStaff(db2, `Bearer ${token}`)).toMatchObject({ name: 'Anna Andersson', role: 'nurse', clinicIds: ['vc-kungsor'] });
+    await db2.close();
   });
 });

@@ -1,4 +1,6 @@
 // Test databases: real PostgreSQL when DATABASE_URL is set, otherwise an in-memory PGlite per test file.
+// On PostgreSQL each opened database is a fresh schema, dropped on close: test files never see each
+// other's rows (reconciliation, for one, reads every booked callback), and nothing piles up between runs.
 import { randomBytes } from 'node:crypto';
 import { openPglite, openPostgres, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -11,14 +13,43 @@ export const DEFAULT_BACKEND: Backend = process.env.DATABASE_URL ? 'postgres' : 
 /** Backends a concurrency claim is proven on: always PGlite, and PostgreSQL when it is configured. */
 export const ALL_BACKENDS: Backend[] = process.env.DATABASE_URL ? ['postgres', 'pglite'] : ['pglite'];
 
-export async function openTestDatabase(backend: Backend = DEFAULT_BACKEND): Promise<Database> {
-  const db =
-    backend === 'postgres' ? openPostgres(process.env.DATABASE_URL!, 20) : await openPglite();
-  await migrate(db);
-  return db;
+/** A connection string for a fresh, empty schema in the test PostgreSQL, and a way to drop it. */
+export async function freshPostgresSchema(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const schema = `test_${randomBytes(6).toString('hex')}`;
+  const admin = openPostgres(process.env.DATABASE_URL!, 1);
+  await admin.exec(`CREATE SCHEMA ${schema}`);
+  await admin.close();
+  const url = new URL(process.env.DATABASE_URL!);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const again = openPostgres(process.env.DATABASE_URL!, 1);
+      await again.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await again.close();
+    },
+  };
 }
 
-/** A clinic id no other test (or earlier run against the same PostgreSQL) uses. */
+export async function openTestDatabase(backend: Backend = DEFAULT_BACKEND): Promise<Database> {
+  if (backend === 'pglite') {
+    const db = await openPglite();
+    await migrate(db);
+    return db;
+  }
+  const { url, drop } = await freshPostgresSchema();
+  const db = openPostgres(url, 20);
+  await migrate(db);
+  return {
+    ...db,
+    close: async () => {
+      await db.close();
+      await drop();
+    },
+  };
+}
+
+/** A clinic id no other test uses. */
 export function uniqueClinicId(prefix = 'vc-test'): string {
   return `${prefix}-${randomBytes(5).toString('hex')}`;
 }

@@ -1,0 +1,298 @@
+// Staff API security: bearer tokens, roles, clinic boundaries, hashed tokens and the audit trail of queue reads.
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/server.js';
+
+// Tuesday after Easter 2027, summer time (+02:00). The earliest bookable slot at 08:00 is 08:15.
+const TUESDAY_0800 = '2027-03-30T08:00:00+02:00';
+const TUESDAY_0815 = '2027-03-30T08:15:00+02:00';
+
+const server = useTestServer(TUESDAY_0800);
+
+const NO_SUCH_CALLBACK = '6f1c2a7e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
+
+const book = async (clinicId: string, body: Record<string, unknown> = { phone: '0701234567' }): Promise<string> => {
+  const res = await server().request('POST', `/api/clinics/${clinicId}/callbacks`, { body });
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+};
+
+const me = async (authorization: string) => (await server().request('GET', '/api/staff/me', { headers: { Authorization: authorization } })).body;
+
+/** Every staff endpoint, with a body that would be valid once authenticated. */
+const endpoints = (clinicId: string, callbackId: string) => [
+  { method: 'GET', path: '/api/staff/me' },
+  { method: 'GET', path: `/api/staff/clinics/${clinicId}/queue` },
+  { method: 'POST', path: `/api/staff/clinics/${clinicId}/queue/claim` },
+  { method: 'POST', path: `/api/staff/callbacks/${callbackId}/claim/renew` },
+  { method: 'POST', path: `/api/staff/callbacks/${callbackId}/claim/release` },
+  { method: 'POST', path: `/api/staff/callbacks/${callbackId}/attempts`, body: { outcome: 'answered' } },
+  {
+    method: 'PUT',
+    path: `/api/staff/callbacks/${callbackId}/outcome`,
+    body: { resolution: 'advice', guarantee: { covered: false }, medicalAssessment: { performed: false } },
+  },
+  { method: 'GET', path: `/api/staff/callbacks/${callbackId}` },
+];
+
+const ENDPOINT_NAMES = [
+  'GET /api/staff/me',
+  'GET /api/staff/clinics/:id/queue',
+  'POST /api/staff/clinics/:id/queue/claim',
+  'POST /api/staff/callbacks/:id/claim/renew',
+  'POST /api/staff/callbacks/:id/claim/release',
+  'POST /api/staff/callbacks/:id/attempts',
+  'PUT /api/staff/callbacks/:id/outcome',
+  'GET /api/staff/callbacks/:id',
+];
+
+describe('authentication on every staff endpoint', () => {
+  const variants: { name: string; headers: Record<string, string> }[] = [
+    { name: 'without an Authorization header', headers: {} },
+    { name: 'with a malformed header (Token abc)', headers: { Authorization: 'Token abc' } },
+    { name: 'with an unknown bearer token', headers: { Authorization: 'Bearer cbs_thisTokenWasNeverIssuedToAnyoneAtAll0123456' } },
+  ];
+
+  for (const variant of variants) {
+    it.each(ENDPOINT_NAMES.map((name, index) => ({ name, index })))(`answers 401 unauthenticated ${variant.name}: $name`, async ({ index }) => {
+      server().clock.set(TUESDAY_0800);
+      const clinicId = await server().addClinic();
+      const callbackId = await book(clinicId);
+      server().clock.set(TUESDAY_0815);
+      const endpoint = endpoints(clinicId, callbackId)[index]!;
+      const res = await server().request(endpoint.method, endpoint.path, {
+        headers: variant.headers,
+        ...(endpoint.body ? { body: endpoint.body } : {}),
+      });
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('unauthenticated');
+      // Nothing was claimed or changed by the refused request.
+      const { rows } = await server().db.query<any>('SELECT status, claimed_by, attempt_count FROM callbacks WHERE id = $1', [callbackId]);
+      expect(rows[0]).toEqual({ status: 'booked', claimed_by: null, attempt_count: 0 });
+    });
+  }
+
+  it('also refuses a real token presented under another scheme, and an unknown token for a callback id that does not exist', async () => {
+    const clinicId = await server().addClinic();
+    const authorization = await server().addStaff('nurse', [clinicId]);
+    const token = authorization.slice('Bearer '.length);
+    const wrongScheme = await server().request('GET', '/api/staff/me', { headers: { Authorization: `Token ${token}` } });
+    expect(wrongScheme.status).toBe(401);
+    expect(wrongScheme.body.error.code).toBe('unauthenticated');
+    const unknown = await server().request('GET', `/api/staff/callbacks/${NO_SUCH_CALLBACK}`, { headers: { Authorization: `${authorization}x` } });
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.error.code).toBe('unauthenticated');
+  });
+});
+
+describe('GET /api/staff/me', () => {
+  it('returns the nurse’s id, name, role and clinicIds', async () => {
+    const clinicId = await server().addClinic();
+    const authorization = await server().addStaff('nurse', [clinicId]);
+    const res = await server().request('GET', '/api/staff/me', { headers: { Authorization: authorization } });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'Test nurse', role: 'nurse', clinicIds: [clinicId] });
+  });
+
+  it('lists every clinic of a nurse who works for two', async () => {
+    const a = await server().addClinic();
+    const b = await server().addClinic();
+    const authorization = await server().addStaff('nurse', [a, b]);
+    const body = await me(authorization);
+    expect(body.role).toBe('nurse');
+    expect([...body.clinicIds].sort()).toEqual([a, b].sort());
+  });
+
+  it('returns a manager’s role', async () => {
+    const clinicId = await server().addClinic();
+    const body = await me(await server().addStaff('manager', [clinicId]));
+    expect(body).toMatchObject({ role: 'manager', name: 'Test manager', clinicIds: [clinicId] });
+  });
+});
+
+describe('roles', () => {
+  it('gives a manager 403 forbidden on the queue list and on claiming, even for her own clinic', async () => {
+    server().clock.set(TUESDAY_0800);
+    const clinicId = await server().addClinic();
+    const callbackId = await book(clinicId);
+    server().clock.set(TUESDAY_0815);
+    const manager = await server().addStaff('manager', [clinicId]);
+
+    const list = await server().request('GET', `/api/staff/clinics/${clinicId}/queue`, { headers: { Authorization: manager } });
+    expect(list.status).toBe(403);
+    expect(list.body.error.code).toBe('forbidden');
+    expect(JSON.stringify(list.body)).not.toContain('+46701234567');
+
+    const claim = await server().request('POST', `/api/staff/clinics/${clinicId}/queue/claim`, { headers: { Authorization: manager } });
+    expect(claim.status).toBe(403);
+    expect(claim.body.error.code).toBe('forbidden');
+
+    const { rows } = await server().db.query<any>('SELECT status, claimed_by FROM callbacks WHERE id = $1', [callbackId]);
+    expect(rows[0]).toEqual({ status: 'booked', claimed_by: null });
+    const audit = await server().db.query<any>('SELECT action FROM audit_events WHERE clinic_id = $1', [clinicId]);
+    expect(audit.rows).toEqual([]);
+  });
+});
+
+describe('clinic boundaries', () => {
+  it('gives a nurse of clinic A 403 on clinic B’s queue and does not claim B’s callback', async () => {
+    server().clock.set(TUESDAY_0800);
+    const a = await server().addClinic();
+    const b = await server().addClinic();
+    const callbackB = await book(b);
+    server().clock.set(TUESDAY_0815);
+    const nurseA = await server().addStaff('nurse', [a]);
+
+    const list = await server().request('GET', `/api/staff/clinics/${b}/queue`, { headers: { Authorization: nurseA } });
+    expect(list.status).toBe(403);
+    expect(list.body.error.code).toBe('forbidden');
+    expect(JSON.stringify(list.body)).not.toContain(callbackB);
+
+    const claim = await server().request('POST', `/api/staff/clinics/${b}/queue/claim`, { headers: { Authorization: nurseA } });
+    expect(claim.status).toBe(403);
+    expect(claim.body.error.code).toBe('forbidden');
+    const { rows } = await server().db.query<any>('SELECT status, claimed_by FROM callbacks WHERE id = $1', [callbackB]);
+    expect(rows[0]).toEqual({ status: 'booked', claimed_by: null });
+  });
+
+  it('gives a nurse of clinic A 403 on every callback endpoint for a callback of clinic B', async () => {
+    server().clock.set(TUESDAY_0800);
+    const a = await server().addClinic();
+    const b = await server().addClinic();
+    const callbackB = await book(b);
+    server().clock.set(TUESDAY_0815);
+    const nurseA = await server().addStaff('nurse', [a]);
+    const nurseB = await server().addStaff('nurse', [b]);
+    // B's own nurse holds the claim, so only the clinic boundary stands between nurse A and the callback.
+    const claimed = await server().request('POST', `/api/staff/clinics/${b}/queue/claim`, { headers: { Authorization: nurseB } });
+    expect(claimed.status).toBe(200);
+    expect(claimed.body.id).toBe(callbackB);
+
+    for (const endpoint of endpoints(b, callbackB).slice(3)) {
+      const res = await server().request(endpoint.method, endpoint.path, {
+        headers: { Authorization: nurseA },
+        ...(endpoint.body ? { body: endpoint.body } : {}),
+      });
+      expect({ endpoint: `${endpoint.method} ${endpoint.path}`, status: res.status, code: res.body?.error?.code }).toEqual({
+        endpoint: `${endpoint.method} ${endpoint.path}`,
+        status: 403,
+        code: 'forbidden',
+      });
+      expect(JSON.stringify(res.body)).not.toContain('+46701234567');
+    }
+    const { rows } = await server().db.query<any>('SELECT status, attempt_count FROM callbacks WHERE id = $1', [callbackB]);
+    expect(rows[0]).toEqual({ status: 'claimed', attempt_count: 0 });
+    const attempts = await server().db.query<any>('SELECT id FROM call_attempts WHERE callback_id = $1', [callbackB]);
+    expect(attempts.rows).toEqual([]);
+  });
+
+  it('shows a nurse only her own clinic’s callbacks in the queue, a passed booked one as due', async () => {
+    server().clock.set(TUESDAY_0800);
+    const a = await server().addClinic();
+    const b = await server().addClinic();
+    const callbackA = await book(a);
+    await book(b);
+    await book(b);
+    server().clock.set(TUESDAY_0815);
+    const nurseA = await server().addStaff('nurse', [a]);
+
+    const res = await server().request('GET', `/api/staff/clinics/${a}/queue`, { headers: { Authorization: nurseA } });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      now: '2027-03-30T08:15:00+02:00',
+      entries: [
+        {
+          id: callbackA,
+          state: 'due',
+          status: 'booked',
+          promisedSlot: { start: '2027-03-30T08:15:00+02:00', end: '2027-03-30T08:30:00+02:00' },
+          minutesFromPromise: 0,
+          dueAt: '2027-03-30T08:15:00+02:00',
+          attempts: 0,
+          reason: null,
+          phone: '+46701234567',
+          name: null,
+          personalIdentityNumber: null,
+          channel: 'web',
+          requestedAt: '2027-03-30T08:00:00+02:00',
+          claimedBy: null,
+          claimExpiresAt: null,
+        },
+      ],
+    });
+  });
+});
+
+describe('staff tokens', () => {
+  it('are stored only as hashes: token_hash is not the token and the token appears nowhere in the row', async () => {
+    const clinicId = await server().addClinic();
+    const authorization = await server().addStaff('nurse', [clinicId]);
+    const token = authorization.slice('Bearer '.length);
+    expect(token).toMatch(/^cbs_[A-Za-z0-9_-]{40,}$/);
+    const { id } = await me(authorization);
+
+    const { rows } = await server().db.query<any>('SELECT * FROM staff WHERE id = $1', [id]);
+    expect(rows).toHaveLength(1);
+    const row = rows[0];
+    expect(row.token_hash).not.toBe(token);
+    expect(row.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
+    const stored = JSON.stringify(row);
+    expect(stored).not.toContain(token);
+    expect(stored).not.toContain(token.slice('cbs_'.length));
+  });
+
+  it('stop working once the staff account is disabled (401)', async () => {
+    const clinicId = await server().addClinic();
+    const authorization = await server().addStaff('nurse', [clinicId]);
+    const { id } = await me(authorization);
+    await server().db.query("UPDATE staff SET disabled_at = '2027-03-30T07:00:00+02:00' WHERE id = $1", [id]);
+    const res = await server().request('GET', `/api/staff/clinics/${clinicId}/queue`, { headers: { Authorization: authorization } });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('unauthenticated');
+  });
+});
+
+describe('audit trail', () => {
+  it('writes a queue.list row with the staff id and the callback ids shown', async () => {
+    server().clock.set(TUESDAY_0800);
+    const clinicId = await server().addClinic();
+    const first = await book(clinicId);
+    const second = await book(clinicId);
+    const third = await book(clinicId); // 08:30: upcoming at 08:15, still shown
+    server().clock.set(TUESDAY_0815);
+    const nurse = await server().addStaff('nurse', [clinicId]);
+    const { id: staffId } = await me(nurse);
+
+    const res = await server().request('GET', `/api/staff/clinics/${clinicId}/queue`, { headers: { Authorization: nurse } });
+    expect(res.status).toBe(200);
+    const shown = res.body.entries.map((e: any) => e.id);
+    expect([...shown].sort()).toEqual([first, second, third].sort());
+    expect(shown[2]).toBe(third);
+    expect(res.body.entries.map((e: any) => e.state)).toEqual(['due', 'due', 'upcoming']);
+
+    const { rows } = await server().db.query<any>(
+      'SELECT at, staff_id, clinic_id, callback_ids FROM audit_events WHERE action = $1 AND clinic_id = $2',
+      ['queue.list', clinicId],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0].staff_id).toBe(staffId);
+    expect(rows[0].clinic_id).toBe(clinicId);
+    expect(new Date(rows[0].at).toISOString()).toBe('2027-03-30T06:15:00.000Z');
+    expect(rows[0].callback_ids).toEqual(shown);
+  });
+
+  it('writes a queue.list row with no callback ids for an empty queue', async () => {
+    server().clock.set(TUESDAY_0815);
+    const clinicId = await server().addClinic();
+    const nurse = await server().addStaff('nurse', [clinicId]);
+    const { id: staffId } = await me(nurse);
+    const res = await server().request('GET', `/api/staff/clinics/${clinicId}/queue`, { headers: { Authorization: nurse } });
+    expect(res.status).toBe(200);
+    expect(res.body.entries).toEqual([]);
+    const { rows } = await server().db.query<any>('SELECT staff_id, callback_ids FROM audit_events WHERE action = $1 AND clinic_id = $2', [
+      'queue.list',
+      clinicId,
+    ]);
+    expect(rows).toEqual([{ staff_id: staffId, callback_ids: [] }]);
+  });
+});
