@@ -11,6 +11,7 @@ import type { TelephonyService } from '../services/telephony.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
 import { createRegistry, generateDocument } from './openapi.js';
 import { callbackRoutes } from './routes/callbacks.js';
+import { cancelPageRoutes } from './routes/cancelPage.js';
 import { clinicRoutes } from './routes/clinics.js';
 import { staffRoutes } from './routes/staff.js';
 import { telephonyRoutes } from './routes/telephony.js';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use('/api', api);
+  app.use(cancelPageRoutes(deps.booking));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

@@ -90,6 +90,7 @@ export function createCallbackBookingService(deps: {
   }
 
   async function verified(callbackId: string, token: string): Promise<StoredCallback> {
+    if (!UUID.test(callbackId)) throw new CallbackNotFound();
     const callback = await findCallback(db, callbackId);
     if (!callback || !tokens.matches(token, callback.tokenHash)) throw new CallbackNotFound();
     return callback;
@@ -221,6 +222,8 @@ export function createCallbackBookingService(deps: {
     },
   };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function hashRequest(r: BookingRequest): string {
   const canonical = JSON.stringify([
