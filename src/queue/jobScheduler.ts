@@ -21,8 +21,8 @@ export function createQueue(key: keyof typeof QUEUES, connection: Redis, prefix:
     connection,
     prefix,
     streams: { events: { maxLen: EVENTS_MAX_LEN } },
-    defaultOptions: { ...JOB_RETENTION },
-  } as ConstructorParameters<typeof Queue>[1]);
+    defaultJobOptions: { ...JOB_RETENTION },
+  });
 }
 
 async function isPending(job: Job | undefined): Promise<boolean> {
