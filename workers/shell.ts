@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { PermanentJobFailure } from '../src/jobs/failures.js';
 import type { Logger } from '../src/logger.js';
 import { QUEUES, type QueueKey } from '../src/queue/contract.js';
-import { createRedisConnection } from '../src/queue/redis.js';
+import { redisOptionsFromUrl } from '../src/queue/redis.js';
 
 export interface WorkerSettings {
   redisUrl: string;
@@ -36,7 +36,8 @@ export function startWorker<K extends QueueKey>(
     }
   };
   const worker = new Worker(queue.name, processor, {
-    connection: createRedisConnection(settings.redisUrl, 'worker'),
+    // Options, not an instance: BullMQ then owns the connections and closes them with the worker.
+    connection: redisOptionsFromUrl(settings.redisUrl),
     prefix: settings.prefix,
     concurrency,
     lockDuration: settings.lockDurationMs,

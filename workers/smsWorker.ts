@@ -6,7 +6,7 @@ export function startSmsWorker(settings: WorkerSettings, deps: SendSmsDeps) {
   const worker = startWorker('sms', settings, 5, (payload) => sendSms(deps, payload));
   worker.on('failed', (job) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      void giveUpSms(deps, job.data as { messageId: string }, 'gave up after retries').catch(() => undefined);
+      void giveUpSms(deps, job.data as { messageId: string }).catch(() => undefined);
     }
   });
   return worker;

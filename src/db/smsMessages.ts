@@ -9,8 +9,9 @@ export type SmsKind = (typeof SMS_KINDS)[number];
 export interface SmsToSend {
   id: string;
   kind: SmsKind;
-  status: 'pending' | 'sent' | 'failed';
+  status: 'pending' | 'sent' | 'failed' | 'skipped';
   callbackId: string;
+  callbackStatus: string;
   clinicId: string;
   phoneE164: string;
   slotStart: DateTime;
@@ -33,12 +34,13 @@ export async function findSmsToSend(db: Queryable, id: string): Promise<SmsToSen
     kind: SmsKind;
     status: SmsToSend['status'];
     callback_id: string;
+    callback_status: string;
     clinic_id: string;
     phone_e164: string;
     slot_start: Date;
     slot_end: Date;
   }>(
-    `SELECT m.id, m.kind, m.status, m.callback_id, c.clinic_id, c.phone_e164, c.slot_start, c.slot_end
+    `SELECT m.id, m.kind, m.status, m.callback_id, c.status AS callback_status, c.clinic_id, c.phone_e164, c.slot_start, c.slot_end
        FROM sms_messages m JOIN callbacks c ON c.id = m.callback_id
       WHERE m.id = $1`,
     [id],
@@ -50,6 +52,7 @@ export async function findSmsToSend(db: Queryable, id: string): Promise<SmsToSen
     kind: r.kind,
     status: r.status,
     callbackId: r.callback_id,
+    callbackStatus: r.callback_status,
     clinicId: r.clinic_id,
     phoneE164: r.phone_e164,
     slotStart: DateTime.fromJSDate(r.slot_start, { zone: 'utc' }),
@@ -73,6 +76,16 @@ export async function recordSmsFailure(db: Queryable, id: string, error: string,
       WHERE id = $1 AND status = 'pending'`,
     [id, error.slice(0, 500), final],
   );
+}
+
+/** Gives a message up after its last attempt: keeps the count and the provider's last error. */
+export async function markSmsGivenUp(db: Queryable, id: string): Promise<void> {
+  await db.query(`UPDATE sms_messages SET status = 'failed' WHERE id = $1 AND status = 'pending'`, [id]);
+}
+
+/** A confirmation for a callback cancelled before it went out is not sent at all. */
+export async function markSmsSkipped(db: Queryable, id: string): Promise<void> {
+  await db.query(`UPDATE sms_messages SET status = 'skipped' WHERE id = $1 AND status = 'pending'`, [id]);
 }
 
 /** Messages still pending after `olderThan` (their job may have been lost). */

@@ -2,7 +2,7 @@
 import type { Clock } from '../clock.js';
 import { findClinicRules } from '../db/clinics.js';
 import type { Queryable } from '../db/database.js';
-import { findSmsToSend, markSmsSent, recordSmsFailure } from '../db/smsMessages.js';
+import { findSmsToSend, markSmsGivenUp, markSmsSent, markSmsSkipped, recordSmsFailure } from '../db/smsMessages.js';
 import type { CallbackTokens } from '../services/callbackTokens.js';
 import { smsText } from '../sms/messages.js';
 import { SmsRejected, type SmsSender } from '../sms/port.js';
@@ -16,10 +16,14 @@ export interface SendSmsDeps {
   publicBaseUrl: string;
 }
 
-export async function sendSms(deps: SendSmsDeps, payload: { messageId: string }): Promise<'sent' | 'already_done'> {
+export async function sendSms(deps: SendSmsDeps, payload: { messageId: string }): Promise<'sent' | 'already_done' | 'skipped'> {
   const message = await findSmsToSend(deps.db, payload.messageId);
   if (!message) throw new PermanentJobFailure(`no SMS ${payload.messageId}`);
   if (message.status !== 'pending') return 'already_done';
+  if (message.kind === 'booking_confirmation' && message.callbackStatus === 'cancelled') {
+    await markSmsSkipped(deps.db, message.id);
+    return 'skipped';
+  }
   const rules = await findClinicRules(deps.db, message.clinicId);
   if (!rules) throw new PermanentJobFailure(`no clinic for SMS ${payload.messageId}`);
 
@@ -47,6 +51,6 @@ export async function sendSms(deps: SendSmsDeps, payload: { messageId: string })
 }
 
 /** Called by the worker when BullMQ has used up the job's attempts: the message is given up, visibly. */
-export async function giveUpSms(deps: Pick<SendSmsDeps, 'db'>, payload: { messageId: string }, reason: string): Promise<void> {
-  await recordSmsFailure(deps.db, payload.messageId, reason, true);
+export async function giveUpSms(deps: Pick<SendSmsDeps, 'db'>, payload: { messageId: string }): Promise<void> {
+  await markSmsGivenUp(deps.db, payload.messageId);
 }

@@ -26,6 +26,23 @@ export function createRedisConnection(url: string, role: 'worker' | 'api'): Redi
   return new Redis(url, options);
 }
 
+/**
+ * Connection options from a redis:// URL, for BullMQ classes that should open (and close) their own
+ * connections: a Worker needs a blocking connection of its own and only closes connections it created.
+ */
+export function redisOptionsFromUrl(url: string): RedisOptions {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 6379,
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+  };
+}
+
 export async function assertRedisReachable(url: string, timeoutMs = 2000): Promise<void> {
   const probe = new Redis(url, {
     lazyConnect: true,

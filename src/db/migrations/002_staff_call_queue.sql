@@ -75,7 +75,8 @@ CREATE TABLE sms_messages (
   id uuid PRIMARY KEY,
   callback_id uuid NOT NULL REFERENCES callbacks (id),
   kind text NOT NULL CHECK (kind IN ('booking_confirmation', 'unreachable')),
-  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+  -- skipped: a confirmation whose callback was cancelled before it went out.
+  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed', 'skipped')),
   attempts integer NOT NULL DEFAULT 0,
   provider_message_id text,
   last_error text,

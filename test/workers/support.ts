@@ -1,0 +1,150 @@
+// Shared pieces for the worker tests: recording fakes for the scheduling port and the SMS port, a bounded
+// poll, an isolated database, and clean-up of one BullMQ prefix in the shared Redis.
+import { randomBytes } from 'node:crypto';
+import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { DateTime } from 'luxon';
+import pg from 'pg';
+import { openPglite, openPostgres, type Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import type { JobScheduler } from '../../src/queue/jobScheduler.js';
+import type { OutgoingSms, SmsSender } from '../../src/sms/port.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export type SchedulerCall =
+  | { method: 'scheduleDue' | 'ensureDue'; callbackId: string; attemptCount: number; dueAt: string }
+  | { method: 'unscheduleDue'; callbackId: string; attemptCount: number }
+  | { method: 'enqueueSms' | 'ensureSms'; messageId: string }
+  | { method: 'close' };
+
+/** A JobScheduler that only records what it was asked to do (dueAt as an ISO instant in UTC). */
+export function recordingScheduler(): JobScheduler & { calls: SchedulerCall[] } {
+  const calls: SchedulerCall[] = [];
+  const iso = (d: DateTime) => d.toUTC().toISO()!;
+  return {
+    calls,
+    async scheduleDue(callbackId, attemptCount, dueAt) {
+      calls.push({ method: 'scheduleDue', callbackId, attemptCount, dueAt: iso(dueAt) });
+    },
+    async unscheduleDue(callbackId, attemptCount) {
+      calls.push({ method: 'unscheduleDue', callbackId, attemptCount });
+    },
+    async enqueueSms(messageId) {
+      calls.push({ method: 'enqueueSms', messageId });
+    },
+    async ensureDue(callbackId, attemptCount, dueAt) {
+      calls.push({ method: 'ensureDue', callbackId, attemptCount, dueAt: iso(dueAt) });
+      return true;
+    },
+    async ensureSms(messageId) {
+      calls.push({ method: 'ensureSms', messageId });
+      return true;
+    },
+    async close() {
+      calls.push({ method: 'close' });
+    },
+  };
+}
+
+/** An SmsSender that records every message; `next` decides what the next send does (default: succeeds). */
+export function recordingSms(): SmsSender & { sent: OutgoingSms[]; failNextWith(error: Error): void } {
+  const sent: OutgoingSms[] = [];
+  const failures: Error[] = [];
+  return {
+    sent,
+    failNextWith(error) {
+      failures.push(error);
+    },
+    async send(message) {
+      const failure = failures.shift();
+      if (failure) throw failure;
+      sent.push(message);
+      return `fake-${sent.length}`;
+    },
+  };
+}
+
+/** Polls `probe` until it returns something truthy; fails naming `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 10_000, intervalMs = 100): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value as NonNullable<T>;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/**
+ * Waits until a job has completed and returns it read afresh: a Job object read while the job was still
+ * running keeps returnvalue null even when getState() already answers 'completed'.
+ */
+export async function completedJob(queue: Queue, jobId: string, timeoutMs = 10_000): Promise<Job> {
+  await waitFor(`job ${jobId} to complete`, async () => (await queue.getJobState(jobId)) === 'completed', timeoutMs);
+  return (await queue.getJob(jobId))!;
+}
+
+export function randomPrefix(name: string): string {
+  return `test-${name}-${randomBytes(5).toString('hex')}`;
+}
+
+/** Deletes every key under one BullMQ prefix; never touches anyone else's keys. */
+export async function deleteKeysUnder(redis: Redis, prefix: string): Promise<number> {
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  return keys.length;
+}
+
+export interface IsolatedDatabase {
+  db: Database;
+  /** The connection string of the fresh PostgreSQL database; null on PGlite. */
+  url: string | null;
+  /** Closes the pool and drops the database. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A database only this test file sees. Workers reconcile *every* booked callback and pending SMS they find,
+ * so pointed at the shared PostgreSQL test database they would make other files' callbacks due and send
+ * their SMS. With DATABASE_URL: a fresh PostgreSQL database on the same server, dropped afterwards;
+ * without it: an in-memory PGlite.
+ */
+export async function openIsolatedDatabase(): Promise<IsolatedDatabase> {
+  const base = process.env.DATABASE_URL;
+  if (!base) {
+    const db = await openPglite();
+    await migrate(db);
+    return { db, url: null, dispose: () => db.close() };
+  }
+  const name = `workers_${randomBytes(6).toString('hex')}`;
+  await adminQuery(base, `CREATE DATABASE ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const db = openPostgres(url.toString(), 10);
+  await migrate(db);
+  return {
+    db,
+    url: url.toString(),
+    async dispose() {
+      await db.close();
+      await adminQuery(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
