@@ -218,30 +218,23 @@ export async function lockCallback(db: Queryable, id: string): Promise<StoredCal
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
-export async function markReached(db: Queryable, id: string, at: DateTime): Promise<void> {
+/**
+ * Ends an attempt round on a claimed callback: the attempt is counted and the claim released, and the
+ * callback is reached (completed), waits for a retry (booked again, due at `dueAt`), or is given up.
+ */
+export async function recordAttemptResult(
+  db: Queryable,
+  id: string,
+  result: { status: 'completed'; at: DateTime } | { status: 'booked'; dueAt: DateTime } | { status: 'unreachable'; at: DateTime },
+): Promise<void> {
+  const at = 'at' in result ? result.at.toISO() : null;
   await db.query(
-    `UPDATE callbacks SET status = 'completed', reached_at = $2, closed_at = $2, attempt_count = attempt_count + 1,
-            claimed_by = NULL, claim_expires_at = NULL
+    `UPDATE callbacks SET status = $2, attempt_count = attempt_count + 1, claimed_by = NULL, claim_expires_at = NULL,
+            due_at = COALESCE($3, due_at),
+            reached_at = CASE WHEN $2 = 'completed' THEN $4::timestamptz ELSE reached_at END,
+            closed_at = COALESCE($4::timestamptz, closed_at)
       WHERE id = $1`,
-    [id, at.toISO()],
-  );
-}
-
-export async function markRetry(db: Queryable, id: string, dueAt: DateTime): Promise<void> {
-  await db.query(
-    `UPDATE callbacks SET status = 'booked', due_at = $2, attempt_count = attempt_count + 1,
-            claimed_by = NULL, claim_expires_at = NULL
-      WHERE id = $1`,
-    [id, dueAt.toISO()],
-  );
-}
-
-export async function markUnreachable(db: Queryable, id: string, at: DateTime): Promise<void> {
-  await db.query(
-    `UPDATE callbacks SET status = 'unreachable', closed_at = $2, attempt_count = attempt_count + 1,
-            claimed_by = NULL, claim_expires_at = NULL
-      WHERE id = $1`,
-    [id, at.toISO()],
+    [id, result.status, result.status === 'booked' ? result.dueAt.toISO() : null, at],
   );
 }
 

@@ -11,9 +11,7 @@ import {
   findCallback,
   listOpenQueue,
   lockCallback,
-  markReached,
-  markRetry,
-  markUnreachable,
+  recordAttemptResult,
   releaseClaim,
   renewClaim,
   type StoredCallback,
@@ -76,10 +74,10 @@ export async function concludeAttempt(
   if (!rules) throw new ClinicNotFound(callback.clinicId);
   const next = afterAttempt(rules, callback.attemptCount + 1, outcome, endedAt);
   let smsId: string | null = null;
-  if (next.kind === 'reached') await markReached(tx, callback.id, endedAt);
-  if (next.kind === 'retry') await markRetry(tx, callback.id, next.dueAt);
+  if (next.kind === 'reached') await recordAttemptResult(tx, callback.id, { status: 'completed', at: endedAt });
+  if (next.kind === 'retry') await recordAttemptResult(tx, callback.id, { status: 'booked', dueAt: next.dueAt });
   if (next.kind === 'unreachable') {
-    await markUnreachable(tx, callback.id, endedAt);
+    await recordAttemptResult(tx, callback.id, { status: 'unreachable', at: endedAt });
     if (next.notifyPatient) smsId = await insertSms(tx, callback.id, 'unreachable');
   }
   return { next, smsId };
