@@ -79,3 +79,11 @@ export async function listAttempts(db: Queryable, callbackId: string): Promise<C
   const { rows } = await db.query<AttemptRow>('SELECT * FROM call_attempts WHERE callback_id = $1 ORDER BY started_at, id', [callbackId]);
   return rows.map(fromRow);
 }
+
+export async function isLatestAttempt(db: Queryable, callbackId: string, attemptId: string): Promise<boolean> {
+  const { rows } = await db.query<{ id: string }>(
+    'SELECT id FROM call_attempts WHERE callback_id = $1 ORDER BY started_at DESC, created_at DESC LIMIT 1',
+    [callbackId],
+  );
+  return rows[0]?.id === attemptId;
+}

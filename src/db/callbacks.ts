@@ -238,6 +238,19 @@ export async function recordAttemptResult(
   );
 }
 
+/**
+ * A late report that the last attempt was in fact answered: the callback was reached. The attempt was
+ * already counted; a pending "we tried to reach you" SMS is no longer true and is skipped.
+ */
+export async function correctToReached(db: Queryable, id: string, reachedAt: DateTime): Promise<void> {
+  await db.query(
+    `UPDATE callbacks SET status = 'completed', reached_at = $2, closed_at = $2, claimed_by = NULL, claim_expires_at = NULL
+      WHERE id = $1`,
+    [id, reachedAt.toISO()],
+  );
+  await db.query(`UPDATE sms_messages SET status = 'skipped' WHERE callback_id = $1 AND kind = 'unreachable' AND status = 'pending'`, [id]);
+}
+
 /** Booked callbacks waiting for a due job, in pages by id (for reconciliation). */
 export async function listWaitingCallbacks(
   db: Queryable,

@@ -1,8 +1,8 @@
 // Call events from the telephone system: verified by HMAC, taken once per event id, turned into call attempts.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { findAttemptByTelephonyCall, insertAttempt, updateAttempt } from '../db/callAttempts.js';
-import { lockCallback } from '../db/callbacks.js';
+import { findAttemptByTelephonyCall, insertAttempt, isLatestAttempt, updateAttempt } from '../db/callAttempts.js';
+import { correctToReached, lockCallback } from '../db/callbacks.js';
 import type { Database } from '../db/database.js';
 import { recordTelephonyEvent } from '../db/telephonyEvents.js';
 import type { CallOutcome } from '../domain/callAttempt.js';
@@ -65,7 +65,20 @@ export function createTelephonyService(deps: { db: Database; jobs: JobScheduler;
             note: null,
           });
         }
-        if (event.type === 'call.answered') await updateAttempt(tx, attempt.id, { answeredAt: event.at });
+        if (event.type === 'call.answered') {
+          await updateAttempt(tx, attempt.id, { answeredAt: event.at });
+          // Webhooks can arrive out of order: an answer reported after the call ended corrects the attempt,
+          // and, if that attempt was the callback's last, turns its retry or give-up into "reached".
+          if (attempt.endedAt && attempt.outcome !== 'answered') {
+            await updateAttempt(tx, attempt.id, { outcome: 'answered' });
+            const latest = await isLatestAttempt(tx, callback.id, attempt.id);
+            if (latest && (callback.status === 'booked' || callback.status === 'unreachable')) {
+              await correctToReached(tx, callback.id, attempt.endedAt);
+              return { concluded: null, callback, correctedFrom: callback.status };
+            }
+          }
+          return { concluded: null, callback };
+        }
         if (event.type !== 'call.ended' || attempt.endedAt) return { concluded: null, callback };
 
         // attempt was read under lock, after any earlier call.answered event committed.
@@ -77,6 +90,10 @@ export function createTelephonyService(deps: { db: Database; jobs: JobScheduler;
       });
       if (!result) return 'duplicate';
       if (result.concluded) await scheduleAfterAttempt(jobs, afterCommit, result.callback, result.concluded);
+      if ('correctedFrom' in result && result.correctedFrom === 'booked') {
+        const { id, attemptCount } = result.callback;
+        await afterCommit('remove the retry job', () => jobs.unscheduleDue(id, attemptCount));
+      }
       return 'accepted';
     },
   };

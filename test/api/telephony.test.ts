@@ -236,6 +236,38 @@ describe('POST /api/telephony/events: a call that is not answered', () => {
   });
 });
 
+describe('POST /api/telephony/events: events out of order', () => {
+  it('treats a call.answered arriving after call.ended as reached, cancelling the retry', async () => {
+    const { callbackId } = await claimedCallback();
+    const callId = `call-${randomUUID()}`;
+    await send({ eventId: randomUUID(), type: 'call.started', callId, callbackId, at: '2027-03-30T08:16:00+02:00' });
+    await send({ eventId: randomUUID(), type: 'call.ended', callId, callbackId, at: '2027-03-30T08:20:00+02:00' });
+    expect((await callbackRow(callbackId)).status).toBe('booked');
+    const late = await send({ eventId: randomUUID(), type: 'call.answered', callId, callbackId, at: '2027-03-30T08:16:20+02:00' });
+    expect(late.body).toEqual({ status: 'accepted' });
+
+    const attempts = await attemptRows(callbackId);
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ outcome: 'answered' });
+    expect(iso(attempts[0].answered_at)).toBe('2027-03-30T06:16:20.000Z');
+    const callback = await callbackRow(callbackId);
+    expect(callback).toMatchObject({ status: 'completed', attempt_count: 1 });
+    expect(iso(callback.reached_at)).toBe('2027-03-30T06:20:00.000Z');
+  });
+
+  it('leaves a callback alone when a late answer belongs to an earlier attempt than its latest', async () => {
+    const { clinicId, callbackId, nurse } = await claimedCallback();
+    const first = `call-${randomUUID()}`;
+    await send({ eventId: randomUUID(), type: 'call.ended', callId: first, callbackId, at: '2027-03-30T08:16:00+02:00' });
+    server().clock.set('2027-03-30T08:26:00+02:00');
+    await server().request('POST', `/api/staff/clinics/${clinicId}/queue/claim`, { headers: { Authorization: nurse } });
+    const second = `call-${randomUUID()}`;
+    await send({ eventId: randomUUID(), type: 'call.ended', callId: second, callbackId, at: '2027-03-30T08:27:00+02:00' });
+    await send({ eventId: randomUUID(), type: 'call.answered', callId: first, callbackId, at: '2027-03-30T08:15:30+02:00' });
+    expect(await callbackRow(callbackId)).toMatchObject({ status: 'booked', attempt_count: 2 });
+  });
+});
+
 describe('POST /api/telephony/events: bad requests', () => {
   it('answers 404 for an unknown callbackId and stores nothing', async () => {
     const eventId = randomUUID();
