@@ -1,5 +1,6 @@
 // Redis is real here: the start-up check passes against it and fails fast, with advice, when it is absent.
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../src/clock.js';
 import { parseConfig } from '../src/config.js';
@@ -33,10 +34,15 @@ describe('Redis start-up check', () => {
 describe('worker entry point', () => {
   it('connects to Redis, reconciles, and closes cleanly', async () => {
     const db = await openTestDatabase();
-    const config = parseConfig({ REDIS_URL, BULLMQ_PREFIX: `test-${randomBytes(4).toString('hex')}`, LOG_LEVEL: 'silent' });
+    const prefix = `test-${randomBytes(4).toString('hex')}`;
+    const config = parseConfig({ REDIS_URL, BULLMQ_PREFIX: prefix, LOG_LEVEL: 'silent' });
     const workers = await startWorkers(config, createLogger('silent'), { db, clock: manualClock('2027-03-30T08:00:00+02:00') });
     await expect(workers.reconcileNow()).resolves.toEqual({ dueJobsRestored: 0, smsJobsRestored: 0 });
     await expect(workers.close()).resolves.toBeUndefined();
     await db.close();
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
   });
 });
