@@ -1,6 +1,6 @@
 // SQL for callback bookings.
 import { DateTime } from 'luxon';
-import type { BookingChannel, Callback, CallbackStatus } from '../domain/callback.js';
+import { CANCELLABLE_STATUSES, OPEN_STATUSES, type BookingChannel, type Callback, type CallbackStatus } from '../domain/callback.js';
 import type { Queryable } from './database.js';
 
 interface CallbackRow {
@@ -125,9 +125,9 @@ export async function findByIdempotencyKey(
 export async function markCancelled(db: Queryable, id: string, at: DateTime): Promise<StoredCallback | null> {
   const { rows } = await db.query<CallbackRow>(
     `UPDATE callbacks SET status = 'cancelled', cancelled_at = $2
-      WHERE id = $1 AND status IN ('booked', 'due')
+      WHERE id = $1 AND status = ANY($3::text[])
       RETURNING *`,
-    [id, at.toISO()],
+    [id, at.toISO(), CANCELLABLE_STATUSES],
   );
   return rows[0] ? fromRow(rows[0]) : null;
 }
@@ -143,7 +143,8 @@ export async function markDue(db: Queryable, id: string, now: DateTime): Promise
 
 /**
  * A callback a nurse may claim: due, or booked and past its due time (in case the scheduling job is late),
- * or claimed by someone whose claim has expired.
+ * or claimed by someone whose claim has expired. The same rule as queueState() in src/domain/callQueue.ts,
+ * here in SQL so the claim can be one atomic statement; test/api/callQueue.test.ts checks both agree.
  */
 const CLAIMABLE = `(status = 'due' OR (status = 'booked' AND due_at <= $2) OR (status = 'claimed' AND claim_expires_at <= $2))`;
 
@@ -151,10 +152,10 @@ const CLAIMABLE = `(status = 'due' OR (status = 'booked' AND due_at <= $2) OR (s
 export async function listOpenQueue(db: Queryable, clinicId: string, until: DateTime): Promise<StoredCallback[]> {
   const { rows } = await db.query<CallbackRow>(
     `SELECT * FROM callbacks
-      WHERE clinic_id = $1 AND status IN ('booked', 'due', 'claimed')
+      WHERE clinic_id = $1 AND status = ANY($3::text[])
         AND (status <> 'booked' OR due_at < $2)
       ORDER BY slot_start, due_at, id`,
-    [clinicId, until.toISO()],
+    [clinicId, until.toISO(), OPEN_STATUSES],
   );
   return rows.map(fromRow);
 }

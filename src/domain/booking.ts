@@ -24,6 +24,14 @@ export interface BookingPlan {
   patientChoseLaterDay: boolean;
 }
 
+/**
+ * Rule 5's exclusion: the patient took a slot on a later local date than the request although a
+ * same-day slot was free when they asked (patientvald senare dag).
+ */
+export function choseLaterDay(rules: ClinicRules, requestedAt: DateTime, slotStart: DateTime, sameDaySlotFree: boolean): boolean {
+  return sameDaySlotFree && localDate(rules, slotStart) > localDate(rules, requestedAt);
+}
+
 /** Refuses with the next opening instant when the clinic's booking window is closed (rule 1). */
 export function assertBookingOpen(rules: ClinicRules, now: DateTime): void {
   if (isBookingOpen(rules, now)) return;
@@ -74,7 +82,7 @@ export function planBooking(
     candidates: [requested],
     requestedBeforeCutoff,
     sameDaySlotFree,
-    patientChoseLaterDay: sameDaySlotFree && requested.start.toMillis() >= tomorrow,
+    patientChoseLaterDay: choseLaterDay(rules, now, requested.start, sameDaySlotFree),
   };
 }
 

@@ -36,7 +36,20 @@ export interface Callback {
   reachedAt: DateTime | null;
 }
 
-/** A patient may cancel until a nurse has claimed the callback. */
+/** A patient may cancel (or move) a callback until a nurse has claimed it. */
+export const CANCELLABLE_STATUSES: readonly CallbackStatus[] = ['booked', 'due'];
+/** Still to be called: waiting, in the queue, or in a nurse's hands. */
+export const OPEN_STATUSES: readonly CallbackStatus[] = ['booked', 'due', 'claimed'];
+
 export function isCancellable(callback: Pick<Callback, 'status'>): boolean {
-  return callback.status === 'booked' || callback.status === 'due';
+  return CANCELLABLE_STATUSES.includes(callback.status);
+}
+
+export function isOpen(callback: Pick<Callback, 'status'>): boolean {
+  return OPEN_STATUSES.includes(callback.status);
+}
+
+/** A callback enters the nurses' queue at its slot start, less the configured lead. */
+export function dueAtForSlot(slotStart: DateTime, leadMinutes: number): DateTime {
+  return slotStart.minus({ minutes: leadMinutes });
 }

@@ -1,6 +1,7 @@
 // Request and response schemas: they validate at the edge and generate the OpenAPI document.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { CALLBACK_STATUSES } from '../domain/callback.js';
 import { normalisePersonalIdentityNumber, normaliseSwedishPhone, type Normalised } from '../domain/patientContact.js';
 
 const MAX_SLOT_RANGE_DAYS = 31;
@@ -122,7 +123,7 @@ export const CallbackStatusView = z
   .object({
     id: z.uuid(),
     clinicId: z.string(),
-    status: z.enum(['booked', 'due', 'claimed', 'completed', 'unreachable', 'cancelled']),
+    status: z.enum(CALLBACK_STATUSES),
     slot: SlotTimes,
     requestedAt: IsoInstant,
     cancelledAt: IsoInstant.nullable(),

@@ -16,10 +16,10 @@ import {
 import { findClinicRules, listClinics, type ClinicSummary } from '../db/clinics.js';
 import { isUniqueViolation, type Database } from '../db/database.js';
 import { bookedCounts, releaseSlotPlace, reserveSlotPlace } from '../db/slotPlaces.js';
-import { freePlaces, planBooking, planningRange } from '../domain/booking.js';
-import { isCancellable, type BookingChannel } from '../domain/callback.js';
+import { choseLaterDay, freePlaces, planBooking, planningRange } from '../domain/booking.js';
+import { dueAtForSlot, isCancellable, type BookingChannel } from '../domain/callback.js';
 import type { ClinicRules } from '../domain/clinic.js';
-import { endOfLocalDate, localDate, showInstant, startOfLocalDate } from '../domain/schedule.js';
+import { endOfLocalDate, showInstant, startOfLocalDate } from '../domain/schedule.js';
 import { bookableAt, slotsBetween } from '../domain/slots.js';
 import { CallbackNotFound, ClinicNotFound, IdempotencyKeyReused, NoFreeSlot, NotCancellable, SlotFull } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -151,7 +151,7 @@ export function createCallbackBookingService(deps: {
               tokenHash: tokens.hash(token),
               idempotencyKey,
               requestHash,
-              dueAt: slot.start.minus({ minutes: dueLeadMinutes }),
+              dueAt: dueAtForSlot(slot.start, dueLeadMinutes),
             });
             // In the same transaction: a confirmation is never lost, even if the process dies right after.
             const smsId = await insertSms(tx, callback.id, 'booking_confirmation');
@@ -210,9 +210,8 @@ export function createCallbackBookingService(deps: {
         if (!current || !isCancellable(current)) throw new NotCancellable(current?.status ?? 'unknown');
         if (!(await reserveSlotPlace(tx, rules.id, slot))) throw new SlotFull(showInstant(rules, slot.start));
         await releaseSlotPlace(tx, rules.id, current.slot.start);
-        // Moving to a later day while a same-day slot was offered at the request counts as the patient's choice.
-        const laterDay = localDate(rules, slot.start) > localDate(rules, current.requestedAt);
-        return moveCallbackSlot(tx, callbackId, slot, slot.start.minus({ minutes: dueLeadMinutes }), current.patientChoseLaterDay || (laterDay && current.sameDaySlotFree));
+        const laterDay = choseLaterDay(rules, current.requestedAt, slot.start, current.sameDaySlotFree);
+        return moveCallbackSlot(tx, callbackId, slot, dueAtForSlot(slot.start, dueLeadMinutes), current.patientChoseLaterDay || laterDay);
       });
       await afterCommit('move the due job', async () => {
         await jobs.unscheduleDue(moved.id, moved.attemptCount);

@@ -6,6 +6,7 @@ import { correctToReached, lockCallback } from '../db/callbacks.js';
 import type { Database } from '../db/database.js';
 import { recordTelephonyEvent } from '../db/telephonyEvents.js';
 import type { CallOutcome } from '../domain/callAttempt.js';
+import { isOpen } from '../domain/callback.js';
 import { CallbackNotFound, InvalidSignature, TelephonyNotConfigured } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { JobScheduler } from '../queue/jobScheduler.js';
@@ -85,7 +86,7 @@ export function createTelephonyService(deps: { db: Database; jobs: JobScheduler;
         const outcome: CallOutcome = attempt.answeredAt ? 'answered' : (event.outcome ?? 'no_answer');
         await updateAttempt(tx, attempt.id, { endedAt: event.at, outcome });
         // A call to a callback already closed (or cancelled) is recorded but changes nothing else.
-        if (!['booked', 'due', 'claimed'].includes(callback.status)) return { concluded: null, callback };
+        if (!isOpen(callback)) return { concluded: null, callback };
         return { concluded: await concludeAttempt(tx, callback, outcome, event.at), callback };
       });
       if (!result) return 'duplicate';
