@@ -48,8 +48,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(status).json(errorBody('bad_request', String(err?.message ?? 'Bad request.')));
       return;
     }
-    // Log the error class and stack only: messages from the database can echo parameter values.
-    logger.error({ err: { type: err?.name, code: err?.code, stack: err?.stack } }, 'unhandled error');
+    // Log the error class, code and stack frames only: messages from the database can echo parameter
+    // values, and a stack's first line repeats the message.
+    const frames = typeof err?.stack === 'string' ? err.stack.split('\n').slice(1).join('\n') : undefined;
+    logger.error({ err: { type: err?.name, code: err?.code, frames } }, 'unhandled error');
     res.status(500).json(errorBody('internal_error', 'Something went wrong on our side. Please try again.'));
   };
 }

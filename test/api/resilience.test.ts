@@ -9,6 +9,7 @@ import type { Database } from '../../src/db/database.js';
 import { clinicRules } from '../../src/domain/clinic.js';
 import { reconcile } from '../../src/jobs/reconcile.js';
 import { createLogger } from '../../src/logger.js';
+import { createStaffMember } from '../../src/services/staffAuth.js';
 import type { JobScheduler } from '../../src/queue/jobScheduler.js';
 import { openTestDatabase, uniqueClinicId } from '../support/database.js';
 
@@ -75,8 +76,30 @@ describe('with Redis refusing every job', () => {
     expect(ensured).toContain(`sms ${sms.rows[0]!.id}`);
   });
 
-  it('answers the nurse queue without Redis at all', async () => {
-    const res = await fetch(`${baseUrl}/api/staff/me`);
-    expect(res.status).toBe(401);
+  it('lets a nurse claim and log an unanswered attempt, keeping the retry in the database', async () => {
+    const clinicId = uniqueClinicId();
+    await insertClinic(db, clinicRules({ id: clinicId, name: 'Test' }));
+    const { token } = await createStaffMember(db, { name: 'Nurse', role: 'nurse', clinicIds: [clinicId] });
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    clock.set('2027-03-30T08:00:00+02:00');
+    const booked = await fetch(`${baseUrl}/api/clinics/${clinicId}/callbacks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: '0701234567' }),
+    });
+    const { id } = await booked.json();
+    clock.set('2027-03-30T08:15:00+02:00');
+    const claimed = await fetch(`${baseUrl}/api/staff/clinics/${clinicId}/queue/claim`, { method: 'POST', headers: auth });
+    expect((await claimed.json()).id).toBe(id);
+    const attempt = await fetch(`${baseUrl}/api/staff/callbacks/${id}/attempts`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ outcome: 'no_answer' }),
+    });
+    expect(attempt.status).toBe(201);
+    expect(logs.join('')).toContain('could not schedule the retry; reconciliation will retry');
+    const { rows } = await db.query<{ status: string; due_at: Date }>('SELECT status, due_at FROM callbacks WHERE id = $1', [id]);
+    expect(rows[0]!.status).toBe('booked');
+    expect(rows[0]!.due_at.toISOString()).toBe('2027-03-30T06:25:00.000Z');
   });
 });
