@@ -7,7 +7,14 @@ import { parseConfig } from '../../src/config.js';
 import { openPglite } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
+import { insertClinic } from '../../src/db/clinics.js';
+import { clinicRules } from '../../src/domain/clinic.js';
+import { createBullJobScheduler } from '../../src/queue/jobScheduler.js';
+import { createCallbackBookingService } from '../../src/services/callbackBooking.js';
+import { createCallbackTokens } from '../../src/services/callbackTokens.js';
+import type { SmsSender } from '../../src/sms/port.js';
 import { startWorkers } from '../../workers/index.js';
+import { openTestDatabase, uniqueClinicId } from '../support/database.js';
 import { deleteKeysUnder, randomPrefix, recordingSms, REDIS_URL, waitFor } from './support.js';
 
 const prefix = randomPrefix('lifecycle');
@@ -35,5 +42,48 @@ describe('closing the workers', () => {
     // Sockets close asynchronously after QUIT; give them a moment, bounded.
     await waitFor('the sockets to close', () => openSockets() === before, 3000, 50).catch(() => undefined);
     expect(openSockets()).toBe(before);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes a job in flight before close() resolves (what SIGTERM calls)', async () => {
+    const db = await openTestDatabase();
+    const clock = manualClock('2027-03-30T08:00:00+02:00');
+    const shutdownPrefix = randomPrefix('shutdown');
+    const producer = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const jobs = createBullJobScheduler({ connection: producer, prefix: shutdownPrefix, clock });
+    let started = false;
+    let finished = false;
+    const slowSms: SmsSender = {
+      async send() {
+        started = true;
+        await new Promise((r) => setTimeout(r, 1500));
+        finished = true;
+        return 'slow-1';
+      },
+    };
+    const config = parseConfig({ REDIS_URL, BULLMQ_PREFIX: shutdownPrefix, LOG_LEVEL: 'silent' });
+    const workers = await startWorkers(config, createLogger('silent'), { db, clock, sms: slowSms });
+    try {
+      const clinicId = uniqueClinicId();
+      await insertClinic(db, clinicRules({ id: clinicId, name: 'Test' }));
+      const booking = createCallbackBookingService({ db, clock, tokens: createCallbackTokens('x'.repeat(32)), jobs, logger: createLogger('silent') });
+      const { callback } = await booking.book(
+        clinicId,
+        { phoneE164: '+46701234567', personalIdentityNumber: null, patientName: null, reason: null, channel: 'web', slotStart: null },
+        null,
+      );
+      await waitFor('the SMS to be in flight', () => started);
+      expect(finished).toBe(false);
+      await workers.close();
+      expect(finished).toBe(true);
+      const { rows } = await db.query<{ status: string }>('SELECT status FROM sms_messages WHERE callback_id = $1', [callback.id]);
+      expect(rows[0]!.status).toBe('sent');
+    } finally {
+      await jobs.close();
+      await deleteKeysUnder(producer, shutdownPrefix);
+      await producer.quit();
+      await db.close();
+    }
   });
 });

@@ -4,11 +4,11 @@ import { randomBytes } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DateTime } from 'luxon';
-import pg from 'pg';
-import { openPglite, openPostgres, type Database } from '../../src/db/database.js';
+import { openPostgres, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import type { JobScheduler } from '../../src/queue/jobScheduler.js';
 import type { OutgoingSms, SmsSender } from '../../src/sms/port.js';
+import { freshPostgresSchema, openTestDatabase } from '../support/database.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -111,40 +111,23 @@ export interface IsolatedDatabase {
 }
 
 /**
- * A database only this test file sees. Workers reconcile *every* booked callback and pending SMS they find,
- * so pointed at the shared PostgreSQL test database they would make other files' callbacks due and send
- * their SMS. With DATABASE_URL: a fresh PostgreSQL database on the same server, dropped afterwards;
- * without it: an in-memory PGlite.
+ * A database only this test file sees, and, on PostgreSQL, its connection string for a worker process.
+ * Workers reconcile *every* booked callback and pending SMS they find, so they must never share one.
  */
 export async function openIsolatedDatabase(): Promise<IsolatedDatabase> {
-  const base = process.env.DATABASE_URL;
-  if (!base) {
-    const db = await openPglite();
-    await migrate(db);
+  if (!process.env.DATABASE_URL) {
+    const db = await openTestDatabase('pglite');
     return { db, url: null, dispose: () => db.close() };
   }
-  const name = `workers_${randomBytes(6).toString('hex')}`;
-  await adminQuery(base, `CREATE DATABASE ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const db = openPostgres(url.toString(), 10);
+  const { url, drop } = await freshPostgresSchema();
+  const db = openPostgres(url, 10);
   await migrate(db);
   return {
     db,
-    url: url.toString(),
+    url,
     async dispose() {
       await db.close();
-      await adminQuery(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await drop();
     },
   };
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
