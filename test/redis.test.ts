@@ -8,6 +8,7 @@ import { createLogger } from '../src/logger.js';
 import { assertRedisReachable, describeRedisUrl, RedisUnavailable } from '../src/queue/redis.js';
 import { startWorkers } from '../workers/index.js';
 import { openTestDatabase } from './support/database.js';
+import { deleteKeysUnder } from './support/redis.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -41,8 +42,7 @@ describe('worker entry point', () => {
     await expect(workers.close()).resolves.toBeUndefined();
     await db.close();
     const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
+    await deleteKeysUnder(redis, prefix);
     redis.disconnect();
   });
 });

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { deleteKeysUnder } from './support/redis.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const dataDirs: string[] = [];
@@ -67,8 +68,7 @@ describe('npm start', () => {
     expect(await app.exited).toBe(0);
     expect(fs.existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const keys = await redis.keys(`startup-${path.basename(dataDir)}:*`);
-    if (keys.length) await redis.del(...keys);
+    await deleteKeysUnder(redis, `startup-${path.basename(dataDir)}`);
     redis.disconnect();
   });
 

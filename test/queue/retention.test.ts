@@ -6,14 +6,14 @@ import { createLogger } from '../../src/logger.js';
 import { EVENTS_MAX_LEN, JOB_RETENTION, QUEUES } from '../../src/queue/contract.js';
 import { createQueue } from '../../src/queue/jobScheduler.js';
 import { startWorker } from '../../workers/shell.js';
+import { deleteKeysUnder } from '../support/redis.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `test-${randomBytes(5).toString('hex')}`;
 const redis = new Redis(REDIS_URL);
 
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
 });
 

@@ -15,6 +15,7 @@ import { createRedisConnection, waitUntilReady } from '../../src/queue/redis.js'
 import { createStaffMember } from '../../src/services/staffAuth.js';
 import { afterAll, beforeAll } from 'vitest';
 import { openTestDatabase, uniqueClinicId, type Backend } from './database.js';
+import { deleteKeysUnder } from './redis.js';
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const TEST_TOKEN_SECRET = 'test-secret-test-secret-test-secret!';
@@ -83,8 +84,7 @@ export async function startTestServer(db: Database, now: string): Promise<TestSe
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await jobs.close();
       // Leave nothing behind in the shared Redis.
-      const keys = await redis.keys(`${queuePrefix}:*`);
-      if (keys.length) await redis.del(...keys);
+      await deleteKeysUnder(redis, queuePrefix);
       redis.disconnect();
     },
     async addClinic(overrides = {}) {

@@ -9,6 +9,7 @@ import { migrate } from '../../src/db/migrate.js';
 import type { JobScheduler } from '../../src/queue/jobScheduler.js';
 import type { OutgoingSms, SmsSender } from '../../src/sms/port.js';
 import { freshPostgresSchema, openTestDatabase } from '../support/database.js';
+export { deleteKeysUnder } from '../support/redis.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -95,12 +96,6 @@ export function randomPrefix(name: string): string {
   return `test-${name}-${randomBytes(5).toString('hex')}`;
 }
 
-/** Deletes every key under one BullMQ prefix; never touches anyone else's keys. */
-export async function deleteKeysUnder(redis: Redis, prefix: string): Promise<number> {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  return keys.length;
-}
 
 export interface IsolatedDatabase {
   db: Database;
