@@ -110,6 +110,20 @@ describe('GET /api/staff/me', () => {
   });
 });
 
+/** The clinic's queue list and claim both answer 403, show no patient data, and leave the callback unclaimed. */
+async function expectQueueRefused(clinicId: string, authorization: string, callbackId: string) {
+  const list = await server().request('GET', `/api/staff/clinics/${clinicId}/queue`, { headers: { Authorization: authorization } });
+  expect(list.status).toBe(403);
+  expect(list.body.error.code).toBe('forbidden');
+  expect(JSON.stringify(list.body)).not.toContain(callbackId);
+  expect(JSON.stringify(list.body)).not.toContain('+46701234567');
+  const claim = await server().request('POST', `/api/staff/clinics/${clinicId}/queue/claim`, { headers: { Authorization: authorization } });
+  expect(claim.status).toBe(403);
+  expect(claim.body.error.code).toBe('forbidden');
+  const { rows } = await server().db.query<any>('SELECT status, claimed_by FROM callbacks WHERE id = $1', [callbackId]);
+  expect(rows[0]).toEqual({ status: 'booked', claimed_by: null });
+}
+
 describe('roles', () => {
   it('gives a manager 403 forbidden on the queue list and on claiming, even for her own clinic', async () => {
     server().clock.set(TUESDAY_0800);
@@ -118,17 +132,7 @@ describe('roles', () => {
     server().clock.set(TUESDAY_0815);
     const manager = await server().addStaff('manager', [clinicId]);
 
-    const list = await server().request('GET', `/api/staff/clinics/${clinicId}/queue`, { headers: { Authorization: manager } });
-    expect(list.status).toBe(403);
-    expect(list.body.error.code).toBe('forbidden');
-    expect(JSON.stringify(list.body)).not.toContain('+46701234567');
-
-    const claim = await server().request('POST', `/api/staff/clinics/${clinicId}/queue/claim`, { headers: { Authorization: manager } });
-    expect(claim.status).toBe(403);
-    expect(claim.body.error.code).toBe('forbidden');
-
-    const { rows } = await server().db.query<any>('SELECT status, claimed_by FROM callbacks WHERE id = $1', [callbackId]);
-    expect(rows[0]).toEqual({ status: 'booked', claimed_by: null });
+    await expectQueueRefused(clinicId, manager, callbackId);
     const audit = await server().db.query<any>('SELECT action FROM audit_events WHERE clinic_id = $1', [clinicId]);
     expect(audit.rows).toEqual([]);
   });
@@ -143,16 +147,7 @@ describe('clinic boundaries', () => {
     server().clock.set(TUESDAY_0815);
     const nurseA = await server().addStaff('nurse', [a]);
 
-    const list = await server().request('GET', `/api/staff/clinics/${b}/queue`, { headers: { Authorization: nurseA } });
-    expect(list.status).toBe(403);
-    expect(list.body.error.code).toBe('forbidden');
-    expect(JSON.stringify(list.body)).not.toContain(callbackB);
-
-    const claim = await server().request('POST', `/api/staff/clinics/${b}/queue/claim`, { headers: { Authorization: nurseA } });
-    expect(claim.status).toBe(403);
-    expect(claim.body.error.code).toBe('forbidden');
-    const { rows } = await server().db.query<any>('SELECT status, claimed_by FROM callbacks WHERE id = $1', [callbackB]);
-    expect(rows[0]).toEqual({ status: 'booked', claimed_by: null });
+    await expectQueueRefused(b, nurseA, callbackB);
   });
 
   it('gives a nurse of clinic A 403 on every callback endpoint for a callback of clinic B', async () => {
