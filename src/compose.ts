@@ -8,6 +8,9 @@ import type { JobScheduler } from './queue/jobScheduler.js';
 import { createCallbackBookingService } from './services/callbackBooking.js';
 import { createCallbackTokens } from './services/callbackTokens.js';
 import { createCallQueueService } from './services/callQueue.js';
+import { createGuaranteeCaseService } from './services/guaranteeCases.js';
+import { createReportService } from './services/reports.js';
+import type { GuaranteeStartBasis } from './domain/guaranteeCase.js';
 import { createTelephonyService } from './services/telephony.js';
 
 export interface ApiDeps {
@@ -19,6 +22,7 @@ export interface ApiDeps {
   dueLeadMinutes: number;
   claimTimeoutMinutes: number;
   telephonySecret: string | null;
+  guaranteeStart: GuaranteeStartBasis;
 }
 
 export function composeApi(deps: ApiDeps): Express {
@@ -31,6 +35,8 @@ export function composeApi(deps: ApiDeps): Express {
     booking: createCallbackBookingService({ db, clock, tokens, jobs, logger, dueLeadMinutes: deps.dueLeadMinutes }),
     queue: createCallQueueService({ db, clock, jobs, logger, claimTimeoutMinutes: deps.claimTimeoutMinutes }),
     telephony: createTelephonyService({ db, jobs, logger }),
+    cases: createGuaranteeCaseService({ db, clock, basis: deps.guaranteeStart }),
+    reports: createReportService({ db, clock, basis: deps.guaranteeStart }),
     telephonySecret: deps.telephonySecret,
     checkDatabase: async () => void (await db.query('SELECT 1')),
   });

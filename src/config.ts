@@ -48,6 +48,12 @@ const EnvSchema = z
     TELEPHONY_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     RECONCILE_INTERVAL_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(5).max(3600).default(30),
     WORKER_LOCK_DURATION_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1000).max(600_000).default(30_000),
+    /** Day 0 of the three-day care guarantee, region-wide: the patient's contact, or the triage decision. */
+    GUARANTEE_START: z.enum(['contact', 'triage_decision']).default('contact'),
+    /** Local time (HH:MM, Europe/Stockholm) when managers get the daily summary of cases at risk. */
+    GUARANTEE_SUMMARY_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM').default('07:00'),
+    /** How often a worker folds new calls into the report rollups (reports also do it on every read). */
+    MEASURE_REFRESH_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(5).max(3600).default(60),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Create the three demo clinics when the database has no clinics. */
     SEED_DEMO: booleanFlag.default(true),
@@ -84,6 +90,9 @@ export interface Config {
   telephonyWebhookSecret: string | null;
   reconcileIntervalSeconds: number;
   workerLockDurationMs: number;
+  guaranteeStart: Env['GUARANTEE_START'];
+  guaranteeSummaryAt: string;
+  measureRefreshSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -120,5 +129,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     telephonyWebhookSecret: e.TELEPHONY_WEBHOOK_SECRET ?? null,
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
     workerLockDurationMs: e.WORKER_LOCK_DURATION_MS,
+    guaranteeStart: e.GUARANTEE_START,
+    guaranteeSummaryAt: e.GUARANTEE_SUMMARY_AT,
+    measureRefreshSeconds: e.MEASURE_REFRESH_SECONDS,
   };
 }

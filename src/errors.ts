@@ -18,6 +18,9 @@ export type ErrorCode =
   | 'not_claimed'
   | 'not_reached'
   | 'invalid_signature'
+  | 'guarantee_case_not_found'
+  | 'case_not_open'
+  | 'report_not_found'
   | 'service_unavailable';
 
 export class AppError extends Error {
@@ -146,5 +149,24 @@ export class InvalidSignature extends AppError {
 export class TelephonyNotConfigured extends AppError {
   constructor() {
     super('service_unavailable', 'Telephony events are not accepted: TELEPHONY_WEBHOOK_SECRET is not set.');
+  }
+}
+
+export class GuaranteeCaseNotFound extends AppError {
+  constructor(callbackId: string) {
+    super('guarantee_case_not_found', `No care-guarantee case for callback '${callbackId}'.`, { callbackId });
+  }
+}
+
+/** An assessment or exclusion is recorded once; correcting one is a deliberate, separate act. */
+export class CaseNotOpen extends AppError {
+  constructor(status: string) {
+    super('case_not_open', `The case is already ${status}; send "correct": true to replace what was recorded.`, { status });
+  }
+}
+
+export class ReportNotFound extends AppError {
+  constructor(month: string) {
+    super('report_not_found', `No national report for ${month} has been produced.`, { month });
   }
 }

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { shiftedClock, systemClock } from './clock.js';
 import { composeApi } from './compose.js';
 import { ConfigError, parseConfig } from './config.js';
+import { ensureMeasureBasis } from './db/measureRollup.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
 import { seedDemoClinicsIfEmpty, seedDemoStaffIfEmpty } from './db/seedDemo.js';
@@ -22,6 +23,9 @@ async function main(): Promise<void> {
   const db = await openDatabase(config.database);
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  if (await ensureMeasureBasis(db, config.guaranteeStart)) {
+    logger.info({ guaranteeStart: config.guaranteeStart }, 'report figures will be recomputed for this guarantee start');
+  }
   if (config.seedDemo) {
     const clinics = await seedDemoClinicsIfEmpty(db);
     if (clinics.length) logger.info({ clinics }, 'demo clinics created');
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
     dueLeadMinutes: config.dueLeadMinutes,
     claimTimeoutMinutes: config.claimTimeoutMinutes,
     telephonySecret: config.telephonyWebhookSecret,
+    guaranteeStart: config.guaranteeStart,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));

@@ -4,6 +4,9 @@ import { clinicDayStatus } from './calendar.js';
 import { minutesOfDay, type ClinicRules, type Weekday } from './clinic.js';
 
 /** The local date (YYYY-MM-DD) in the clinic's zone at an instant. */
+/** The region's zone: region-wide dates (today, reporting months) are taken here. */
+export const REGION_TIMEZONE = 'Europe/Stockholm';
+
 export function localDate(rules: Pick<ClinicRules, 'timezone'>, instant: DateTime): string {
   return instant.setZone(rules.timezone).toISODate()!;
 }

@@ -7,12 +7,16 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { CallbackBookingService } from '../services/callbackBooking.js';
 import type { CallQueueService } from '../services/callQueue.js';
+import type { GuaranteeCaseService } from '../services/guaranteeCases.js';
+import type { ReportService } from '../services/reports.js';
 import type { TelephonyService } from '../services/telephony.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
 import { createRegistry, generateDocument } from './openapi.js';
 import { callbackRoutes } from './routes/callbacks.js';
 import { cancelPageRoutes } from './routes/cancelPage.js';
 import { clinicRoutes } from './routes/clinics.js';
+import { guaranteeCaseRoutes } from './routes/guaranteeCases.js';
+import { reportRoutes } from './routes/reports.js';
 import { staffRoutes } from './routes/staff.js';
 import { telephonyRoutes } from './routes/telephony.js';
 
@@ -22,6 +26,8 @@ export interface AppDeps {
   booking: CallbackBookingService;
   queue: CallQueueService;
   telephony: TelephonyService;
+  cases: GuaranteeCaseService;
+  reports: ReportService;
   telephonySecret: string | null;
   logger: Logger;
   /** Readiness: resolves when the database answers. */
@@ -57,6 +63,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(clinicRoutes(deps.booking, registry));
   api.use(callbackRoutes(deps.booking, registry));
   api.use(staffRoutes({ db: deps.db, queue: deps.queue, clock: deps.clock }, registry));
+  api.use(guaranteeCaseRoutes({ db: deps.db, cases: deps.cases }, registry));
+  api.use(reportRoutes({ db: deps.db, reports: deps.reports }, registry));
   api.use(telephonyRoutes({ telephony: deps.telephony, secret: deps.telephonySecret }, registry));
   const document = generateDocument(registry);
 

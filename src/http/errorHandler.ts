@@ -20,6 +20,9 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   not_claimed: 409,
   not_reached: 409,
   invalid_signature: 401,
+  guarantee_case_not_found: 404,
+  case_not_open: 409,
+  report_not_found: 404,
   idempotency_key_reused: 422,
   service_unavailable: 503,
 };

@@ -27,6 +27,7 @@ import { CallbackNotFound, ClinicNotFound, NotClaimed, NotReached, ValidationFai
 import type { Logger } from '../logger.js';
 import type { JobScheduler } from '../queue/jobScheduler.js';
 import { createAfterCommit } from './afterCommit.js';
+import { applyOutcomeToCase } from './guaranteeCases.js';
 import { authorize, type StaffMember } from './staffAuth.js';
 
 const QUEUE_ROLES = ['nurse', 'admin'] as const;
@@ -205,7 +206,13 @@ export function createCallQueueService(deps: {
       const problems = outcomeProblems(outcome);
       if (problems.length) throw new ValidationFailed(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
       if (callback.status !== 'completed') throw new NotReached(callback.status);
-      await upsertOutcome(db, { ...outcome, callbackId, recordedBy: staff.id, recordedAt: clock.now() });
+      const rules = await findClinicRules(db, callback.clinicId);
+      if (!rules) throw new ClinicNotFound(callback.clinicId);
+      const now = clock.now();
+      await db.transaction(async (tx) => {
+        await upsertOutcome(tx, { ...outcome, callbackId, recordedBy: staff.id, recordedAt: now });
+        await applyOutcomeToCase(tx, rules, callback, outcome, staff.id, now);
+      });
       await audit(staff, 'callback.outcome', callback.clinicId, [callbackId]);
     },
 

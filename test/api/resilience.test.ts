@@ -40,6 +40,7 @@ beforeAll(async () => {
     dueLeadMinutes: 0,
     claimTimeoutMinutes: 10,
     telephonySecret: null,
+    guaranteeStart: 'contact',
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));

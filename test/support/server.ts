@@ -62,6 +62,7 @@ export async function startTestServer(db: Database, now: string): Promise<TestSe
     dueLeadMinutes: 0,
     claimTimeoutMinutes: 10,
     telephonySecret: TEST_TELEPHONY_SECRET,
+    guaranteeStart: 'contact',
   });
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

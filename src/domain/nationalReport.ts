@@ -1,0 +1,67 @@
+// The monthly file for the national waiting-times reporting (rule 10): per clinic, callbacks, contact
+// the same day, and medical assessment within three days by profession. Cells under 20 are suppressed.
+import { contactSameDayFigures, medicalAssessmentFigures, type Rollup } from './measureRollup.js';
+
+/** Published breakdowns suppress cells with fewer than this many cases. */
+export const SUPPRESSION_THRESHOLD = 20;
+
+export interface NationalClinicInput {
+  clinicId: string;
+  clinicName: string;
+  rollup: Rollup;
+  pending: number;
+}
+
+export interface NationalRow {
+  month: string;
+  clinicId: string;
+  clinicName: string;
+  measure: 'callbacks' | 'contact_same_day' | 'medical_assessment_within_3_days';
+  /** 'all', or the assessing profession. */
+  profession: string;
+  numerator: number | null;
+  denominator: number | null;
+  share: number | null;
+  suppressed: boolean;
+}
+
+function row(base: Omit<NationalRow, 'numerator' | 'denominator' | 'share' | 'suppressed'>, numerator: number, denominator: number): NationalRow {
+  if (denominator < SUPPRESSION_THRESHOLD) return { ...base, numerator: null, denominator: null, share: null, suppressed: true };
+  return { ...base, numerator, denominator, share: denominator ? numerator / denominator : null, suppressed: false };
+}
+
+export function nationalRows(month: string, clinics: readonly NationalClinicInput[]): NationalRow[] {
+  const rows: NationalRow[] = [];
+  for (const c of clinics) {
+    const base = { month, clinicId: c.clinicId, clinicName: c.clinicName, profession: 'all' };
+    const contact = contactSameDayFigures(c.rollup);
+    const assessment = medicalAssessmentFigures(c.rollup, c.pending);
+    // "callbacks" is a count: its own size decides suppression, so numerator and denominator are the same.
+    rows.push(row({ ...base, measure: 'callbacks' }, contact.requests, contact.requests));
+    rows.push(row({ ...base, measure: 'contact_same_day' }, contact.numerator, contact.denominator));
+    rows.push(row({ ...base, measure: 'medical_assessment_within_3_days' }, assessment.numerator, assessment.denominator));
+    for (const p of assessment.byProfession) {
+      rows.push(row({ ...base, measure: 'medical_assessment_within_3_days', profession: p.profession }, p.within, p.within + p.late));
+    }
+  }
+  return rows;
+}
+
+const CSV_COLUMNS = ['month', 'clinic_id', 'clinic_name', 'measure', 'profession', 'numerator', 'denominator', 'share', 'suppressed'];
+
+export function csvCell(value: string | number | boolean | null): string {
+  if (value === null) return '';
+  const text = typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(4) : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvLine(values: readonly (string | number | boolean | null)[]): string {
+  return values.map(csvCell).join(',');
+}
+
+export function nationalCsv(rows: readonly NationalRow[]): string {
+  const lines = rows.map((r) =>
+    csvLine([r.month, r.clinicId, r.clinicName, r.measure, r.profession, r.numerator, r.denominator, r.share, r.suppressed]),
+  );
+  return [CSV_COLUMNS.join(','), ...lines].join('\r\n') + '\r\n';
+}

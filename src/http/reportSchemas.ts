@@ -1,0 +1,175 @@
+// Schemas for the managers' reports and the care-guarantee cases: request validation and OpenAPI.
+import { z } from 'zod';
+import { DRILLDOWN_FIGURE_NAMES } from '../domain/drilldown.js';
+import { EXCLUSION_REASONS, GUARANTEE_START_BASES } from '../domain/guaranteeCase.js';
+import { GROUPINGS } from '../domain/reportPeriod.js';
+import { CONTACT_MODES, PROFESSIONS } from '../domain/profession.js';
+
+const LocalDate = z.iso.date().meta({ description: 'A local date (Europe/Stockholm)', example: '2026-03-05' });
+const IsoInstant = z.iso.datetime({ offset: true }).meta({ example: '2026-03-06T09:40:00+01:00' });
+const Share = z.number().min(0).max(1).nullable().meta({ description: 'numerator / denominator; null when the denominator is 0' });
+
+const ClinicIdsParam = z
+  .string()
+  .optional()
+  .transform((s) => (s === undefined ? undefined : s.split(',').map((c) => c.trim()).filter(Boolean)))
+  .meta({ description: 'Comma-separated clinic ids. Omitted: every clinic you may see (the whole region for region-wide staff).', example: 'vc-kungsor,vc-koping' });
+
+export const ReportQuerySchema = z.object({
+  clinics: ClinicIdsParam,
+  from: LocalDate,
+  to: LocalDate,
+  groupBy: z.enum(GROUPINGS).default('month'),
+});
+
+export const DrilldownQuerySchema = ReportQuerySchema.extend({
+  figure: z.enum(DRILLDOWN_FIGURE_NAMES).meta({ description: 'The figure whose records to list, as named in the report' }),
+  profession: z.enum(PROFESSIONS).optional().meta({ description: 'medicalAssessment figures: only this assessing profession' }),
+  mode: z.enum(CONTACT_MODES).optional().meta({ description: 'medicalAssessment figures: only this mode' }),
+  exclusionReason: z.enum(EXCLUSION_REASONS).optional(),
+  cursor: z.string().max(200).optional().meta({ description: 'nextCursor from the previous page' }),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const MonthParams = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM') });
+
+const ContactSameDay = z
+  .object({
+    numerator: z.number().int().meta({ description: 'A: of B, reached on the same local date as the request' }),
+    denominator: z.number().int().meta({ description: 'B: requests on a working day before the cut-off, minus cancelled and patient-chosen later day' }),
+    share: Share,
+    requests: z.number().int(),
+    afterCutoff: z.number().int(),
+    closedDay: z.number().int(),
+    noSameDaySlot: z.number().int().meta({ description: 'In B; every same-day slot was full' }),
+    attemptedUnanswered: z.number().int().meta({ description: 'In B; called that day, not reached that day' }),
+    notCalledSameDay: z.number().int(),
+    cancelledBeforeSlot: z.number().int(),
+    patientChoseLaterDay: z.number().int(),
+  })
+  .meta({ id: 'ContactSameDay' });
+
+const TimeDeviation = z
+  .object({
+    callbacksWithAttempt: z.number().int(),
+    onTime: z.number().int(),
+    early: z.number().int(),
+    late: z.number().int(),
+    shareOnTime: Share,
+    shareEarly: Share,
+    shareLate: Share,
+    medianAbsMinutes: z.number().int().nullable(),
+    p90AbsMinutes: z.number().int().nullable(),
+    histogram: z.array(z.object({ fromMinutes: z.number().int().nullable(), toMinutes: z.number().int().nullable(), count: z.number().int() })),
+  })
+  .meta({ id: 'TimeDeviation' });
+
+const Breakdown = { within: z.number().int(), late: z.number().int(), share: Share };
+
+const MedicalAssessment = z
+  .object({
+    numerator: z.number().int().meta({ description: 'C: assessed at most 3 calendar days after day 0' }),
+    denominator: z.number().int().meta({ description: 'D: cases minus exclusions minus pending' }),
+    share: Share,
+    rating: z.enum(['poor', 'acceptable', 'excellent']).nullable(),
+    referenceLines: z.object({ poorBelow: z.number(), excellentAbove: z.number() }),
+    cases: z.number().int(),
+    assessedLate: z.number().int(),
+    overdue: z.number().int(),
+    pending: z.number().int(),
+    exclusions: z.record(z.enum(EXCLUSION_REASONS), z.number().int()),
+    byProfession: z.array(z.object({ profession: z.enum(PROFESSIONS), ...Breakdown })),
+    byMode: z.array(z.object({ mode: z.enum(CONTACT_MODES), ...Breakdown })),
+  })
+  .meta({ id: 'MedicalAssessmentWithin3Days' });
+
+const Figures = { contactSameDay: ContactSameDay, timeDeviation: TimeDeviation, medicalAssessment: MedicalAssessment };
+
+export const MeasureReportView = z
+  .object({
+    scope: z.object({
+      clinicIds: z.array(z.string()),
+      from: LocalDate,
+      to: LocalDate,
+      groupBy: z.enum(GROUPINGS),
+      today: LocalDate,
+      guaranteeStart: z.enum(GUARANTEE_START_BASES).meta({ description: 'Day 0 of the three-day guarantee used by this report' }),
+    }),
+    total: z.object(Figures),
+    periods: z.array(z.object({ period: z.string(), from: LocalDate, to: LocalDate, ...Figures })),
+    clinics: z.array(z.object({ clinicId: z.string(), name: z.string(), ...Figures })),
+  })
+  .meta({ id: 'MeasureReport' });
+
+export const DrilldownView = z
+  .object({
+    figure: z.string(),
+    records: z.array(
+      z.object({
+        callbackId: z.uuid(),
+        clinicId: z.string(),
+        date: LocalDate.meta({ description: 'Request date, or day 0 of a guarantee case' }),
+        verdict: z.enum(['counts', 'fails', 'excluded', 'outside', 'pending']),
+        classification: z.string(),
+        reason: z.string(),
+        details: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'Drilldown' });
+
+export const AssessmentBody = z
+  .strictObject({
+    assessedAt: IsoInstant,
+    profession: z.enum(PROFESSIONS),
+    mode: z.enum(CONTACT_MODES),
+    note: z.string().trim().max(2000).optional(),
+    correct: z.boolean().default(false).meta({ description: 'Replace an assessment or exclusion already recorded' }),
+  })
+  .meta({ id: 'MedicalAssessmentRequest' });
+
+export const ExclusionBody = z
+  .strictObject({
+    reason: z.enum(EXCLUSION_REASONS),
+    note: z.string().trim().max(2000).optional(),
+    correct: z.boolean().default(false),
+  })
+  .meta({ id: 'GuaranteeExclusionRequest' });
+
+export const GuaranteeCaseView = z
+  .object({
+    callbackId: z.uuid(),
+    clinicId: z.string(),
+    reason: z.string(),
+    status: z.enum(['open', 'assessed', 'excluded']),
+    contactDate: LocalDate,
+    decisionDate: LocalDate,
+    startDate: LocalDate.meta({ description: 'Day 0 under the region’s guarantee start setting' }),
+    deadline: LocalDate,
+    assessment: z
+      .object({ at: IsoInstant, date: LocalDate, profession: z.enum(PROFESSIONS), mode: z.enum(CONTACT_MODES) })
+      .nullable(),
+    exclusionReason: z.enum(EXCLUSION_REASONS).nullable(),
+    note: z.string().nullable(),
+  })
+  .meta({ id: 'GuaranteeCase' });
+
+export const AtRiskView = z
+  .object({
+    today: LocalDate,
+    guaranteeStart: z.enum(GUARANTEE_START_BASES),
+    cases: z.array(
+      GuaranteeCaseView.extend({
+        urgency: z.enum(['overdue', 'due_today', 'upcoming']),
+        name: z.string().nullable(),
+        phone: z.string(),
+        requestedAt: IsoInstant,
+      }),
+    ),
+  })
+  .meta({ id: 'AtRiskCases' });
+
+export const NationalReportList = z
+  .object({ reports: z.array(z.object({ month: z.string(), createdAt: z.string(), bytes: z.number().int(), href: z.string() })) })
+  .meta({ id: 'NationalReportList' });

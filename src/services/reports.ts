@@ -1,0 +1,266 @@
+// The managers' reports: the three measures per clinic, several clinics or the region, by day, week or
+// month; the records behind each figure; CSV; and the monthly national-reporting file.
+import type { Clock } from '../clock.js';
+import { recordAudit } from '../db/audit.js';
+import { listClinics, type ClinicSummary } from '../db/clinics.js';
+import type { Database } from '../db/database.js';
+import { listCallbackFacts, listCaseFacts, sumDailyRollups, type Page } from '../db/measureReports.js';
+import { refreshMeasures } from '../db/measureRollup.js';
+import { findNationalReport, listNationalReports, storeNationalReport } from '../db/nationalReports.js';
+import { DRILLDOWN_FIGURES, sameDayVerdict, type DrilldownFigure } from '../domain/drilldown.js';
+import { CASE_REASONS, daysBetween, deadline, pendingFrom, type ExclusionReason, type GuaranteeStartBasis } from '../domain/guaranteeCase.js';
+import { addRollup, emptyRollup, figures, type Figures } from '../domain/measureRollup.js';
+import { PUNCTUALITY_REASONS, SAME_DAY_REASONS, type Punctuality, type SameDayClass } from '../domain/measures.js';
+import { csvLine, nationalCsv, nationalRows } from '../domain/nationalReport.js';
+import { periodsOf, previousMonth, monthRange, type ReportRange } from '../domain/reportPeriod.js';
+import { REGION_TIMEZONE } from '../domain/schedule.js';
+import { ClinicNotFound, ReportNotFound, ValidationFailed } from '../errors.js';
+import { authorize, type StaffMember } from './staffAuth.js';
+
+const REPORT_ROLES = ['manager', 'admin'] as const;
+/** Longest report range: three years of days. */
+export const MAX_REPORT_DAYS = 3 * 366;
+
+export interface ReportQuery extends ReportRange {
+  /** Omitted: every clinic the caller may see (the region, for region-wide staff). */
+  clinicIds?: string[];
+}
+
+export interface MeasureReport {
+  scope: { clinicIds: string[]; from: string; to: string; groupBy: ReportRange['groupBy']; today: string; guaranteeStart: GuaranteeStartBasis };
+  total: Figures;
+  periods: ({ period: string; from: string; to: string } & Figures)[];
+  clinics: ({ clinicId: string; name: string } & Figures)[];
+}
+
+export interface DrilldownQuery extends ReportQuery {
+  figure: DrilldownFigure;
+  profession?: string;
+  mode?: string;
+  exclusionReason?: ExclusionReason;
+  cursor?: string;
+  limit: number;
+}
+
+export interface DrilldownRecord {
+  callbackId: string;
+  clinicId: string;
+  date: string;
+  verdict: 'counts' | 'fails' | 'excluded' | 'outside' | 'pending';
+  classification: string;
+  reason: string;
+  details: Record<string, string | number | null>;
+}
+
+export interface ReportService {
+  basis: GuaranteeStartBasis;
+  measures(staff: StaffMember, q: ReportQuery): Promise<MeasureReport>;
+  drilldown(staff: StaffMember, q: DrilldownQuery): Promise<{ figure: DrilldownFigure; records: DrilldownRecord[]; nextCursor: string | null }>;
+  measuresCsv(staff: StaffMember, q: ReportQuery): Promise<string>;
+  /** Produces and stores the file for a month (default: the month before today); false when it already existed. */
+  produceNationalReport(month?: string): Promise<{ month: string; created: boolean }>;
+  listNationalReports(staff: StaffMember): Promise<{ month: string; createdAt: Date; bytes: number }[]>;
+  nationalReport(staff: StaffMember, month: string): Promise<string>;
+}
+
+const encodeCursor = (date: string, callbackId: string) => Buffer.from(JSON.stringify([date, callbackId])).toString('base64url');
+
+function decodeCursor(cursor: string): { date: string; callbackId: string } {
+  try {
+    const [date, callbackId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (/^\d{4}-\d{2}-\d{2}$/.test(date) && /^[0-9a-f-]{36}$/.test(callbackId)) return { date, callbackId };
+  } catch {
+    // fall through to the validation error
+  }
+  throw new ValidationFailed([{ field: 'query.cursor', message: 'is not a cursor this API returned' }]);
+}
+
+export function createReportService(deps: { db: Database; clock: Clock; basis: GuaranteeStartBasis }): ReportService {
+  const { db, clock, basis } = deps;
+  const today = () => clock.now().setZone(REGION_TIMEZONE).toISODate()!;
+
+  /** The clinics a query covers, checked against what the caller may see. */
+  async function scopeOf(staff: StaffMember, q: ReportQuery): Promise<ClinicSummary[]> {
+    authorize(staff, REPORT_ROLES);
+    if (q.from > q.to) throw new ValidationFailed([{ field: 'query.to', message: 'must not be before from' }]);
+    if (daysBetween(q.from, q.to) >= MAX_REPORT_DAYS) {
+      throw new ValidationFailed([{ field: 'query.to', message: `the range may cover at most ${MAX_REPORT_DAYS} days` }]);
+    }
+    const all = await listClinics(db);
+    const ids = q.clinicIds ?? staff.clinicIds;
+    for (const id of ids) {
+      if (!all.some((c) => c.id === id)) throw new ClinicNotFound(id);
+      authorize(staff, REPORT_ROLES, id);
+    }
+    return all.filter((c) => ids.includes(c.id));
+  }
+
+  async function measures(staff: StaffMember, q: ReportQuery): Promise<MeasureReport> {
+    const clinics = await scopeOf(staff, q);
+    await refreshMeasures(db);
+    const now = today();
+    const sums = await sumDailyRollups(db, { clinicIds: clinics.map((c) => c.id), from: q.from, to: q.to, pendingFrom: pendingFrom(now) });
+    const total = emptyRollup();
+    let totalPending = 0;
+    const periods = periodsOf(q).map((p) => {
+      const rollup = emptyRollup();
+      let pending = 0;
+      for (const [date, sum] of sums.byDate) {
+        if (date < p.from || date > p.to) continue;
+        addRollup(rollup, sum.rollup);
+        pending += sum.pending;
+      }
+      addRollup(total, rollup);
+      totalPending += pending;
+      return { period: p.label, from: p.from, to: p.to, ...figures(rollup, pending) };
+    });
+    return {
+      scope: { clinicIds: clinics.map((c) => c.id), from: q.from, to: q.to, groupBy: q.groupBy, today: now, guaranteeStart: basis },
+      total: figures(total, totalPending),
+      periods,
+      clinics: clinics.map((c) => {
+        const sum = sums.byClinic.get(c.id);
+        return { clinicId: c.id, name: c.name, ...figures(sum?.rollup ?? emptyRollup(), sum?.pending ?? 0) };
+      }),
+    };
+  }
+
+  return {
+    basis,
+    measures,
+
+    async drilldown(staff, q) {
+      const clinics = await scopeOf(staff, q);
+      await refreshMeasures(db);
+      const filter = DRILLDOWN_FIGURES[q.figure];
+      const page: Page = { clinicIds: clinics.map((c) => c.id), from: q.from, to: q.to, after: q.cursor ? decodeCursor(q.cursor) : null, limit: q.limit };
+      const now = today();
+      let records: DrilldownRecord[];
+      if (filter.kind === 'callback') {
+        const facts = await listCallbackFacts(db, page, {
+          ...('sameDay' in filter ? { sameDay: filter.sameDay } : {}),
+          ...('punctuality' in filter ? { punctuality: filter.punctuality } : {}),
+        });
+        const deviation = q.figure.startsWith('timeDeviation.');
+        records = facts.map((f) => {
+          const details = {
+            requestedAt: f.requestedAt.toISOString(),
+            promisedSlotStart: f.slotStart.toISOString(),
+            promisedSlotEnd: f.slotEnd.toISOString(),
+            deviationMinutes: f.deviationMinutes,
+          };
+          if (deviation) {
+            const p = f.punctuality as Punctuality;
+            return { callbackId: f.callbackId, clinicId: f.clinicId, date: f.requestDate, verdict: p === 'on_time' ? 'counts' : 'fails', classification: p, reason: PUNCTUALITY_REASONS[p], details };
+          }
+          const c = f.sameDay as SameDayClass;
+          return { callbackId: f.callbackId, clinicId: f.clinicId, date: f.requestDate, verdict: sameDayVerdict(c), classification: c, reason: SAME_DAY_REASONS[c], details };
+        });
+      } else {
+        const facts = await listCaseFacts(db, page, {
+          results: filter.results,
+          ...('open' in filter ? { open: filter.open } : {}),
+          pendingFrom: pendingFrom(now),
+          ...(q.exclusionReason ? { exclusionReason: q.exclusionReason } : {}),
+          ...(q.profession ? { profession: q.profession } : {}),
+          ...(q.mode ? { mode: q.mode } : {}),
+        });
+        records = facts.map((f) => {
+          const last = deadline(f.startDate);
+          const details = {
+            deadline: last,
+            assessedAt: f.assessedAt?.toISOString() ?? null,
+            daysToAssessment: f.daysToAssessment,
+            profession: f.profession,
+            mode: f.mode,
+            exclusionReason: f.exclusionReason,
+          };
+          const base = { callbackId: f.callbackId, clinicId: f.clinicId, date: f.startDate, details };
+          if (f.result === 'within') return { ...base, verdict: 'counts', classification: 'within', reason: CASE_REASONS.within(f.daysToAssessment!) };
+          if (f.result === 'late') return { ...base, verdict: 'fails', classification: 'late', reason: CASE_REASONS.late(f.daysToAssessment!) };
+          if (f.result === 'excluded') {
+            return { ...base, verdict: 'excluded', classification: 'excluded', reason: CASE_REASONS.excluded[f.exclusionReason as ExclusionReason] };
+          }
+          return f.startDate >= pendingFrom(now)
+            ? { ...base, verdict: 'pending', classification: 'pending', reason: CASE_REASONS.pending(last) }
+            : { ...base, verdict: 'fails', classification: 'overdue', reason: CASE_REASONS.overdue(last) };
+        });
+      }
+      const last = records[records.length - 1];
+      await recordAudit(db, {
+        at: clock.now(),
+        staffId: staff.id,
+        action: 'report.drilldown',
+        clinicId: clinics.length === 1 ? clinics[0]!.id : null,
+        callbackIds: records.map((r) => r.callbackId),
+      });
+      return { figure: q.figure, records, nextCursor: records.length === q.limit && last ? encodeCursor(last.date, last.callbackId) : null };
+    },
+
+    async measuresCsv(staff, q) {
+      return measuresCsv(await measures(staff, q));
+    },
+
+    async produceNationalReport(month) {
+      const target = month ?? previousMonth(today()).month;
+      const { from, to } = monthRange(target);
+      await refreshMeasures(db);
+      const clinics = await listClinics(db);
+      const sums = await sumDailyRollups(db, { clinicIds: clinics.map((c) => c.id), from, to, pendingFrom: pendingFrom(today()) });
+      const rows = nationalRows(
+        target,
+        clinics.map((c) => {
+          const sum = sums.byClinic.get(c.id);
+          return { clinicId: c.id, clinicName: c.name, rollup: sum?.rollup ?? emptyRollup(), pending: sum?.pending ?? 0 };
+        }),
+      );
+      const created = await storeNationalReport(db, target, nationalCsv(rows), clock.now());
+      return { month: target, created };
+    },
+
+    async listNationalReports(staff) {
+      authorize(staff, REPORT_ROLES);
+      return listNationalReports(db);
+    },
+
+    async nationalReport(staff, month) {
+      authorize(staff, REPORT_ROLES);
+      const found = await findNationalReport(db, month);
+      if (!found) throw new ReportNotFound(month);
+      return found.content;
+    },
+  };
+}
+
+const CSV_HEADER = [
+  'period', 'from', 'to', 'clinic_id',
+  'contact_same_day_numerator', 'contact_same_day_denominator', 'contact_same_day_share', 'requests', 'after_cutoff', 'closed_day',
+  'no_same_day_slot', 'attempted_unanswered', 'not_called_same_day', 'cancelled_before_slot', 'patient_chose_later_day',
+  'callbacks_with_attempt', 'on_time', 'early', 'late', 'share_on_time', 'share_early', 'share_late', 'median_abs_deviation_minutes', 'p90_abs_deviation_minutes',
+  'assessment_numerator', 'assessment_denominator', 'assessment_share', 'assessment_rating', 'assessment_pending', 'assessment_overdue', 'assessed_late',
+  'excluded_patient_chose_later', 'excluded_medically_motivated_wait', 'excluded_not_covered', 'guarantee_start',
+];
+
+/** The report as CSV: one row per period for the whole scope, then one per clinic for the whole range. */
+export function measuresCsv(report: MeasureReport): string {
+  const line = (period: string, from: string, to: string, clinicId: string, f: Figures) => {
+    const c = f.contactSameDay;
+    const t = f.timeDeviation;
+    const m = f.medicalAssessment;
+    return csvLine([
+      period, from, to, clinicId,
+      c.numerator, c.denominator, c.share, c.requests, c.afterCutoff, c.closedDay, c.noSameDaySlot, c.attemptedUnanswered, c.notCalledSameDay, c.cancelledBeforeSlot, c.patientChoseLaterDay,
+      t.callbacksWithAttempt, t.onTime, t.early, t.late, t.shareOnTime, t.shareEarly, t.shareLate, t.medianAbsMinutes, t.p90AbsMinutes,
+      m.numerator, m.denominator, m.share, m.rating, m.pending, m.overdue, m.assessedLate,
+      m.exclusions.patient_chose_later, m.exclusions.medically_motivated_wait, m.exclusions.not_covered, report.scope.guaranteeStart,
+    ]);
+  };
+  const { from, to } = report.scope;
+  const lines = [
+    CSV_HEADER.join(','),
+    ...report.periods.map((p) => line(p.period, p.from, p.to, 'all', p)),
+    line('total', from, to, 'all', report.total),
+    ...report.clinics.map((c) => line('total', from, to, c.clinicId, c)),
+  ];
+  return lines.join('\r\n') + '\r\n';
+}
