@@ -5,18 +5,23 @@ import type { Queue } from 'bullmq';
 import { shiftedClock, systemClock, type Clock } from '../src/clock.js';
 import { ConfigError, parseConfig, type Config } from '../src/config.js';
 import type { Database } from '../src/db/database.js';
+import { ensureMeasureBasis } from '../src/db/measureRollup.js';
 import { migrate } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open.js';
 import { reconcile } from '../src/jobs/reconcile.js';
 import { createLogger, type Logger } from '../src/logger.js';
-import { QUEUES, RECONCILE_SCHEDULER_ID } from '../src/queue/contract.js';
+import { QUEUES, RECONCILE_SCHEDULER_ID, schedules, type QueueKey, type Schedule } from '../src/queue/contract.js';
 import { createBullJobScheduler, createQueue } from '../src/queue/jobScheduler.js';
 import { assertRedisReachable, createRedisConnection, RedisUnavailable } from '../src/queue/redis.js';
 import { createCallbackTokens } from '../src/services/callbackTokens.js';
 import { createConsoleSms } from '../src/sms/consoleSms.js';
 import { createHttpSms } from '../src/sms/httpSms.js';
 import type { SmsSender } from '../src/sms/port.js';
+import { createLogNotifier, type ManagerNotifier } from '../src/notify/port.js';
+import { createGuaranteeCaseService } from '../src/services/guaranteeCases.js';
+import { createReportService } from '../src/services/reports.js';
 import { startCallbackDueWorker } from './callbackDueWorker.js';
+import { startTrackerWorkers } from './trackerWorkers.js';
 import { startMaintenanceWorker } from './maintenanceWorker.js';
 import { startSmsWorker } from './smsWorker.js';
 
@@ -32,13 +37,20 @@ export interface WorkerDeps {
   clock: Clock;
   /** Tests pass a fake provider; otherwise chosen by SMS_PROVIDER. */
   sms?: SmsSender;
+  /** Tests pass a fake; otherwise the summary goes to the log. */
+  notifier?: ManagerNotifier;
 }
 
-/** The repeatable job, re-created when missing (Redis flushed or restarted without persistence). */
-async function ensureReconcileScheduler(queue: Queue, everySeconds: number): Promise<boolean> {
-  if (await queue.getJobScheduler(RECONCILE_SCHEDULER_ID)) return false;
-  await queue.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: everySeconds * 1000 }, { name: QUEUES.maintenance.job, data: {} });
-  return true;
+/** Creates the repeatable jobs that are missing (Redis flushed or restarted without persistence); returns their ids. */
+async function ensureSchedules(queues: Map<QueueKey, Queue>, wanted: Schedule[]): Promise<string[]> {
+  const created: string[] = [];
+  for (const s of wanted) {
+    const queue = queues.get(s.queue)!;
+    if (await queue.getJobScheduler(s.id)) continue;
+    await queue.upsertJobScheduler(s.id, s.repeat, { name: QUEUES[s.queue].job, data: {} });
+    created.push(s.id);
+  }
+  return created;
 }
 
 export async function startWorkers(config: Config, logger: Logger, deps: WorkerDeps): Promise<RunningWorkers> {
@@ -46,7 +58,14 @@ export async function startWorkers(config: Config, logger: Logger, deps: WorkerD
   const settings = { redisUrl: config.redisUrl, prefix: config.queuePrefix, lockDurationMs: config.workerLockDurationMs, logger };
   const producer = createRedisConnection(config.redisUrl, 'worker');
   const jobs = createBullJobScheduler({ connection: producer, prefix: config.queuePrefix, clock: deps.clock });
-  const maintenance = createQueue('maintenance', producer, config.queuePrefix);
+  const wanted = schedules({
+    reconcileSeconds: config.reconcileIntervalSeconds,
+    measureRefreshSeconds: config.measureRefreshSeconds,
+    summaryAt: config.guaranteeSummaryAt,
+  });
+  const queues = new Map(wanted.map((s) => [s.queue, createQueue(s.queue, producer, config.queuePrefix)]));
+  const reports = createReportService({ db: deps.db, clock: deps.clock, basis: config.guaranteeStart });
+  const cases = createGuaranteeCaseService({ db: deps.db, clock: deps.clock, basis: config.guaranteeStart });
   const sms =
     deps.sms ??
     (config.sms.provider === 'http'
@@ -63,19 +82,22 @@ export async function startWorkers(config: Config, logger: Logger, deps: WorkerD
       publicBaseUrl: config.publicBaseUrl,
     }),
     startMaintenanceWorker(settings, { db: deps.db, jobs, clock: deps.clock }),
+    ...startTrackerWorkers(settings, { db: deps.db, clock: deps.clock, reports, cases, notifier: deps.notifier ?? createLogNotifier(logger) }),
   ];
   const reconcileNow = () => reconcile({ db: deps.db, jobs, clock: deps.clock });
 
-  // The check at start, then a watchdog: the repeatable job itself lives in Redis and vanishes with a flush.
-  await ensureReconcileScheduler(maintenance, config.reconcileIntervalSeconds);
+  // The check at start, then a watchdog: the repeatable jobs live in Redis and vanish with a flush.
+  await ensureSchedules(queues, wanted);
   const restored = await reconcileNow();
-  logger.info({ ...restored }, 'workers started; reconciliation done');
+  // Catch up on a national file whose 1st passed while no worker ran.
+  const national = await reports.produceNationalReport();
+  logger.info({ ...restored, nationalReport: national }, 'workers started; reconciliation done');
   const watchdog = setInterval(() => {
-    ensureReconcileScheduler(maintenance, config.reconcileIntervalSeconds)
+    ensureSchedules(queues, wanted)
       .then(async (recreated) => {
-        if (!recreated) return;
-        logger.warn('reconciliation schedule was missing in Redis; re-created it and reconciling now');
-        await reconcileNow();
+        if (recreated.length === 0) return;
+        logger.warn({ recreated }, 'repeatable jobs were missing in Redis; re-created them');
+        if (recreated.includes(RECONCILE_SCHEDULER_ID)) await reconcileNow();
       })
       .catch((error: Error) => logger.warn({ err: { type: error.name } }, 'watchdog could not reach Redis'));
   }, Math.max(1000, (config.reconcileIntervalSeconds * 1000) / 2));
@@ -85,7 +107,7 @@ export async function startWorkers(config: Config, logger: Logger, deps: WorkerD
     async close() {
       clearInterval(watchdog);
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([jobs.close(), maintenance.close()]);
+      await Promise.all([jobs.close(), ...[...queues.values()].map((q) => q.close())]);
       await producer.quit();
     },
   };
@@ -102,6 +124,7 @@ async function main(): Promise<void> {
   const clock = config.appNow ? shiftedClock(config.appNow) : systemClock;
   const db = await openDatabase(config.database);
   await migrate(db);
+  await ensureMeasureBasis(db, config.guaranteeStart);
   const workers = await startWorkers(config, logger, { db, clock });
   const stop = async (signal: string) => {
     logger.info({ signal }, 'worker shutting down: finishing jobs in flight');

@@ -1,9 +1,13 @@
 // The queue contract shared by the API and the workers: queue and job names, payload schemas, job ids, options.
 import { z } from 'zod';
+import { REGION_TIMEZONE } from '../domain/schedule.js';
 
 export const CallbackDuePayload = z.object({ callbackId: z.uuid() });
 export const SendSmsPayload = z.object({ messageId: z.uuid() });
 export const ReconcilePayload = z.object({});
+export const EmptyPayload = z.object({});
+/** A month to produce (YYYY-MM); omitted: the month before today, which is what the schedule sends. */
+export const NationalReportPayload = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() });
 
 export const QUEUES = {
   /** Delayed jobs that move a booked callback into the nurses' queue at its due time. */
@@ -12,6 +16,12 @@ export const QUEUES = {
   sms: { name: 'sms', job: 'send-sms', payload: SendSmsPayload },
   /** The repeatable reconciliation of PostgreSQL (the truth) with Redis. */
   maintenance: { name: 'maintenance', job: 'reconcile', payload: ReconcilePayload },
+  /** Folds new calls into the report rollups (reports also do this on every read). */
+  measures: { name: 'measures', job: 'refresh-measures', payload: EmptyPayload },
+  /** The monthly national-reporting file, on the 1st for the month before. */
+  nationalReport: { name: 'national-report', job: 'produce-national-report', payload: NationalReportPayload },
+  /** The managers' morning summary of care-guarantee cases that fail unless assessed today. */
+  guaranteeSummary: { name: 'guarantee-summary', job: 'send-guarantee-summary', payload: EmptyPayload },
 } as const;
 
 export type QueueKey = keyof typeof QUEUES;
@@ -24,6 +34,24 @@ export const jobIds = {
 };
 
 export const RECONCILE_SCHEDULER_ID = 'reconcile';
+
+/** Repeatable jobs: BullMQ keeps them in Redis, so the workers' watchdog re-creates any that vanish. */
+export interface Schedule {
+  id: string;
+  queue: QueueKey;
+  repeat: { every: number } | { pattern: string; tz: string };
+}
+
+export function schedules(s: { reconcileSeconds: number; measureRefreshSeconds: number; summaryAt: string }): Schedule[] {
+  const [hour, minute] = s.summaryAt.split(':').map(Number);
+  return [
+    { id: RECONCILE_SCHEDULER_ID, queue: 'maintenance', repeat: { every: s.reconcileSeconds * 1000 } },
+    { id: 'refresh-measures', queue: 'measures', repeat: { every: s.measureRefreshSeconds * 1000 } },
+    // 03:00 on the 1st, Swedish time: the month before is complete.
+    { id: 'national-report', queue: 'nationalReport', repeat: { pattern: '0 3 1 * *', tz: REGION_TIMEZONE } },
+    { id: 'guarantee-summary', queue: 'guaranteeSummary', repeat: { pattern: `${minute} ${hour} * * *`, tz: REGION_TIMEZONE } },
+  ];
+}
 
 /**
  * Bounded retention keeps Redis memory flat under continuous work: completed jobs go after an hour

@@ -21,6 +21,7 @@ import { caseUrgency, deadline, startDate, type ExclusionReason, type GuaranteeS
 import type { ContactMode, Profession } from '../domain/profession.js';
 import { localDate, REGION_TIMEZONE } from '../domain/schedule.js';
 import { CallbackNotFound, CaseNotOpen, ClinicNotFound, GuaranteeCaseNotFound, ValidationFailed } from '../errors.js';
+import type { GuaranteeSummaryMessage } from '../notify/port.js';
 import { authorize, type StaffMember } from './staffAuth.js';
 
 const CLINICAL_ROLES = ['nurse', 'admin'] as const;
@@ -77,14 +78,7 @@ export interface AtRiskCase {
   callback: StoredCallback;
 }
 
-export interface DailySummary {
-  date: string;
-  clinicId: string;
-  clinicName: string;
-  /** Open cases whose last day is today: they fail unless assessed today. */
-  dueToday: number;
-  overdue: number;
-}
+export type DailySummary = GuaranteeSummaryMessage;
 
 export interface GuaranteeCaseService {
   basis: GuaranteeStartBasis;

@@ -15,18 +15,31 @@ describe('API documentation', () => {
       '/api/clinics',
       '/api/clinics/{clinicId}/callbacks',
       '/api/clinics/{clinicId}/slots',
+      '/api/reports/drilldown',
+      '/api/reports/measures',
+      '/api/reports/measures.csv',
+      '/api/reports/national',
+      '/api/reports/national/{month}',
       '/api/staff/callbacks/{id}',
       '/api/staff/callbacks/{id}/attempts',
       '/api/staff/callbacks/{id}/claim/release',
       '/api/staff/callbacks/{id}/claim/renew',
       '/api/staff/callbacks/{id}/outcome',
+      '/api/staff/clinics/{clinicId}/guarantee-cases/at-risk',
       '/api/staff/clinics/{clinicId}/queue',
       '/api/staff/clinics/{clinicId}/queue/claim',
+      '/api/staff/guarantee-cases/{id}',
+      '/api/staff/guarantee-cases/{id}/assessment',
+      '/api/staff/guarantee-cases/{id}/exclusion',
       '/api/staff/me',
       '/api/telephony/events',
     ]);
     expect(res.body.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer' });
     expect(Object.keys(res.body.paths['/api/callbacks/{id}']).sort()).toEqual(['delete', 'get']);
+    // The reports document their figures, not just their paths.
+    const report = res.body.components.schemas.MeasureReport;
+    expect(Object.keys(report.properties.total.properties)).toEqual(['contactSameDay', 'timeDeviation', 'medicalAssessment']);
+    expect(res.body.components.schemas.MedicalAssessmentWithin3Days.properties.referenceLines).toBeDefined();
     const booking = res.body.components.schemas.BookingRequest;
     expect(booking.required).toEqual(['phone']);
     expect(Object.keys(booking.properties)).toEqual(['phone', 'personalIdentityNumber', 'name', 'reason', 'slotStart', 'channel']);

@@ -139,3 +139,13 @@ CREATE TABLE national_reports (
   created_at timestamptz NOT NULL,
   content text NOT NULL
 );
+
+-- The managers' daily summary of cases at risk, one per clinic and day: a repeated job sends nothing twice.
+CREATE TABLE guarantee_summaries (
+  date date NOT NULL,
+  clinic_id text NOT NULL REFERENCES clinics (id) ON DELETE CASCADE,
+  due_today integer NOT NULL,
+  overdue integer NOT NULL,
+  sent_at timestamptz NOT NULL,
+  PRIMARY KEY (date, clinic_id)
+);
