@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { insertSms } from '../../src/db/smsMessages.js';
 import { createLogger } from '../../src/logger.js';
-import { jobIds, QUEUES, RECONCILE_SCHEDULER_ID } from '../../src/queue/contract.js';
+import { jobIds, QUEUES, RECONCILE_SCHEDULER_ID, schedules, type QueueKey } from '../../src/queue/contract.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { completedJob, deleteKeysUnder, openIsolatedDatabase, recordingSms, REDIS_URL, waitFor, type IsolatedDatabase } from './support.js';
@@ -34,6 +34,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
     WORKER_LOCK_DURATION_MS: '2000',
     RECONCILE_INTERVAL_SECONDS: '5',
+    MEASURE_REFRESH_SECONDS: '5',
   });
   workers = await startWorkers(config, createLogger(config.logLevel), { db: isolated.db, clock: server.clock, sms });
   inspector = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
@@ -301,10 +302,49 @@ describe('when Redis lost its data', () => {
     // Same manual clock, same due times: the same delays as before.
     expect(restored.map((j) => j.delay)).toEqual(delays);
     expect(await maintenanceQueue.getJobScheduler(RECONCILE_SCHEDULER_ID)).toBeTruthy();
+    await waitFor('every repeatable job to be back', async () => {
+      const found = await Promise.all(trackerSchedules().map((x) => trackerScheduler(x.queue, x.id)));
+      return found.every(Boolean) || undefined;
+    });
 
     await waitFor('the lost SMS to be sent', () => sentTo(failed).length > 0, 60_000 - restoredAfterMs, 250);
     expect(smsIds.map((ref) => sentTo(ref).length)).toEqual([1, 1, 1, 1]);
     // The watchdog checks every 2.5 s (half the 5 s interval); report how long it took.
     console.info(`due jobs restored ${restoredAfterMs} ms after the keys were deleted`);
   });
+
 });
+
+describe('the tracker’s repeatable jobs', () => {
+  it('schedules the tracker’s jobs in Swedish time and folds new bookings into the report rollups', async () => {
+    const found = await Promise.all(trackerSchedules().map((x) => trackerScheduler(x.queue, x.id)));
+    expect(found.map((f) => [f?.key, f?.pattern ?? null, f?.tz ?? null, f?.every ?? null])).toEqual([
+      ['refresh-measures', null, null, 5000],
+      ['national-report', '0 3 1 * *', 'Europe/Stockholm', null],
+      ['guarantee-summary', '0 7 * * *', 'Europe/Stockholm', null],
+    ]);
+    server.clock.set(TUESDAY_0800);
+    const clinicId = await server.addClinic();
+    const booked = await server.request('POST', `/api/clinics/${clinicId}/callbacks`, { body: { phone: '0701234567' } });
+    expect(booked.status).toBe(201);
+    // No report is read: only the repeatable refresh job can consume the booking's change marker.
+    await waitFor('the refresh job to classify the booking', async () => {
+      const { rows } = await isolated.db.query<any>('SELECT same_day FROM callback_measures WHERE callback_id = $1', [booked.body.id]);
+      return rows[0]?.same_day;
+    }, 20_000, 250);
+    expect((await isolated.db.query<any>('SELECT count(*)::int AS n FROM measure_changes')).rows[0].n).toBe(0);
+  });
+});
+
+function trackerSchedules() {
+  return schedules({ reconcileSeconds: 5, measureRefreshSeconds: 5, summaryAt: '07:00' }).filter((x) => x.queue !== 'maintenance');
+}
+
+async function trackerScheduler(key: QueueKey, id: string) {
+  const q = new Queue(QUEUES[key].name, { connection: inspector, prefix: server.queuePrefix });
+  try {
+    return await q.getJobScheduler(id);
+  } finally {
+    await q.close();
+  }
+}
