@@ -2,7 +2,6 @@
 // equal to a recomputation from the raw records. Writers only append change markers (triggers in
 // migration 003); this module consumes them. One refresher at a time (advisory lock), so an older
 // computation never overwrites a newer one.
-import { DateTime } from 'luxon';
 import type { ClinicRules } from '../domain/clinic.js';
 import { classifyCase, type GuaranteeStartBasis } from '../domain/guaranteeCase.js';
 import { addCallback, addCase, emptyRollup, type Rollup } from '../domain/measureRollup.js';
@@ -16,7 +15,6 @@ const REFRESH_LOCK_KEY = 7_270_002;
 /** Dates per load: a month of one clinic's callbacks is a few thousand rows. */
 const DATES_PER_BATCH = 31;
 
-const instant = (d: Date) => DateTime.fromJSDate(d, { zone: 'utc' });
 
 export interface Cell {
   clinicId: string;
@@ -43,11 +41,7 @@ export async function ensureMeasureBasis(db: Database, basis: GuaranteeStartBasi
          FROM callbacks cb JOIN clinics c ON c.id = cb.clinic_id
        UNION SELECT clinic_id, decision_date FROM guarantee_cases`,
     );
-    await tx.query(
-      `INSERT INTO measure_settings (guarantee_start) VALUES ($1)
-       ON CONFLICT (only_row) DO UPDATE SET guarantee_start = EXCLUDED.guarantee_start`,
-      [basis],
-    );
+    await setMeasureBasis(tx, basis);
     return true;
   });
 }
@@ -86,28 +80,37 @@ export async function refreshMeasures(db: Database, opts: { wait: boolean } = { 
 /** Recomputes every cell of every clinic from the raw records (demo seeding, and the tests' reference). */
 export async function rebuildAllMeasures(db: Database, basis: GuaranteeStartBasis): Promise<void> {
   const clinics = await db.query<{ id: string }>('SELECT id FROM clinics ORDER BY id');
-  for (const { id } of clinics.rows) {
-    const range = await db.query<{ first: string | null; last: string | null }>(
-      `SELECT min(d)::text AS first, max(d)::text AS last FROM (
-         SELECT (cb.requested_at AT TIME ZONE c.timezone)::date AS d FROM callbacks cb JOIN clinics c ON c.id = cb.clinic_id WHERE cb.clinic_id = $1
-         UNION ALL SELECT decision_date FROM guarantee_cases WHERE clinic_id = $1) dates`,
-      [id],
-    );
-    const { first, last } = range.rows[0] ?? { first: null, last: null };
-    if (!first || !last) continue;
-    await db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [REFRESH_LOCK_KEY]);
-      const rules = (await findClinicRules(tx, id))!;
-      for (let from = first; from <= last; from = addDays(from, DATES_PER_BATCH)) {
-        const dates = Array.from({ length: DATES_PER_BATCH }, (_, k) => addDays(from, k)).filter((d) => d <= last);
-        await recomputeCells(tx, rules, basis, dates);
-      }
-    });
-  }
+  for (const { id } of clinics.rows) await rebuildClinicMeasures(db, id, basis);
+  await setMeasureBasis(db, basis);
+}
+
+/** Records which start basis the stored facts use (after a full rebuild with it). */
+export async function setMeasureBasis(db: Queryable, basis: GuaranteeStartBasis): Promise<void> {
   await db.query(
     `INSERT INTO measure_settings (guarantee_start) VALUES ($1) ON CONFLICT (only_row) DO UPDATE SET guarantee_start = EXCLUDED.guarantee_start`,
     [basis],
   );
+}
+
+/** Recomputes every cell of one clinic, a month of dates per transaction. */
+export async function rebuildClinicMeasures(db: Database, clinicId: string, basis: GuaranteeStartBasis): Promise<void> {
+  const range = await db.query<{ first: string | null; last: string | null }>(
+    `SELECT min(d)::text AS first, max(d)::text AS last FROM (
+       SELECT (cb.requested_at AT TIME ZONE c.timezone)::date AS d FROM callbacks cb JOIN clinics c ON c.id = cb.clinic_id WHERE cb.clinic_id = $1
+       UNION ALL SELECT decision_date FROM guarantee_cases WHERE clinic_id = $1) dates`,
+    [clinicId],
+  );
+  const { first, last } = range.rows[0] ?? { first: null, last: null };
+  const rules = await findClinicRules(db, clinicId);
+  if (!first || !last || !rules) return;
+  for (let from = first; from <= last; from = addDays(from, DATES_PER_BATCH)) {
+    const dates = Array.from({ length: DATES_PER_BATCH }, (_, k) => addDays(from, k)).filter((d) => d <= last);
+    // A shared lock: rebuilding clinics side by side is fine, but never beside an incremental refresh.
+    await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [REFRESH_LOCK_KEY]);
+      await recomputeCells(tx, rules, basis, dates);
+    });
+  }
 }
 
 interface CallbackFactRow {
@@ -145,7 +148,7 @@ export async function recomputeCells(tx: Queryable, rules: ClinicRules, basis: G
   const attemptsOf = new Map<string, MeasuredCallback['attempts'][number][]>();
   for (const a of attempts.rows) {
     const list = attemptsOf.get(a.callback_id) ?? [];
-    list.push({ startedAt: instant(a.started_at), answeredAt: a.answered_at ? instant(a.answered_at) : null, outcome: a.outcome });
+    list.push({ startedAt: a.started_at.getTime(), answeredAt: a.answered_at ? a.answered_at.getTime() : null, outcome: a.outcome });
     attemptsOf.set(a.callback_id, list);
   }
 
@@ -153,12 +156,12 @@ export async function recomputeCells(tx: Queryable, rules: ClinicRules, basis: G
   const facts = { id: [] as string[], date: [] as string[], sameDay: [] as string[], minutes: [] as (number | null)[], punctuality: [] as (string | null)[] };
   for (const row of callbacks.rows) {
     const measured: MeasuredCallback = {
-      requestedAt: instant(row.requested_at),
-      slot: { start: instant(row.slot_start), end: instant(row.slot_end) },
+      requestedAt: row.requested_at.getTime(),
+      slot: { start: row.slot_start.getTime(), end: row.slot_end.getTime() },
       requestedBeforeCutoff: row.requested_before_cutoff,
       sameDaySlotFree: row.same_day_slot_free,
       patientChoseLaterDay: row.patient_chose_later_day,
-      cancelledAt: row.cancelled_at ? instant(row.cancelled_at) : null,
+      cancelledAt: row.cancelled_at ? row.cancelled_at.getTime() : null,
       attempts: attemptsOf.get(row.id) ?? [],
     };
     const sameDay = contactSameDay(rules, measured);

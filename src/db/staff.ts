@@ -45,3 +45,8 @@ export async function countStaff(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM staff');
   return rows[0]?.n ?? 0;
 }
+
+export async function findStaffByName(db: Queryable, name: string): Promise<{ id: string } | null> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM staff WHERE name = $1 LIMIT 1', [name]);
+  return rows[0] ?? null;
+}

@@ -40,8 +40,16 @@ function sundayEquivalentName(date: DateTime): string | null {
   return null;
 }
 
+const dayStatusByDate = new Map<string, DayStatus>();
+
 /** Whether a local date (YYYY-MM-DD) is a Swedish working day, before any clinic exception. */
 export function nationalDayStatus(isoDate: string): DayStatus {
+  let status = dayStatusByDate.get(isoDate);
+  if (!status) dayStatusByDate.set(isoDate, (status = computeDayStatus(isoDate)));
+  return status;
+}
+
+function computeDayStatus(isoDate: string): DayStatus {
   const date = DateTime.fromISO(isoDate, { zone: 'UTC' });
   const holiday = publicHolidays(date.year).get(isoDate);
   if (holiday) return { working: false, reason: 'public_holiday', name: holiday };

@@ -1,6 +1,6 @@
 // Medical assessment within three days (vårdgaranti 0-3, rules 7–9): a guarantee case's day 0, its
 // deadline and where it lands in C / D. Days are calendar days between local dates.
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import type { ContactMode, Profession } from './profession.js';
 import { addDays } from './schedule.js';
 
@@ -55,9 +55,11 @@ export function deadline(start: string): string {
   return addDays(start, GUARANTEE_LIMIT_DAYS);
 }
 
-/** Calendar days from one local date to another. */
+const DAY_MS = 86_400_000;
+
+/** Calendar days from one local date to another (dates as UTC midnights: every day is 24 hours there). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round(DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days);
+  return Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
 }
 
 /** Stored classification; an open case becomes pending or overdue only against today (see openCaseState). */

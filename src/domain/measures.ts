@@ -1,9 +1,11 @@
 // The tracker's per-callback measures (rules 5, 6): contact the same day (kontakt samma dag) and time
-// deviation (tidsavvikelse). Pure: a callback and its attempts in, its classification out.
-import type { DateTime } from 'luxon';
+// deviation (tidsavvikelse). Pure: a callback and its attempts in, its classification out. Instants are
+// epoch milliseconds here, not luxon DateTimes: these rules run over millions of callbacks.
 import { clinicDayStatus } from './calendar.js';
 import type { ClinicRules } from './clinic.js';
-import { localDate } from './schedule.js';
+import { localDateAt } from './schedule.js';
+
+const MINUTE_MS = 60_000;
 
 /**
  * Where a callback request lands in "contact the same day" = A / B.
@@ -35,36 +37,37 @@ export const SAME_DAY_REASONS: Record<SameDayClass, string> = {
   chose_later_day: 'Excluded: the patient chose a later day although a same-day slot was offered.',
 };
 
+/** Instants in epoch milliseconds. */
 export interface MeasuredAttempt {
-  startedAt: DateTime;
-  answeredAt: DateTime | null;
+  startedAt: number;
+  answeredAt: number | null;
   outcome: string | null;
 }
 
 export interface MeasuredCallback {
-  requestedAt: DateTime;
-  slot: { start: DateTime; end: DateTime };
+  requestedAt: number;
+  slot: { start: number; end: number };
   /** Facts fixed when the patient booked (src/domain/booking.ts). */
   requestedBeforeCutoff: boolean;
   sameDaySlotFree: boolean;
   patientChoseLaterDay: boolean;
-  cancelledAt: DateTime | null;
+  cancelledAt: number | null;
   attempts: readonly MeasuredAttempt[];
 }
 
 /** When the patient was reached by this attempt, or null when they were not. */
-function reachedAt(attempt: MeasuredAttempt): DateTime | null {
+function reachedAt(attempt: MeasuredAttempt): number | null {
   if (attempt.outcome !== 'answered') return null;
   return attempt.answeredAt ?? attempt.startedAt;
 }
 
 export function contactSameDay(rules: ClinicRules, callback: MeasuredCallback): SameDayClass {
-  const requestDate = localDate(rules, callback.requestedAt);
+  const requestDate = localDateAt(rules.timezone, callback.requestedAt);
   if (!clinicDayStatus(requestDate, rules.dateExceptions).working) return 'closed_day';
   if (!callback.requestedBeforeCutoff) return 'after_cutoff';
-  if (callback.cancelledAt && callback.cancelledAt < callback.slot.start) return 'cancelled_before_slot';
+  if (callback.cancelledAt !== null && callback.cancelledAt < callback.slot.start) return 'cancelled_before_slot';
   if (callback.patientChoseLaterDay) return 'chose_later_day';
-  const sameDay = (at: DateTime | null) => at !== null && localDate(rules, at) === requestDate;
+  const sameDay = (at: number | null) => at !== null && localDateAt(rules.timezone, at) === requestDate;
   if (callback.attempts.some((a) => sameDay(reachedAt(a)))) return 'reached';
   if (!callback.sameDaySlotFree) return 'no_same_day_slot';
   if (callback.attempts.some((a) => sameDay(a.startedAt))) return 'attempted_unanswered';
@@ -86,10 +89,11 @@ export interface TimeDeviation {
  */
 export function timeDeviation(rules: ClinicRules, callback: MeasuredCallback): TimeDeviation | null {
   if (callback.attempts.length === 0) return null;
-  const first = callback.attempts.reduce((a, b) => (b.startedAt < a.startedAt ? b : a)).startedAt;
-  const minutes = Math.trunc(first.diff(callback.slot.start).as('minutes')) || 0;
-  const earliest = callback.slot.start.minus({ minutes: rules.earlyToleranceMinutes });
-  const latest = callback.slot.end.plus({ minutes: rules.lateToleranceMinutes });
+  const first = Math.min(...callback.attempts.map((a) => a.startedAt));
+  // Tolerances are durations of real time, so instant arithmetic is right across DST switches.
+  const minutes = Math.trunc((first - callback.slot.start) / MINUTE_MS) || 0;
+  const earliest = callback.slot.start - rules.earlyToleranceMinutes * MINUTE_MS;
+  const latest = callback.slot.end + rules.lateToleranceMinutes * MINUTE_MS;
   const punctuality: Punctuality = first < earliest ? 'early' : first >= latest ? 'late' : 'on_time';
   return { minutes, punctuality };
 }

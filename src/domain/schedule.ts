@@ -1,14 +1,36 @@
 // Expands a clinic's wall-clock rules into instants for one local date (DST-safe).
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { clinicDayStatus } from './calendar.js';
 import { minutesOfDay, type ClinicRules, type Weekday } from './clinic.js';
 
-/** The local date (YYYY-MM-DD) in the clinic's zone at an instant. */
 /** The region's zone: region-wide dates (today, reporting months) are taken here. */
 export const REGION_TIMEZONE = 'Europe/Stockholm';
 
+/** The local date (YYYY-MM-DD) in the clinic's zone at an instant. */
 export function localDate(rules: Pick<ClinicRules, 'timezone'>, instant: DateTime): string {
-  return instant.setZone(rules.timezone).toISODate()!;
+  return localDateAt(rules.timezone, instant.toMillis());
+}
+
+const DAY_MS = 86_400_000;
+const zoneCache = new Map<string, { zone: IANAZone; byUtcDay: Map<number, number | null> }>();
+
+/**
+ * localDate for an instant in epoch milliseconds, for the reports' millions of callbacks. Asking a zone
+ * for its offset goes through Intl and is slow, so each UTC day's offset is remembered when it is the
+ * same all day (every day but the two DST switches); on those two days each instant asks again.
+ */
+export function localDateAt(timezone: string, epochMs: number): string {
+  let cached = zoneCache.get(timezone);
+  if (!cached) zoneCache.set(timezone, (cached = { zone: IANAZone.create(timezone), byUtcDay: new Map() }));
+  const day = Math.floor(epochMs / DAY_MS);
+  let offset = cached.byUtcDay.get(day);
+  if (offset === undefined) {
+    const first = cached.zone.offset(day * DAY_MS);
+    offset = first === cached.zone.offset((day + 1) * DAY_MS - 1) ? first : null;
+    cached.byUtcDay.set(day, offset);
+  }
+  const minutes = offset ?? cached.zone.offset(epochMs);
+  return new Date(epochMs + minutes * 60_000).toISOString().slice(0, 10);
 }
 
 /** An instant as patients and staff read it: ISO 8601 in the clinic's zone with its offset. */

@@ -24,12 +24,13 @@ import { periodsOf } from '../../src/domain/reportPeriod.js';
 
 const rules = clinicRules({ id: 'vc-test', name: 'Test', dateExceptions: [{ date: '2027-04-07', closed: true, note: 'utbildningsdag' }] });
 const t = (iso: string) => DateTime.fromISO(iso, { setZone: true }).toUTC();
+const ms = (iso: string) => t(iso).toMillis();
 
 function callback(requestedAt: string, slotStart: string, extra: Partial<MeasuredCallback> = {}): MeasuredCallback {
-  const start = t(slotStart);
+  const start = ms(slotStart);
   return {
-    requestedAt: t(requestedAt),
-    slot: { start, end: start.plus({ minutes: 15 }) },
+    requestedAt: ms(requestedAt),
+    slot: { start, end: start + 15 * 60_000 },
     requestedBeforeCutoff: true,
     sameDaySlotFree: true,
     patientChoseLaterDay: false,
@@ -38,8 +39,8 @@ function callback(requestedAt: string, slotStart: string, extra: Partial<Measure
     ...extra,
   };
 }
-const answered = (at: string): MeasuredAttempt => ({ startedAt: t(at), answeredAt: t(at), outcome: 'answered' });
-const noAnswer = (at: string): MeasuredAttempt => ({ startedAt: t(at), answeredAt: null, outcome: 'no_answer' });
+const answered = (at: string): MeasuredAttempt => ({ startedAt: ms(at), answeredAt: ms(at), outcome: 'answered' });
+const noAnswer = (at: string): MeasuredAttempt => ({ startedAt: ms(at), answeredAt: null, outcome: 'no_answer' });
 
 describe('contact the same day (A / B)', () => {
   // Tuesday 30 March 2027, the week after the switch to summer time (+02:00).
@@ -58,7 +59,7 @@ describe('contact the same day (A / B)', () => {
 
   it('leaves out requests on holidays, weekends and the clinic’s own closed dates', () => {
     const goodFriday = callback('2027-03-26T09:00:00+01:00', '2027-03-29T09:15:00+02:00');
-    expect(contactSameDay(rules, { ...goodFriday, requestedAt: t('2027-03-26T09:00:00+01:00') })).toBe('closed_day'); // långfredagen
+    expect(contactSameDay(rules, { ...goodFriday, requestedAt: ms('2027-03-26T09:00:00+01:00') })).toBe('closed_day'); // långfredagen
     expect(contactSameDay(rules, callback('2027-06-25T08:00:00+02:00', '2027-06-28T08:15:00+02:00'))).toBe('closed_day'); // midsommarafton
     expect(contactSameDay(rules, callback('2027-12-24T08:00:00+01:00', '2027-12-27T08:15:00+01:00'))).toBe('closed_day'); // julafton
     expect(contactSameDay(rules, callback('2027-04-07T08:00:00+02:00', '2027-04-08T08:15:00+02:00'))).toBe('closed_day'); // clinic closed
@@ -68,9 +69,9 @@ describe('contact the same day (A / B)', () => {
     const base = ['2027-03-30T15:59:00+02:00', '2027-03-30T16:15:00+02:00'] as const;
     expect(contactSameDay(rules, callback(...base, { attempts: [answered('2027-03-30T16:16:00+02:00')] }))).toBe('reached');
     expect(contactSameDay(rules, callback(...base, { requestedBeforeCutoff: false }))).toBe('after_cutoff');
-    expect(contactSameDay(rules, callback(...base, { cancelledAt: t('2027-03-30T16:10:00+02:00') }))).toBe('cancelled_before_slot');
+    expect(contactSameDay(rules, callback(...base, { cancelledAt: ms('2027-03-30T16:10:00+02:00') }))).toBe('cancelled_before_slot');
     // Cancelled after the slot began: still in B, and it failed.
-    expect(contactSameDay(rules, callback(...base, { cancelledAt: t('2027-03-30T16:20:00+02:00') }))).toBe('not_called_same_day');
+    expect(contactSameDay(rules, callback(...base, { cancelledAt: ms('2027-03-30T16:20:00+02:00') }))).toBe('not_called_same_day');
     expect(contactSameDay(rules, callback(...base, { patientChoseLaterDay: true }))).toBe('chose_later_day');
   });
 

@@ -1,0 +1,72 @@
+// `npm run seed:demo`: a year of realistic history for 30 clinics (about 2 million callbacks), the same
+// every time for the same end date. Options: --callbacks N, --until YYYY-MM-DD (default yesterday),
+// --days N (default 365), --seed N, --replace (delete the demo clinics' earlier history first).
+import { parseArgs } from 'node:util';
+import { shiftedClock, systemClock } from '../clock.js';
+import { ConfigError, parseConfig } from '../config.js';
+import { ensureMeasureBasis } from '../db/measureRollup.js';
+import { migrate } from '../db/migrate.js';
+import { openDatabase } from '../db/open.js';
+import { findStaffByName } from '../db/staff.js';
+import { seedDemoHistory, SeedRefused, DEMO_REGION } from '../demo/seedHistory.js';
+import { addDays, REGION_TIMEZONE } from '../domain/schedule.js';
+import { createReportService } from '../services/reports.js';
+import { createStaffMember } from '../services/staffAuth.js';
+import { monthRange, periodsOf } from '../domain/reportPeriod.js';
+
+const REGION_MANAGER = 'Demo Regionens uppföljning';
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      callbacks: { type: 'string', default: '2000000' },
+      until: { type: 'string' },
+      days: { type: 'string', default: '365' },
+      seed: { type: 'string', default: '2026' },
+      replace: { type: 'boolean', default: false },
+    },
+  });
+  const callbacks = Number(values.callbacks);
+  const days = Number(values.days);
+  const seed = Number(values.seed);
+  if (!Number.isInteger(callbacks) || callbacks < 1000 || callbacks > 20_000_000) throw new ConfigError('--callbacks must be a whole number 1000–20000000');
+  if (!Number.isInteger(days) || days < 28 || days > 3 * 366) throw new ConfigError('--days must be a whole number 28–1098');
+  if (!Number.isInteger(seed)) throw new ConfigError('--seed must be a whole number');
+  const config = parseConfig();
+  const clock = config.appNow ? shiftedClock(config.appNow) : systemClock;
+  const until = values.until ?? addDays(clock.now().setZone(REGION_TIMEZONE).toISODate()!, -1);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(until)) throw new ConfigError('--until must be a date YYYY-MM-DD');
+  const from = addDays(until, -(days - 1));
+
+  const started = Date.now();
+  const db = await openDatabase(config.database);
+  try {
+    await migrate(db);
+    await ensureMeasureBasis(db, config.guaranteeStart);
+    console.log(`Seeding ${callbacks.toLocaleString('sv-SE')} callbacks for ${DEMO_REGION.length} clinics, ${from} – ${until} (seed ${seed}) …`);
+    const result = await seedDemoHistory(db, { callbacks, from, until, seed, basis: config.guaranteeStart, replace: values.replace, log: (l) => console.log(`  ${l}`) });
+
+    // The national files for every complete month of the history, as the monthly job would have made them.
+    const reports = createReportService({ db, clock, basis: config.guaranteeStart });
+    const complete = periodsOf({ from, to: until, groupBy: 'month' }).filter((p) => {
+      const month = monthRange(p.label);
+      return p.from === month.from && p.to === month.to;
+    });
+    for (const p of complete) await reports.produceNationalReport(p.label);
+
+    let token: string | null = null;
+    if (!(await findStaffByName(db, REGION_MANAGER))) {
+      token = (await createStaffMember(db, { name: REGION_MANAGER, role: 'manager', clinicIds: result.clinics })).token;
+    }
+    console.log(`\nDone: ${result.callbacks.toLocaleString('sv-SE')} callbacks in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    if (token) console.log(`Region-wide manager (all ${result.clinics.length} clinics), bearer token shown only now:\n${token}`);
+  } finally {
+    await db.close();
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof ConfigError || error instanceof SeedRefused ? error.message : error);
+  process.exit(1);
+});
