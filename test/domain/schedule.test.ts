@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { DateTime } from 'luxon';
 import { clinicRules } from '../../src/domain/clinic.js';
-import { bookingWindowOn, isBookingOpen, nextBookingOpening, showInstant } from '../../src/domain/schedule.js';
+import { bookingWindowOn, isBookingOpen, localDateAt, nextBookingOpening, showInstant } from '../../src/domain/schedule.js';
 
 const rules = clinicRules({ id: 'vc-test', name: 'Test' });
 
@@ -192,5 +192,23 @@ describe('showInstant', () => {
   it('shows an instant in the clinic’s zone with its offset, winter and summer', () => {
     expect(showInstant(rules, DateTime.fromISO('2027-03-25T05:00:00Z'))).toBe('2027-03-25T06:00:00+01:00');
     expect(showInstant(rules, DateTime.fromISO('2027-03-30T04:00:00Z'))).toBe('2027-03-30T06:00:00+02:00');
+  });
+});
+
+describe('localDateAt (the fast local date the reports use)', () => {
+  it('agrees with luxon every 5 minutes across DST switches, including zones that switch at midnight', () => {
+    const cases: [string, string][] = [
+      ['Europe/Stockholm', '2027-03-27T12:00:00Z'],
+      ['Europe/Stockholm', '2027-10-30T12:00:00Z'],
+      ['America/Santiago', '2026-09-05T12:00:00Z'], // clocks jump from 00:00 to 01:00
+      ['America/Santiago', '2026-04-04T12:00:00Z'],
+      ['Australia/Lord_Howe', '2026-10-03T12:00:00Z'], // a 30-minute DST shift
+    ];
+    for (const [zone, from] of cases) {
+      const start = DateTime.fromISO(from).toMillis();
+      for (let ms = start; ms < start + 48 * 3_600_000; ms += 5 * 60_000) {
+        expect(localDateAt(zone, ms), `${zone} ${new Date(ms).toISOString()}`).toBe(DateTime.fromMillis(ms, { zone }).toISODate());
+      }
+    }
   });
 });
