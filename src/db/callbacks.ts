@@ -106,6 +106,12 @@ export async function findCallback(db: Queryable, id: string): Promise<StoredCal
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
+/** Several callbacks by id, in one query; absent ids are simply missing from the map. */
+export async function findCallbacks(db: Queryable, ids: readonly string[]): Promise<Map<string, StoredCallback>> {
+  const { rows } = await db.query<CallbackRow>('SELECT * FROM callbacks WHERE id = ANY($1::uuid[])', [ids]);
+  return new Map(rows.map((r) => [r.id, fromRow(r)]));
+}
+
 export async function findByIdempotencyKey(
   db: Queryable,
   clinicId: string,

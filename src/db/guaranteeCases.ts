@@ -99,17 +99,14 @@ export async function findCase(db: Queryable, callbackId: string): Promise<Store
   return rows[0] ? caseFromRow(rows[0]) : null;
 }
 
-/** A clinic's open cases whose day 0 (by the given date column) is on or after `since`, earliest first. */
-export async function listOpenCases(
-  db: Queryable,
-  clinicId: string,
-  startColumn: 'contact_date' | 'decision_date',
-): Promise<StoredGuaranteeCase[]> {
+/** The date column holding day 0 under each start basis. */
+export const START_COLUMN = { contact: 'contact_date', triage_decision: 'decision_date' } as const;
+
+/** A clinic's open cases, earliest day 0 first. */
+export async function listOpenCases(db: Queryable, clinicId: string, startColumn: (typeof START_COLUMN)[keyof typeof START_COLUMN]): Promise<StoredGuaranteeCase[]> {
   const { rows } = await db.query<GuaranteeCaseRow>(
     `SELECT * FROM guarantee_cases WHERE clinic_id = $1 AND status = 'open' ORDER BY ${startColumn}, opened_at, callback_id`,
     [clinicId],
   );
   return rows.map(caseFromRow);
 }
-
-export const START_COLUMN = { contact: 'contact_date', triage_decision: 'decision_date' } as const;

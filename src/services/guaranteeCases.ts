@@ -3,7 +3,7 @@
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import { recordAudit } from '../db/audit.js';
-import { findCallback, type StoredCallback } from '../db/callbacks.js';
+import { findCallback, findCallbacks, type StoredCallback } from '../db/callbacks.js';
 import { findClinicRules } from '../db/clinics.js';
 import type { Database, Queryable } from '../db/database.js';
 import {
@@ -168,11 +168,11 @@ export function createGuaranteeCaseService(deps: { db: Database; clock: Clock; b
       const rules = await rulesOf(clinicId);
       const today = localDate(rules, clock.now());
       const open = await listOpenCases(db, clinicId, START_COLUMN[basis]);
-      const cases: AtRiskCase[] = [];
-      for (const c of open) {
+      const callbacks = await findCallbacks(db, open.map((c) => c.callbackId));
+      const cases: AtRiskCase[] = open.map((c) => {
         const start = startDate(c, basis);
-        cases.push({ case: c, start, deadline: deadline(start), urgency: caseUrgency(start, today), callback: (await findCallback(db, c.callbackId))! });
-      }
+        return { case: c, start, deadline: deadline(start), urgency: caseUrgency(start, today), callback: callbacks.get(c.callbackId)! };
+      });
       cases.sort((a, b) => a.deadline.localeCompare(b.deadline) || a.case.callbackId.localeCompare(b.case.callbackId));
       await audit(staff, 'guarantee_case.at_risk', clinicId, cases.map((c) => c.case.callbackId));
       return { today, timezone: rules.timezone, cases };

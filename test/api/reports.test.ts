@@ -92,6 +92,37 @@ describe('GET /api/reports/measures: contact the same day and time deviation on 
       headers: { Authorization: clinic.manager },
     });
     expect(cutoff.body.records).toEqual([expect.objectContaining({ callbackId: afterCutoff.id, verdict: 'outside' })]);
+
+    // Paged: one record a page, following nextCursor, gives the five of B once each.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await s.request('GET', `/api/reports/drilldown?clinics=${clinic.clinicId}&from=${TUESDAY}&to=${TUESDAY}&figure=contactSameDay.denominator&limit=1${cursor ? `&cursor=${cursor}` : ''}`, {
+        headers: { Authorization: clinic.manager },
+      });
+      seen.push(...page.body.records.map((r: any) => r.callbackId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual([reachedEarly.id, calledEarly.id, unanswered.id, reached2330.id, reached0010.id].sort());
+    const badCursor = await s.request('GET', `/api/reports/drilldown?clinics=${clinic.clinicId}&from=${TUESDAY}&to=${TUESDAY}&figure=contactSameDay.numerator&cursor=nonsense`, {
+      headers: { Authorization: clinic.manager },
+    });
+    expect(badCursor.status).toBe(400);
+
+    // The same report as CSV: a row for the day, the total, and the clinic.
+    const csv = await s.request('GET', `/api/reports/measures.csv?clinics=${clinic.clinicId}&from=${TUESDAY}&to=${TUESDAY}&groupBy=day`, {
+      headers: { Authorization: clinic.manager },
+    });
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const [header, ...rows] = (csv.body as string).trim().split('\r\n');
+    const columns = header!.split(',');
+    const total = Object.fromEntries(rows[1]!.split(',').map((v, i) => [columns[i], v]));
+    expect(rows.map((r) => r.split(',').slice(0, 4).join(','))).toEqual([
+      `${TUESDAY},${TUESDAY},${TUESDAY},all`,
+      `total,${TUESDAY},${TUESDAY},all`,
+      `total,${TUESDAY},${TUESDAY},${clinic.clinicId}`,
+    ]);
+    expect(total).toMatchObject({ contact_same_day_numerator: '3', contact_same_day_denominator: '5', contact_same_day_share: '0.6000', late: '2', median_abs_deviation_minutes: '10' });
   });
 
   it('shows requests that found every same-day slot full beside the measure, and inside B as failures', async () => {

@@ -4,20 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { rebuildAllMeasures, readDailyRollups } from '../../src/db/measureRollup.js';
 import type { Database } from '../../src/db/database.js';
+import { seededRandom } from '../../src/demo/history.js';
 import { ALL_BACKENDS } from '../support/database.js';
 import { useTestServer } from '../support/server.js';
 import { trackerClinic, type TrackerClinic } from '../support/tracker.js';
-
-/** A small deterministic generator (mulberry32), so a failure reproduces. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function snapshot(db: Database, clinicIds: string[]) {
   const facts = await db.query('SELECT * FROM callback_measures WHERE clinic_id = ANY($1) ORDER BY callback_id', [clinicIds]);
@@ -33,7 +23,7 @@ describe.each(ALL_BACKENDS)('rollups on %s', (backend) => {
 
   it('equal a full recomputation after a random week of work, with reports read concurrently', async () => {
     const s = server();
-    const next = random(20270419);
+    const next = seededRandom(20270419); // deterministic, so a failure reproduces
     const pick = <T,>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
     const clinics: TrackerClinic[] = [await trackerClinic(s), await trackerClinic(s, { lateToleranceMinutes: 5 })];
     const ids = clinics.map((c) => c.clinicId);

@@ -20,7 +20,7 @@ import {
   type MeasuredCallback,
 } from '../../src/domain/measures.js';
 import { nationalRows } from '../../src/domain/nationalReport.js';
-import { periodsOf } from '../../src/domain/reportPeriod.js';
+import { periodsOf, previousMonth } from '../../src/domain/reportPeriod.js';
 
 const rules = clinicRules({ id: 'vc-test', name: 'Test', dateExceptions: [{ date: '2027-04-07', closed: true, note: 'utbildningsdag' }] });
 const t = (iso: string) => DateTime.fromISO(iso, { setZone: true }).toUTC();
@@ -212,6 +212,11 @@ describe('the rollup and the reports built from it', () => {
       ['2027-02', '2027-02-01', '2027-02-28'],
       ['2027-03', '2027-03-01', '2027-03-01'],
     ]);
+  });
+
+  it('makes the national file on the 1st for the month before, across the turn of the year', () => {
+    expect(previousMonth('2027-01-01')).toEqual({ month: '2026-12', from: '2026-12-01', to: '2026-12-31' });
+    expect(previousMonth('2028-03-01')).toEqual({ month: '2028-02', from: '2028-02-01', to: '2028-02-29' });
   });
 
   it('suppresses national cells with fewer than 20 cases', () => {

@@ -12,6 +12,12 @@ import { parseRequest } from '../validation.js';
 const bearer = [{ bearerAuth: [] }];
 const csvContent = { 'text/csv': { schema: { type: 'string' as const } } };
 
+/** The query's clinic list, when given, becomes the report's clinic scope. */
+function reportQuery<Q extends { clinics?: string[] | undefined }>(q: Q): Omit<Q, 'clinics'> & { clinicIds?: string[] } {
+  const { clinics, ...rest } = q;
+  return clinics ? { ...rest, clinicIds: clinics } : rest;
+}
+
 export function reportRoutes(deps: { db: Database; reports: ReportService }, registry: OpenAPIRegistry): Router {
   const router = Router();
   const { reports } = deps;
@@ -31,7 +37,7 @@ export function reportRoutes(deps: { db: Database; reports: ReportService }, reg
   router.get('/reports/measures', async (req, res) => {
     const staff = await authenticateStaff(deps.db, req.headers.authorization);
     const q = parseRequest(ReportQuerySchema, req.query, 'query');
-    res.json(await reports.measures(staff, { ...q, ...(q.clinics ? { clinicIds: q.clinics } : {}) }));
+    res.json(await reports.measures(staff, reportQuery(q)));
   });
 
   registry.registerPath({
@@ -47,7 +53,7 @@ export function reportRoutes(deps: { db: Database; reports: ReportService }, reg
   router.get('/reports/measures.csv', async (req, res) => {
     const staff = await authenticateStaff(deps.db, req.headers.authorization);
     const q = parseRequest(ReportQuerySchema, req.query, 'query');
-    const csv = await reports.measuresCsv(staff, { ...q, ...(q.clinics ? { clinicIds: q.clinics } : {}) });
+    const csv = await reports.measuresCsv(staff, reportQuery(q));
     res.type('text/csv; charset=utf-8').attachment(`measures-${q.from}-${q.to}.csv`).send(csv);
   });
 
@@ -64,7 +70,7 @@ export function reportRoutes(deps: { db: Database; reports: ReportService }, reg
   router.get('/reports/drilldown', async (req, res) => {
     const staff = await authenticateStaff(deps.db, req.headers.authorization);
     const q = parseRequest(DrilldownQuerySchema, req.query, 'query');
-    res.json(await reports.drilldown(staff, { ...q, ...(q.clinics ? { clinicIds: q.clinics } : {}) }));
+    res.json(await reports.drilldown(staff, reportQuery(q)));
   });
 
   registry.registerPath({
