@@ -1,14 +1,15 @@
 // `npm run staff -- create --role nurse --clinic vc-kungsor --name "Anna Andersson"`: creates a staff
-// account and prints its bearer token once. --clinic may be repeated or comma-separated.
+// account and prints its bearer token once. --clinic may be repeated or comma-separated; --clinic all gives
+// every clinic there is now (region follow-up staff).
 import { parseArgs } from 'node:util';
 import { ConfigError, parseConfig } from '../config.js';
-import { findClinicRules } from '../db/clinics.js';
+import { findClinicRules, listClinics } from '../db/clinics.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
 import { STAFF_ROLES, type StaffRole } from '../db/staff.js';
 import { createStaffMember } from '../services/staffAuth.js';
 
-const USAGE = 'usage: npm run staff -- create --role nurse|manager|admin --clinic <clinic-id>[,<clinic-id>…] --name "<name>"';
+const USAGE = 'usage: npm run staff -- create --role nurse|manager|admin --clinic <clinic-id>[,<clinic-id>…]|all --name "<name>"';
 
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -19,8 +20,8 @@ async function main(argv: string[]): Promise<void> {
   if (positionals[0] !== 'create') throw new ConfigError(USAGE);
   const role = values.role as StaffRole | undefined;
   if (!role || !STAFF_ROLES.includes(role)) throw new ConfigError(`--role must be one of ${STAFF_ROLES.join(', ')}\n${USAGE}`);
-  const clinicIds = (values.clinic ?? []).flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
-  if (clinicIds.length === 0) throw new ConfigError(`--clinic is required\n${USAGE}`);
+  const named = (values.clinic ?? []).flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
+  if (named.length === 0) throw new ConfigError(`--clinic is required\n${USAGE}`);
   const name = values.name?.trim();
   if (!name) throw new ConfigError(`--name is required\n${USAGE}`);
 
@@ -28,6 +29,7 @@ async function main(argv: string[]): Promise<void> {
   const db = await openDatabase(config.database);
   try {
     await migrate(db);
+    const clinicIds = named.length === 1 && named[0] === 'all' ? (await listClinics(db)).map((c) => c.id) : named;
     for (const clinicId of clinicIds) {
       if (!(await findClinicRules(db, clinicId))) throw new ConfigError(`No clinic with id '${clinicId}'.`);
     }
