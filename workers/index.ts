@@ -17,7 +17,9 @@ import { createCallbackTokens } from '../src/services/callbackTokens.js';
 import { createConsoleSms } from '../src/sms/consoleSms.js';
 import { createHttpSms } from '../src/sms/httpSms.js';
 import type { SmsSender } from '../src/sms/port.js';
-import { createLogNotifier, type ManagerNotifier } from '../src/notify/port.js';
+import { createLogNotifier } from '../src/notify/logNotifier.js';
+import type { ManagerNotifier } from '../src/notify/port.js';
+import { createSmsNotifier } from '../src/notify/smsNotifier.js';
 import { createGuaranteeCaseService } from '../src/services/guaranteeCases.js';
 import { createReportService } from '../src/services/reports.js';
 import { startCallbackDueWorker } from './callbackDueWorker.js';
@@ -37,7 +39,7 @@ export interface WorkerDeps {
   clock: Clock;
   /** Tests pass a fake provider; otherwise chosen by SMS_PROVIDER. */
   sms?: SmsSender;
-  /** Tests pass a fake; otherwise the summary goes to the log. */
+  /** Tests pass a fake; otherwise managers get the summary by SMS (or, without a phone number, in the log). */
   notifier?: ManagerNotifier;
 }
 
@@ -82,7 +84,13 @@ export async function startWorkers(config: Config, logger: Logger, deps: WorkerD
       publicBaseUrl: config.publicBaseUrl,
     }),
     startMaintenanceWorker(settings, { db: deps.db, jobs, clock: deps.clock }),
-    ...startTrackerWorkers(settings, { db: deps.db, clock: deps.clock, reports, cases, notifier: deps.notifier ?? createLogNotifier(logger) }),
+    ...startTrackerWorkers(settings, {
+      db: deps.db,
+      clock: deps.clock,
+      reports,
+      cases,
+      notifier: deps.notifier ?? createSmsNotifier({ db: deps.db, sms, fallback: createLogNotifier(logger) }),
+    }),
   ];
   const reconcileNow = () => reconcile({ db: deps.db, jobs, clock: deps.clock });
 

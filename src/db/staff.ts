@@ -50,3 +50,18 @@ export async function findStaffByName(db: Queryable, name: string): Promise<{ id
   const { rows } = await db.query<{ id: string }>('SELECT id FROM staff WHERE name = $1 LIMIT 1', [name]);
   return rows[0] ?? null;
 }
+
+/** Active managers of a clinic who get the daily summary by SMS. */
+export async function listManagerPhones(db: Queryable, clinicId: string): Promise<{ staffId: string; phoneE164: string }[]> {
+  const { rows } = await db.query<{ id: string; phone_e164: string }>(
+    `SELECT s.id, s.phone_e164 FROM staff s JOIN staff_clinics sc ON sc.staff_id = s.id
+      WHERE sc.clinic_id = $1 AND s.role = 'manager' AND s.disabled_at IS NULL AND s.phone_e164 IS NOT NULL
+      ORDER BY s.id`,
+    [clinicId],
+  );
+  return rows.map((r) => ({ staffId: r.id, phoneE164: r.phone_e164 }));
+}
+
+export async function setStaffPhone(db: Queryable, staffId: string, phoneE164: string | null): Promise<void> {
+  await db.query('UPDATE staff SET phone_e164 = $2 WHERE id = $1', [staffId, phoneE164]);
+}

@@ -1,6 +1,9 @@
 // The at-risk list, the managers' daily summary and the monthly national file, on hand-made data.
 import { describe, expect, it } from 'vitest';
+import { setStaffPhone } from '../../src/db/staff.js';
 import { sendGuaranteeSummaries } from '../../src/jobs/guaranteeSummary.js';
+import { createSmsNotifier } from '../../src/notify/smsNotifier.js';
+import type { OutgoingSms } from '../../src/sms/port.js';
 import type { GuaranteeSummaryMessage } from '../../src/notify/port.js';
 import { createGuaranteeCaseService } from '../../src/services/guaranteeCases.js';
 import { createReportService } from '../../src/services/reports.js';
@@ -75,6 +78,27 @@ describe('the managers’ daily summary job', () => {
     await sendGuaranteeSummaries(deps); // a retried or repeated job
     const mine = sent.filter((m) => m.clinicId === clinic.clinicId);
     expect(mine).toEqual([{ date: '2027-04-16', clinicId: clinic.clinicId, clinicName: expect.any(String), dueToday: 1, overdue: 1 }]);
+  });
+
+  it('texts it to the clinic’s managers who have a phone number, and logs it where none has', async () => {
+    const { s, clinic } = await casesOnThreeDays();
+    const withPhone = (await s.db.query<any>("SELECT s.id FROM staff s JOIN staff_clinics c ON c.staff_id = s.id WHERE c.clinic_id = $1 AND s.role = 'manager'", [clinic.clinicId])).rows[0].id;
+    await setStaffPhone(s.db, withPhone, '+46701112233');
+    const texts: OutgoingSms[] = [];
+    const logged: GuaranteeSummaryMessage[] = [];
+    const notifier = createSmsNotifier({
+      db: s.db,
+      sms: { send: async (m) => (texts.push(m), 'provider-1') },
+      fallback: { sendGuaranteeSummary: async (m) => void logged.push(m) },
+    });
+    const message = { date: '2027-04-16', clinicId: clinic.clinicId, clinicName: 'VC Test', dueToday: 1, overdue: 1 };
+    await notifier.sendGuaranteeSummary(message);
+    expect(texts).toEqual([
+      { to: '+46701112233', text: 'Vårdgaranti VC Test 2027-04-16: 1 fall måste bedömas i dag, 1 har passerat sista dag.', reference: `guarantee-summary-2027-04-16-${clinic.clinicId}-${withPhone}` },
+    ]);
+    const other = await s.addClinic();
+    await notifier.sendGuaranteeSummary({ ...message, clinicId: other });
+    expect(logged.map((m) => m.clinicId)).toEqual([other]);
   });
 });
 

@@ -140,6 +140,9 @@ CREATE TABLE national_reports (
   content text NOT NULL
 );
 
+-- Where a manager gets the daily summary by SMS (optional; without it the summary goes to the log).
+ALTER TABLE staff ADD COLUMN phone_e164 text CHECK (phone_e164 ~ '^\+[1-9][0-9]{6,14}$');
+
 -- The managers' daily summary of cases at risk, one per clinic and day: a repeated job sends nothing twice.
 CREATE TABLE guarantee_summaries (
   date date NOT NULL,

@@ -1,0 +1,20 @@
+// Notifier adapter that texts the summary to each manager of the clinic who has a phone number, through
+// the SMS port; a clinic whose managers have none gets the log instead, so no summary is lost silently.
+import type { Queryable } from '../db/database.js';
+import { listManagerPhones } from '../db/staff.js';
+import type { SmsSender } from '../sms/port.js';
+import { summaryText } from './logNotifier.js';
+import type { ManagerNotifier } from './port.js';
+
+export function createSmsNotifier(deps: { db: Queryable; sms: SmsSender; fallback: ManagerNotifier }): ManagerNotifier {
+  return {
+    async sendGuaranteeSummary(m) {
+      const managers = await listManagerPhones(deps.db, m.clinicId);
+      if (managers.length === 0) return deps.fallback.sendGuaranteeSummary(m);
+      for (const manager of managers) {
+        // The reference is the same on a retry, so a provider that deduplicates sends it once.
+        await deps.sms.send({ to: manager.phoneE164, text: summaryText(m), reference: `guarantee-summary-${m.date}-${m.clinicId}-${manager.staffId}` });
+      }
+    },
+  };
+}
