@@ -83,7 +83,7 @@ export interface Page {
 export async function listCallbackFacts(
   db: Queryable,
   page: Page,
-  filter: { sameDay?: readonly string[]; punctuality?: readonly string[] },
+  filter: { sameDay?: readonly string[]; punctuality?: readonly string[]; deviationFrom?: number; deviationTo?: number },
 ): Promise<CallbackFact[]> {
   const { rows } = await db.query<{
     callback_id: string;
@@ -103,9 +103,22 @@ export async function listCallbackFacts(
         AND ($4::text[] IS NULL OR m.same_day = ANY($4))
         AND ($5::text[] IS NULL OR m.punctuality = ANY($5))
         AND ($6::date IS NULL OR (m.request_date, m.callback_id) > ($6::date, $7::uuid))
+        AND ($9::int IS NULL OR m.deviation_minutes >= $9)
+        AND ($10::int IS NULL OR m.deviation_minutes < $10)
       ORDER BY m.request_date, m.callback_id
       LIMIT $8`,
-    [page.clinicIds, page.from, page.to, filter.sameDay ?? null, filter.punctuality ?? null, page.after?.date ?? null, page.after?.callbackId ?? null, page.limit],
+    [
+      page.clinicIds,
+      page.from,
+      page.to,
+      filter.sameDay ?? null,
+      filter.punctuality ?? null,
+      page.after?.date ?? null,
+      page.after?.callbackId ?? null,
+      page.limit,
+      filter.deviationFrom ?? null,
+      filter.deviationTo ?? null,
+    ],
   );
   return rows.map((r) => ({
     callbackId: r.callback_id,

@@ -27,6 +27,8 @@ export const DrilldownQuerySchema = ReportQuerySchema.extend({
   profession: z.enum(PROFESSIONS).optional().meta({ description: 'medicalAssessment figures: only this assessing profession' }),
   mode: z.enum(CONTACT_MODES).optional().meta({ description: 'medicalAssessment figures: only this mode' }),
   exclusionReason: z.enum(EXCLUSION_REASONS).optional(),
+  deviationFromMinutes: z.coerce.number().int().optional().meta({ description: 'timeDeviation figures: deviation ≥ this (a histogram bin’s fromMinutes)' }),
+  deviationToMinutes: z.coerce.number().int().optional().meta({ description: 'timeDeviation figures: deviation < this (a histogram bin’s toMinutes)' }),
   cursor: z.string().max(200).optional().meta({ description: 'nextCursor from the previous page' }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });

@@ -38,6 +38,9 @@ export interface DrilldownQuery extends ReportQuery {
   profession?: string;
   mode?: string;
   exclusionReason?: ExclusionReason;
+  /** timeDeviation figures: only deviations in [from, to) minutes, e.g. one histogram bin. */
+  deviationFromMinutes?: number;
+  deviationToMinutes?: number;
   cursor?: string;
   limit: number;
 }
@@ -140,6 +143,8 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
         const facts = await listCallbackFacts(db, page, {
           ...('sameDay' in filter ? { sameDay: filter.sameDay } : {}),
           ...('punctuality' in filter ? { punctuality: filter.punctuality } : {}),
+          ...(q.deviationFromMinutes !== undefined ? { deviationFrom: q.deviationFromMinutes } : {}),
+          ...(q.deviationToMinutes !== undefined ? { deviationTo: q.deviationToMinutes } : {}),
         });
         const deviation = q.figure.startsWith('timeDeviation.');
         records = facts.map((f) => {

@@ -88,6 +88,11 @@ describe('GET /api/reports/measures: contact the same day and time deviation on 
       headers: { Authorization: clinic.manager },
     });
     expect(late.body.records.map((r: any) => r.details.deviationMinutes).sort()).toEqual([795, 820]);
+    // A histogram bin: the two calls +0..+15 minutes from the slot start.
+    const bin = await s.request('GET', `/api/reports/drilldown?clinics=${clinic.clinicId}&from=${TUESDAY}&to=${TUESDAY}&figure=timeDeviation.callbacksWithAttempt&deviationFromMinutes=0&deviationToMinutes=15`, {
+      headers: { Authorization: clinic.manager },
+    });
+    expect(bin.body.records.map((r: any) => r.callbackId).sort()).toEqual([reachedEarly.id, unanswered.id].sort());
     const cutoff = await s.request('GET', `/api/reports/drilldown?clinics=${clinic.clinicId}&from=${TUESDAY}&to=${TUESDAY}&figure=contactSameDay.afterCutoff`, {
       headers: { Authorization: clinic.manager },
     });
