@@ -15,12 +15,6 @@ const REFRESH_LOCK_KEY = 7_270_002;
 /** Dates per load: a month of one clinic's callbacks is a few thousand rows. */
 const DATES_PER_BATCH = 31;
 
-
-export interface Cell {
-  clinicId: string;
-  date: string;
-}
-
 /** Reads the start basis the stored facts use; null before the first start. */
 export async function storedBasis(db: Queryable): Promise<GuaranteeStartBasis | null> {
   const { rows } = await db.query<{ guarantee_start: GuaranteeStartBasis }>('SELECT guarantee_start FROM measure_settings');

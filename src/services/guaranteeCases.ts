@@ -57,7 +57,8 @@ export async function applyOutcomeToCase(
     at: now,
     by: staffId,
   });
-  if (outcome.assessedBy && (!existing || existing.status === 'open')) {
+  const reopened = existing?.exclusionReason === 'not_covered';
+  if (outcome.assessedBy && (!existing || existing.status === 'open' || reopened)) {
     await recordAssessment(tx, callback.id, {
       at: reachedAt,
       date: localDate(rules, reachedAt),

@@ -63,6 +63,21 @@ describe('GET /api/staff/clinics/:clinicId/guarantee-cases/at-risk', () => {
   });
 });
 
+describe('PUT /api/staff/callbacks/:id/outcome and the case', () => {
+  it('keeps the case when the outcome is corrected to not covered, excluded with that reason, and reopens it', async () => {
+    const { s, clinic, ids } = await casesOnThreeDays();
+    const caseOf = async (id: string) => (await s.request('GET', `/api/staff/guarantee-cases/${id}`, { headers: { Authorization: clinic.nurse } })).body;
+    expect(await caseOf(ids[0]!)).toMatchObject({ status: 'open', contactDate: '2027-04-12', deadline: '2027-04-15' });
+    await clinic.outcome(ids[0]!, false);
+    expect(await caseOf(ids[0]!)).toMatchObject({ status: 'excluded', exclusionReason: 'not_covered' });
+    await clinic.outcome(ids[0]!, 'worsening', 'doctor');
+    expect(await caseOf(ids[0]!)).toMatchObject({ status: 'assessed', reason: 'worsening', assessment: { profession: 'doctor', mode: 'phone', date: '2027-04-12' } });
+    const none = await s.request('GET', `/api/staff/guarantee-cases/${(await clinic.book()).id}`, { headers: { Authorization: clinic.nurse } });
+    expect(none.status).toBe(404);
+    expect(none.body.error.code).toBe('guarantee_case_not_found');
+  });
+});
+
 describe('the managers’ daily summary job', () => {
   it('tells each clinic’s managers how many cases fail unless assessed today, once per day', async () => {
     const { s, clinic } = await casesOnThreeDays();
