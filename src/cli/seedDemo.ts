@@ -7,6 +7,7 @@ import { ConfigError, parseConfig } from '../config.js';
 import { ensureMeasureBasis } from '../db/measureRollup.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
+import { seedDemoClinicsIfEmpty, seedDemoStaffIfEmpty } from '../db/seedDemo.js';
 import { findStaffByName } from '../db/staff.js';
 import { seedDemoHistory, SeedRefused, DEMO_REGION } from '../demo/seedHistory.js';
 import { addDays, REGION_TIMEZONE } from '../domain/schedule.js';
@@ -44,6 +45,12 @@ async function main(argv: string[]): Promise<void> {
   try {
     await migrate(db);
     await ensureMeasureBasis(db, config.guaranteeStart);
+    // The same starting point as `npm start` on an empty database: its demo clinics and staff.
+    if (config.seedDemo) {
+      await seedDemoClinicsIfEmpty(db);
+      const staff = await seedDemoStaffIfEmpty(db);
+      if (staff.length) console.log(`Demo staff (bearer tokens, shown only now):\n${staff.map((x) => `  ${x.role.padEnd(7)} ${x.token}`).join('\n')}`);
+    }
     console.log(`Seeding ${callbacks.toLocaleString('sv-SE')} callbacks for ${DEMO_REGION.length} clinics, ${from} – ${until} (seed ${seed}) …`);
     const result = await seedDemoHistory(db, { callbacks, from, until, seed, basis: config.guaranteeStart, replace: values.replace, log: (l) => console.log(`  ${l}`) });
 
