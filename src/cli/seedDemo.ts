@@ -2,6 +2,7 @@
 // every time for the same end date. Options: --callbacks N, --until YYYY-MM-DD (default yesterday),
 // --days N (default 365), --seed N, --replace (delete the demo clinics' earlier history first).
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { shiftedClock, systemClock } from '../clock.js';
 import { ConfigError, parseConfig } from '../config.js';
 import { ensureMeasureBasis } from '../db/measureRollup.js';
@@ -17,6 +18,14 @@ import { monthRange, periodsOf } from '../domain/reportPeriod.js';
 
 const REGION_MANAGER = 'Demo Regionens uppföljning';
 
+const SeedArgs = z.object({
+  callbacks: z.coerce.number().int().min(1000).max(20_000_000),
+  days: z.coerce.number().int().min(28).max(3 * 366),
+  seed: z.coerce.number().int(),
+  until: z.iso.date().optional(),
+  replace: z.boolean(),
+});
+
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -28,16 +37,12 @@ async function main(argv: string[]): Promise<void> {
       replace: { type: 'boolean', default: false },
     },
   });
-  const callbacks = Number(values.callbacks);
-  const days = Number(values.days);
-  const seed = Number(values.seed);
-  if (!Number.isInteger(callbacks) || callbacks < 1000 || callbacks > 20_000_000) throw new ConfigError('--callbacks must be a whole number 1000–20000000');
-  if (!Number.isInteger(days) || days < 28 || days > 3 * 366) throw new ConfigError('--days must be a whole number 28–1098');
-  if (!Number.isInteger(seed)) throw new ConfigError('--seed must be a whole number');
+  const parsed = SeedArgs.safeParse(values);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
+  const { callbacks, days, seed } = parsed.data;
   const config = parseConfig();
   const clock = config.appNow ? shiftedClock(config.appNow) : systemClock;
-  const until = values.until ?? addDays(clock.now().setZone(REGION_TIMEZONE).toISODate()!, -1);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(until)) throw new ConfigError('--until must be a date YYYY-MM-DD');
+  const until = parsed.data.until ?? addDays(clock.now().setZone(REGION_TIMEZONE).toISODate()!, -1);
   const from = addDays(until, -(days - 1));
 
   const started = Date.now();
