@@ -55,10 +55,13 @@ export interface MeasuredCallback {
   attempts: readonly MeasuredAttempt[];
 }
 
-/** When the patient was reached by this attempt, or null when they were not. */
+/**
+ * When the patient was reached by this attempt, or null when they were not: the moment they answered,
+ * even while the call is still going on (the telephone system reports the answer before the end).
+ */
 function reachedAt(attempt: MeasuredAttempt): number | null {
-  if (attempt.outcome !== 'answered') return null;
-  return attempt.answeredAt ?? attempt.startedAt;
+  if (attempt.answeredAt !== null) return attempt.answeredAt;
+  return attempt.outcome === 'answered' ? attempt.startedAt : null;
 }
 
 export function contactSameDay(rules: ClinicRules, callback: MeasuredCallback): SameDayClass {

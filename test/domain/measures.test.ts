@@ -51,6 +51,13 @@ describe('contact the same day (A / B)', () => {
     expect(contactSameDay(rules, at0010)).toBe('not_called_same_day');
   });
 
+  it('counts a call answered and still going on as reached', () => {
+    const inCall = callback('2027-03-30T10:00:00+02:00', '2027-03-30T10:15:00+02:00', {
+      attempts: [{ startedAt: ms('2027-03-30T10:16:00+02:00'), answeredAt: ms('2027-03-30T10:16:20+02:00'), outcome: null }],
+    });
+    expect(contactSameDay(rules, inCall)).toBe('reached');
+  });
+
   it('uses the local date, not UTC: 00:30 local is still the day before in UTC', () => {
     // Thursday 25 March 2027 request; reached Friday 00:30 +01:00 = Thursday 23:30 UTC: not the same local day.
     const c = callback('2027-03-25T09:00:00+01:00', '2027-03-25T09:15:00+01:00', { attempts: [answered('2027-03-26T00:30:00+01:00')] });
