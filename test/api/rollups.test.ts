@@ -87,4 +87,21 @@ describe.each(ALL_BACKENDS)('rollups on %s', (backend) => {
     await rebuildAllMeasures(s.db, 'contact');
     expect(await snapshot(s.db, ids)).toEqual(incremental);
   });
+
+  it('lose no booking in the 06:00 rush: 120 simultaneous bookings while reports refresh', async () => {
+    const s = server();
+    s.clock.set('2027-04-26T06:00:00+02:00');
+    const clinic = await trackerClinic(s, { capacityRules: [{ weekdays: [1, 2, 3, 4, 5], from: '06:00', to: '17:00', capacity: 10 }] });
+    const report = () => clinic.report('from=2027-04-26&to=2027-04-26&groupBy=day');
+    const results = await Promise.all([
+      ...Array.from({ length: 120 }, () => clinic.book().then(() => 'booked' as const)),
+      ...Array.from({ length: 8 }, () => report().then(() => 'read' as const)),
+    ]);
+    expect(results.filter((r) => r === 'booked')).toHaveLength(120);
+    const after = await report();
+    expect(after.total.contactSameDay).toMatchObject({ requests: 120, denominator: 120, notCalledSameDay: 120 });
+    const incremental = await snapshot(s.db, [clinic.clinicId]);
+    await rebuildAllMeasures(s.db, 'contact');
+    expect(await snapshot(s.db, [clinic.clinicId])).toEqual(incremental);
+  });
 });
