@@ -2,6 +2,10 @@
 // HTTP API on about 100 000 and about 2 000 000 callbacks, and prints both times and their ratio.
 // Needs PostgreSQL (DATABASE_URL). Each size is seeded once into its own schema and reused afterwards.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../src/clock.js';
 import { composeApi } from '../src/compose.js';
@@ -30,11 +34,23 @@ function schemaUrl(schema: string): string {
   return url.toString();
 }
 
-/** Seeds the schema unless it already holds this size's history. */
+/** What the seeded data depends on: the migrations and the history generator. Changed, the schemas are seeded again. */
+function dataVersion(): string {
+  const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const migrations = path.join(root, 'src/db/migrations');
+  const files = [...fs.readdirSync(migrations).sort().map((f) => path.join(migrations, f)), path.join(root, 'src/demo/history.ts')];
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(fs.readFileSync(f));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Seeds the schema unless it already holds this size's history from the same code. */
 async function ensureSeeded(schema: string, callbacks: number): Promise<void> {
   const admin = openPostgres(baseUrl!, 1);
-  const done = await admin.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'bench_seeded'`, [schema]);
-  if (done.rows.length === 0) {
+  const version = dataVersion();
+  const marker = await admin.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'bench_seeded'`, [schema]);
+  const seeded = marker.rows.length > 0 && (await admin.query<{ version: string | null }>(`SELECT to_jsonb(b)->>'version' AS version FROM ${schema}.bench_seeded b`)).rows[0]?.version === version;
+  if (!seeded) {
     await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
     console.log(`seeding ${schema} (${callbacks.toLocaleString('sv-SE')} callbacks, once) …`);
     const seeded = spawnSync('npx', ['tsx', 'src/cli/seedDemo.ts', '--callbacks', String(callbacks), '--until', UNTIL], {
@@ -42,7 +58,8 @@ async function ensureSeeded(schema: string, callbacks: number): Promise<void> {
       env: { ...process.env, DATABASE_URL: schemaUrl(schema), SEED_DEMO: 'false' },
     });
     if (seeded.status !== 0) throw new Error(`seeding ${schema} failed`);
-    await admin.exec(`CREATE TABLE ${schema}.bench_seeded (at timestamptz DEFAULT now())`);
+    await admin.exec(`CREATE TABLE ${schema}.bench_seeded (version text NOT NULL, at timestamptz NOT NULL DEFAULT now())`);
+    await admin.query(`INSERT INTO ${schema}.bench_seeded (version) VALUES ($1)`, [version]);
   }
   await admin.close();
 }
