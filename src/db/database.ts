@@ -88,7 +88,8 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     query: async <R>(sql: string, params: unknown[] = []) => {
       const result = await q.query<R>(sql, params);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      // PGlite reports affectedRows 0 for a SELECT; pg counts the rows returned. Same meaning on both.
+      return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
     },
     exec: async (sql: string) => {
       await q.exec(sql);
