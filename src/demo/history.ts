@@ -1,6 +1,9 @@
 // A deterministic, realistic year of callback history for the demo and the report benchmark: morning
 // rush, a few overloaded days without same-day slots, early and late calls, unanswered attempts, and
 // guarantee cases assessed 0–6 days after contact. Same seed and end date, same history.
+import { DateTime } from 'luxon';
+import { cutoffOn } from '../domain/booking.js';
+import { afterAttempt } from '../domain/callAttempt.js';
 import { clinicDayStatus } from '../domain/calendar.js';
 import type { ClinicRules } from '../domain/clinic.js';
 import type { ContactMode, Profession } from '../domain/profession.js';
@@ -8,6 +11,8 @@ import { addDays, localDateAt, startOfLocalDate } from '../domain/schedule.js';
 import { slotsOnDate } from '../domain/slots.js';
 
 const MINUTE = 60_000;
+/** How long an unanswered call rings before it ends; src/demo/seedHistory.ts stores the same end time. */
+export const UNANSWERED_CALL_MS = 40_000;
 
 /** mulberry32: small, fast and good enough for demo data. */
 export function seededRandom(seed: number): () => number {
@@ -119,7 +124,6 @@ export function* clinicHistory(
     while (!isWorking(d)) d = addDays(d, 1);
     return d;
   };
-  const cutoff = Number(rules.sameDayCutoff.slice(0, 2)) * 60 + Number(rules.sameDayCutoff.slice(3));
   // Bookings already made on a day's slots by earlier days (after the cut-off, full days, chosen later).
   const carried = new Map<string, { slotIndex: number }[]>();
 
@@ -139,6 +143,8 @@ export function* clinicHistory(
     carried.delete(date);
 
     const midnight = startOf(date);
+    const cutoff = cutoffOn(rules, date).toMillis();
+    const minNotice = rules.minNoticeMinutes * MINUTE;
     // Morning rush: over half of the day's requests come 06:00–09:00.
     const minutes = Array.from({ length: count }, () => {
       const r = next();
@@ -167,9 +173,9 @@ export function* clinicHistory(
 
     for (const minute of minutes) {
       const requestedAt = midnight + Math.floor(minute * MINUTE);
-      const beforeCutoff = minute < cutoff;
+      const beforeCutoff = requestedAt < cutoff;
       // Requests come in time order and places only run out, so the first free slot only moves forward.
-      while (firstFree < slots.length && (slots[firstFree]!.free <= 0 || slots[firstFree]!.start < requestedAt + 5 * MINUTE)) firstFree++;
+      while (firstFree < slots.length && (slots[firstFree]!.free <= 0 || slots[firstFree]!.start < requestedAt + minNotice)) firstFree++;
       const sameDay = slots[firstFree];
       const choseLater = sameDay !== undefined && next() < 0.02;
       let slot: { start: number; end: number } | null;
@@ -204,15 +210,17 @@ export function* clinicHistory(
       // Most calls start inside the slot; some early, more late, a few very late.
       const r = next();
       const deviation = r < 0.07 ? -(1 + next() * 20) : r < 0.72 ? next() * 14.9 : r < 0.95 ? 15 + next() * 45 : 60 + next() * 120;
-      let at = slot.start + Math.floor(deviation * MINUTE);
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const answered = next() < (attempt === 0 ? 0.86 : 0.7);
+      // Unanswered calls are retried as the clinic's rules say (delay, maximum, never past the window).
+      let at: number | null = slot.start + Math.floor(deviation * MINUTE);
+      while (at !== null) {
+        const answered = next() < (callback.attempts.length === 0 ? 0.86 : 0.7);
         callback.attempts.push({ id: uuidFrom(next), startedAt: at, answered });
         if (answered) {
           callback.reachedAt = at;
           break;
         }
-        at += 14 * MINUTE;
+        const after = afterAttempt(rules, callback.attempts.length, 'no_answer', DateTime.fromMillis(at + UNANSWERED_CALL_MS, { zone: 'utc' }));
+        at = after.kind === 'retry' ? after.dueAt.toMillis() : null;
       }
       if (callback.reachedAt === null) {
         callback.status = 'unreachable';

@@ -7,9 +7,10 @@ import { findClinicRules, insertClinic } from '../db/clinics.js';
 import type { Database, Queryable } from '../db/database.js';
 import { rebuildClinicMeasures, setMeasureBasis } from '../db/measureRollup.js';
 import { findStaffByName, insertStaff } from '../db/staff.js';
+import { nationalDayStatus } from '../domain/calendar.js';
 import { addDays } from '../domain/schedule.js';
 import { slotsOnDate } from '../domain/slots.js';
-import { clinicHistory, type HistoryCallback } from './history.js';
+import { clinicHistory, UNANSWERED_CALL_MS, type HistoryCallback } from './history.js';
 
 /** Region Västmanland's health centres, as the demo region. The first three are `npm start`'s demo clinics. */
 export const DEMO_REGION: [id: string, name: string][] = [
@@ -58,10 +59,11 @@ export interface SeedOptions {
 
 export class SeedRefused extends Error {}
 
-/** Working days in the range, roughly: for sizing clinics only. */
-function approxWorkingDays(from: string, until: string): number {
-  const days = (Date.parse(until) - Date.parse(from)) / 86_400_000 + 1;
-  return Math.max(1, Math.round((days * 5) / 7) - Math.round((days / 365) * 12));
+/** Working days in the range by the national calendar: for sizing the clinics' daily volumes. */
+function workingDaysBetween(from: string, until: string): number {
+  let days = 0;
+  for (let d = from; d <= until; d = addDays(d, 1)) if (nationalDayStatus(d).working) days++;
+  return Math.max(1, days);
 }
 
 export async function seedDemoHistory(db: Database, o: SeedOptions): Promise<{ callbacks: number; clinics: string[] }> {
@@ -82,7 +84,7 @@ export async function seedDemoHistory(db: Database, o: SeedOptions): Promise<{ c
   // Each clinic gets patients in proportion to its places, so a small clinic is as busy as a large one.
   const places = rules.map((r) => placesOnOrdinaryDay(r, o.until));
   const totalPlaces = places.reduce((a, b) => a + b, 0);
-  const workingDays = approxWorkingDays(o.from, o.until);
+  const workingDays = workingDaysBetween(o.from, o.until);
   let total = 0;
   const seedClinic = async (index: number) => {
     const clinic = rules[index]!;
@@ -220,10 +222,10 @@ async function insertAttempts(tx: Queryable, batch: HistoryCallback[]): Promise<
   await tx.query(
     `INSERT INTO call_attempts (id, callback_id, source, started_at, answered_at, ended_at, outcome)
      SELECT id, callback_id, 'telephony', started_at, CASE WHEN answered THEN started_at END,
-            started_at + CASE WHEN answered THEN interval '4 minutes' ELSE interval '40 seconds' END,
+            started_at + CASE WHEN answered THEN interval '4 minutes' ELSE $5 * interval '1 millisecond' END,
             CASE WHEN answered THEN 'answered' ELSE 'no_answer' END
        FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::bool[]) AS t(id, callback_id, started_at, answered)`,
-    [attempts.map((a) => a.id), attempts.map((a) => a.callbackId), attempts.map((a) => iso(a.startedAt)), attempts.map((a) => a.answered)],
+    [attempts.map((a) => a.id), attempts.map((a) => a.callbackId), attempts.map((a) => iso(a.startedAt)), attempts.map((a) => a.answered), UNANSWERED_CALL_MS],
   );
 }
 

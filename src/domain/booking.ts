@@ -1,8 +1,8 @@
 // Which slot a callback request gets (rules 1, 3, 5): pure, given the slots' current bookings.
 import type { DateTime } from 'luxon';
 import { BookingClosed, NoFreeSlot, SlotFull, SlotUnavailable } from '../errors.js';
-import { minutesOfDay, type ClinicRules } from './clinic.js';
-import { endOfLocalDate, isBookingOpen, localDate, nextBookingOpening, showInstant } from './schedule.js';
+import type { ClinicRules } from './clinic.js';
+import { atLocalTime, endOfLocalDate, isBookingOpen, localDate, nextBookingOpening, showInstant } from './schedule.js';
 import { bookableAt, bookingHorizon, slotsBetween, type Slot } from './slots.js';
 
 export interface SlotWithBookings extends Slot {
@@ -30,6 +30,16 @@ export interface BookingPlan {
  */
 export function choseLaterDay(rules: ClinicRules, requestedAt: DateTime, slotStart: DateTime, sameDaySlotFree: boolean): boolean {
   return sameDaySlotFree && localDate(rules, slotStart) > localDate(rules, requestedAt);
+}
+
+/** Rule 5: a request before the clinic's cut-off (16:00 local) is owed a same-day slot and counts in the measure. */
+export function isBeforeCutoff(rules: Pick<ClinicRules, 'timezone' | 'sameDayCutoff'>, at: DateTime): boolean {
+  return at < cutoffOn(rules, localDate(rules, at));
+}
+
+/** The instant of the clinic's same-day cut-off on a local date. */
+export function cutoffOn(rules: Pick<ClinicRules, 'timezone' | 'sameDayCutoff'>, isoDate: string): DateTime {
+  return atLocalTime(rules, isoDate, rules.sameDayCutoff);
 }
 
 /** Refuses with the next opening instant when the clinic's booking window is closed (rule 1). */
@@ -65,8 +75,7 @@ export function planBooking(
 
   const today = localDate(rules, now);
   const tomorrow = endOfLocalDate(rules, today).toMillis();
-  const local = now.setZone(rules.timezone);
-  const requestedBeforeCutoff = local.hour * 60 + local.minute < minutesOfDay(rules.sameDayCutoff);
+  const requestedBeforeCutoff = isBeforeCutoff(rules, now);
   const sameDaySlotFree = free.some((slot) => slot.start.toMillis() < tomorrow);
 
   if (!requestedStart) {

@@ -8,7 +8,7 @@ import { listCallbackFacts, listCaseFacts, sumDailyRollups, type Page } from '..
 import { refreshMeasures } from '../db/measureRollup.js';
 import { findNationalReport, listNationalReports, storeNationalReport } from '../db/nationalReports.js';
 import { DRILLDOWN_FIGURES, sameDayVerdict, type DrilldownFigure } from '../domain/drilldown.js';
-import { CASE_REASONS, daysBetween, deadline, pendingFrom, type ExclusionReason, type GuaranteeStartBasis } from '../domain/guaranteeCase.js';
+import { CASE_REASONS, daysBetween, deadline, openCaseState, pendingFrom, type ExclusionReason, type GuaranteeStartBasis } from '../domain/guaranteeCase.js';
 import { addRollup, emptyRollup, figures, type Figures } from '../domain/measureRollup.js';
 import { PUNCTUALITY_REASONS, SAME_DAY_REASONS, type Punctuality, type SameDayClass } from '../domain/measures.js';
 import { csvLine, nationalCsv, nationalRows } from '../domain/nationalReport.js';
@@ -186,7 +186,7 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
           if (f.result === 'excluded') {
             return { ...base, verdict: 'excluded', classification: 'excluded', reason: CASE_REASONS.excluded[f.exclusionReason as ExclusionReason] };
           }
-          return f.startDate >= pendingFrom(now)
+          return openCaseState(f.startDate, now) === 'pending'
             ? { ...base, verdict: 'pending', classification: 'pending', reason: CASE_REASONS.pending(last) }
             : { ...base, verdict: 'fails', classification: 'overdue', reason: CASE_REASONS.overdue(last) };
         });

@@ -7,6 +7,7 @@ import {
   classifyCase,
   deadline,
   openCaseState,
+  pendingFrom,
   rating,
   type GuaranteeCase,
 } from '../../src/domain/guaranteeCase.js';
@@ -167,7 +168,11 @@ describe('medical assessment within three days (C / D)', () => {
     expect(caseUrgency('2027-03-05', '2027-03-07')).toBe('upcoming');
     expect(caseUrgency('2027-03-05', '2027-03-08')).toBe('due_today');
     expect(caseUrgency('2027-03-05', '2027-03-09')).toBe('overdue');
-    // Month end: 29 January + 3 = 1 February.
+    // The SQL filter's form of the same rule agrees with it on every day around the deadline.
+    for (const today of ['2027-03-07', '2027-03-08', '2027-03-09']) {
+      expect('2027-03-05' >= pendingFrom(today)).toBe(openCaseState('2027-03-05', today) === 'pending');
+    }
+        // Month end: 29 January + 3 = 1 February.
     expect(deadline('2027-01-29')).toBe('2027-02-01');
   });
 
