@@ -6,7 +6,7 @@ import { ConfigError, parseConfig } from '../config.js';
 import { findClinicRules, listClinics } from '../db/clinics.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
-import { setStaffPhone, STAFF_ROLES, type StaffRole } from '../db/staff.js';
+import { STAFF_ROLES, type StaffRole } from '../db/staff.js';
 import { normaliseSwedishPhone } from '../domain/patientContact.js';
 import { createStaffMember } from '../services/staffAuth.js';
 
@@ -41,8 +41,7 @@ async function main(argv: string[]): Promise<void> {
     for (const clinicId of clinicIds) {
       if (!(await findClinicRules(db, clinicId))) throw new ConfigError(`No clinic with id '${clinicId}'.`);
     }
-    const { staff, token } = await createStaffMember(db, { name, role, clinicIds });
-    if (phone) await setStaffPhone(db, staff.id, phone);
+    const { staff, token } = await createStaffMember(db, { name, role, clinicIds, phoneE164: phone });
     console.log(`Created ${staff.role} ${staff.name} (${staff.id}) for ${clinicIds.join(', ')}.`);
     console.log(`Bearer token (shown only now; store it safely):\n${token}`);
   } finally {

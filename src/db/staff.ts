@@ -13,14 +13,15 @@ export interface StaffMember {
 
 export async function insertStaff(
   db: Database,
-  staff: StaffMember & { tokenHash: string },
+  staff: StaffMember & { tokenHash: string; phoneE164?: string | null },
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.query('INSERT INTO staff (id, name, role, token_hash) VALUES ($1, $2, $3, $4)', [
+    await tx.query('INSERT INTO staff (id, name, role, token_hash, phone_e164) VALUES ($1, $2, $3, $4, $5)', [
       staff.id,
       staff.name,
       staff.role,
       staff.tokenHash,
+      staff.phoneE164 ?? null,
     ]);
     for (const clinicId of staff.clinicIds) {
       await tx.query('INSERT INTO staff_clinics (staff_id, clinic_id) VALUES ($1, $2)', [staff.id, clinicId]);
@@ -60,8 +61,4 @@ export async function listManagerPhones(db: Queryable, clinicId: string): Promis
     [clinicId],
   );
   return rows.map((r) => ({ staffId: r.id, phoneE164: r.phone_e164 }));
-}
-
-export async function setStaffPhone(db: Queryable, staffId: string, phoneE164: string | null): Promise<void> {
-  await db.query('UPDATE staff SET phone_e164 = $2 WHERE id = $1', [staffId, phoneE164]);
 }

@@ -14,11 +14,12 @@ export function hashStaffToken(token: string): string {
 
 export async function createStaffMember(
   db: Database,
-  input: { name: string; role: StaffRole; clinicIds: string[] },
+  input: { name: string; role: StaffRole; clinicIds: string[]; phoneE164?: string | null },
 ): Promise<{ staff: StaffMember; token: string }> {
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-  const staff: StaffMember = { id: randomUUID(), ...input };
-  await insertStaff(db, { ...staff, tokenHash: hashStaffToken(token) });
+  const { phoneE164, ...member } = input;
+  const staff: StaffMember = { id: randomUUID(), ...member };
+  await insertStaff(db, { ...staff, tokenHash: hashStaffToken(token), phoneE164 });
   return { staff, token };
 }
 

@@ -1,12 +1,12 @@
 // The at-risk list, the managers' daily summary and the monthly national file, on hand-made data.
 import { describe, expect, it } from 'vitest';
-import { setStaffPhone } from '../../src/db/staff.js';
 import { sendGuaranteeSummaries } from '../../src/jobs/guaranteeSummary.js';
 import { createSmsNotifier } from '../../src/notify/smsNotifier.js';
 import type { OutgoingSms } from '../../src/sms/port.js';
 import type { GuaranteeSummaryMessage } from '../../src/notify/port.js';
 import { createGuaranteeCaseService } from '../../src/services/guaranteeCases.js';
 import { createReportService } from '../../src/services/reports.js';
+import { createStaffMember } from '../../src/services/staffAuth.js';
 import { useTestServer } from '../support/server.js';
 import { trackerClinic } from '../support/tracker.js';
 
@@ -97,8 +97,7 @@ describe('the managers’ daily summary job', () => {
 
   it('texts it to the clinic’s managers who have a phone number, and logs it where none has', async () => {
     const { s, clinic } = await casesOnThreeDays();
-    const withPhone = (await s.db.query<any>("SELECT s.id FROM staff s JOIN staff_clinics c ON c.staff_id = s.id WHERE c.clinic_id = $1 AND s.role = 'manager'", [clinic.clinicId])).rows[0].id;
-    await setStaffPhone(s.db, withPhone, '+46701112233');
+    const withPhone = (await createStaffMember(s.db, { name: 'Chef', role: 'manager', clinicIds: [clinic.clinicId], phoneE164: '+46701112233' })).staff.id;
     const texts: OutgoingSms[] = [];
     const logged: GuaranteeSummaryMessage[] = [];
     const notifier = createSmsNotifier({
