@@ -84,6 +84,9 @@ describe('GET /api/reports/measures: contact the same day and time deviation on 
       ].sort(),
     );
     expect(failures.body.records[0].reason).toMatch(/^Fails: /);
+    // The drill-down lists patients' callbacks: the read is audited with exactly the ids it showed.
+    const audited = await s.db.query<any>("SELECT callback_ids FROM audit_events WHERE action = 'report.drilldown' AND clinic_id = $1", [clinic.clinicId]);
+    expect(audited.rows.map((r) => [...r.callback_ids].sort())).toEqual([[unanswered.id, reached0010.id].sort()]);
     const late = await s.request('GET', `/api/reports/drilldown?clinics=${clinic.clinicId}&from=${TUESDAY}&to=${TUESDAY}&figure=timeDeviation.late`, {
       headers: { Authorization: clinic.manager },
     });

@@ -316,6 +316,12 @@ describe('when Redis lost its data', () => {
 });
 
 describe('the tracker’s repeatable jobs', () => {
+  it('produces the month before’s national file when a worker starts after the 1st', async () => {
+    // The workers started on Tuesday 30 March 2027 with no file for February.
+    const { rows } = await isolated.db.query<any>('SELECT month FROM national_reports ORDER BY month');
+    expect(rows.map((r) => r.month)).toEqual(['2027-02']);
+  });
+
   it('schedules the tracker’s jobs in Swedish time and folds new bookings into the report rollups', async () => {
     const found = await Promise.all(trackerSchedules().map((x) => trackerScheduler(x.queue, x.id)));
     expect(found.map((f) => [f?.key, f?.pattern ?? null, f?.tz ?? null, f?.every ?? null])).toEqual([
