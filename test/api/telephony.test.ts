@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signTelephonyBody } from '../../src/services/telephony.js';
-import { TEST_TELEPHONY_SECRET, useTestServer } from '../support/server.js';
+import { sendTelephonyEvent, TEST_TELEPHONY_SECRET, useTestServer } from '../support/server.js';
 
 // Tuesday after Easter 2027, summer time (+02:00). Booked at 08:00, the callback's slot is 08:15–08:30.
 const TUESDAY_0800 = '2027-03-30T08:00:00+02:00';
@@ -28,11 +28,7 @@ const postRaw = (raw: string, signature: string | null) =>
     headers: signature === null ? {} : { 'X-Telephony-Signature': signature },
   });
 
-/** Posts an event signed correctly over the exact bytes sent. */
-const send = (event: CallEvent | Record<string, unknown>) => {
-  const raw = JSON.stringify(event);
-  return postRaw(raw, signTelephonyBody(TEST_TELEPHONY_SECRET, raw));
-};
+const send = (event: CallEvent | Record<string, unknown>) => sendTelephonyEvent(server(), { ...event });
 
 /** A fresh clinic with one callback booked at 08:00 (slot 08:15) and claimed by a nurse at 08:15. */
 async function claimedCallback(): Promise<{ clinicId: string; callbackId: string; nurse: string; nurseId: string }> {

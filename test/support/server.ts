@@ -13,6 +13,7 @@ import { createLogger } from '../../src/logger.js';
 import { createBullJobScheduler, type JobScheduler } from '../../src/queue/jobScheduler.js';
 import { createRedisConnection, waitUntilReady } from '../../src/queue/redis.js';
 import { createStaffMember } from '../../src/services/staffAuth.js';
+import { signTelephonyBody } from '../../src/services/telephony.js';
 import { afterAll, beforeAll } from 'vitest';
 import { openTestDatabase, uniqueClinicId, type Backend } from './database.js';
 import { deleteKeysUnder } from './redis.js';
@@ -122,4 +123,13 @@ export function useTestServer(now: string, backend?: Backend): () => TestServer 
     await server?.db.close();
   });
   return () => server!;
+}
+
+/** Posts a telephony event to the server, signed correctly over the exact bytes sent. */
+export function sendTelephonyEvent(server: TestServer, event: Record<string, unknown>) {
+  const raw = JSON.stringify(event);
+  return server.request('POST', '/api/telephony/events', {
+    body: raw,
+    headers: { 'X-Telephony-Signature': signTelephonyBody(TEST_TELEPHONY_SECRET, raw) },
+  });
 }

@@ -2,8 +2,7 @@
 // tracker's tests: book, call (telephony events with explicit times), record outcomes and assessments.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { signTelephonyBody } from '../../src/services/telephony.js';
-import { TEST_TELEPHONY_SECRET, type TestServer } from './server.js';
+import { sendTelephonyEvent, type TestServer } from './server.js';
 
 export interface TrackerClinic {
   clinicId: string;
@@ -25,11 +24,7 @@ export async function trackerClinic(server: TestServer, overrides: Parameters<Te
   const nurse = await server.addStaff('nurse', [clinicId]);
   const manager = await server.addStaff('manager', [clinicId]);
   const telephony = async (event: Record<string, unknown>) => {
-    const raw = JSON.stringify(event);
-    const res = await server.request('POST', '/api/telephony/events', {
-      body: raw,
-      headers: { 'X-Telephony-Signature': signTelephonyBody(TEST_TELEPHONY_SECRET, raw) },
-    });
+    const res = await sendTelephonyEvent(server, event);
     expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
   };
   return {
