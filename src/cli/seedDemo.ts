@@ -11,7 +11,7 @@ import { openDatabase } from '../db/open.js';
 import { seedDemoClinicsIfEmpty, seedDemoStaffIfEmpty } from '../db/seedDemo.js';
 import { findStaffByName } from '../db/staff.js';
 import { seedDemoHistory, SeedRefused, DEMO_REGION } from '../demo/seedHistory.js';
-import { addDays, REGION_TIMEZONE } from '../domain/schedule.js';
+import { addDays, regionDate } from '../domain/schedule.js';
 import { createReportService } from '../services/reports.js';
 import { createStaffMember } from '../services/staffAuth.js';
 import { monthRange, periodsOf } from '../domain/reportPeriod.js';
@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<void> {
   const { callbacks, days, seed } = parsed.data;
   const config = parseConfig();
   const clock = config.appNow ? shiftedClock(config.appNow) : systemClock;
-  const until = parsed.data.until ?? addDays(clock.now().setZone(REGION_TIMEZONE).toISODate()!, -1);
+  const until = parsed.data.until ?? addDays(regionDate(clock.now()), -1);
   const from = addDays(until, -(days - 1));
 
   const started = Date.now();

@@ -73,6 +73,13 @@ export function classifyCase(c: GuaranteeCase, basis: GuaranteeStartBasis): { st
   return { start, result: days <= GUARANTEE_LIMIT_DAYS ? 'within' : 'late', daysToAssessment: days };
 }
 
+/** Why an assessment instant cannot be recorded, or null when it can: not before the contact, not in the future. */
+export function assessmentTimeProblem(at: DateTime, contactAt: DateTime, now: DateTime): string | null {
+  if (at < contactAt) return 'must not be before the patient’s contact';
+  if (at > now) return 'must not be in the future';
+  return null;
+}
+
 /** Open cases whose deadline has not passed are pending, not failures; past it they are overdue failures. */
 export function openCaseState(start: string, today: string): 'pending' | 'overdue' {
   return today <= deadline(start) ? 'pending' : 'overdue';

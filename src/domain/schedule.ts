@@ -6,6 +6,11 @@ import { minutesOfDay, type ClinicRules, type Weekday } from './clinic.js';
 /** The region's zone: region-wide dates (today, reporting months) are taken here. */
 export const REGION_TIMEZONE = 'Europe/Stockholm';
 
+/** The region's local date at an instant: "today" for region-wide reports and jobs. */
+export function regionDate(instant: DateTime): string {
+  return localDateAt(REGION_TIMEZONE, instant.toMillis());
+}
+
 /** The local date (YYYY-MM-DD) in the clinic's zone at an instant. */
 export function localDate(rules: Pick<ClinicRules, 'timezone'>, instant: DateTime): string {
   return localDateAt(rules.timezone, instant.toMillis());

@@ -17,9 +17,9 @@ import {
 } from '../db/guaranteeCases.js';
 import type { CallbackOutcome } from '../domain/callbackOutcome.js';
 import type { ClinicRules } from '../domain/clinic.js';
-import { caseUrgency, deadline, startDate, type ExclusionReason, type GuaranteeStartBasis } from '../domain/guaranteeCase.js';
+import { assessmentTimeProblem, caseUrgency, deadline, startDate, type ExclusionReason, type GuaranteeStartBasis } from '../domain/guaranteeCase.js';
 import type { ContactMode, Profession } from '../domain/profession.js';
-import { localDate, REGION_TIMEZONE } from '../domain/schedule.js';
+import { localDate, regionDate } from '../domain/schedule.js';
 import { CallbackNotFound, CaseNotOpen, ClinicNotFound, GuaranteeCaseNotFound, ValidationFailed } from '../errors.js';
 import type { GuaranteeSummaryMessage } from '../notify/port.js';
 import { authorize, type StaffMember } from './staffAuth.js';
@@ -138,10 +138,8 @@ export function createGuaranteeCaseService(deps: { db: Database; clock: Clock; b
       assertOpenOrCorrecting(c, input.correct);
       const callback = (await findCallback(db, callbackId))!;
       const now = clock.now();
-      if (input.at < callback.requestedAt) {
-        throw new ValidationFailed([{ field: 'body.assessedAt', message: 'must not be before the patient’s contact' }]);
-      }
-      if (input.at > now) throw new ValidationFailed([{ field: 'body.assessedAt', message: 'must not be in the future' }]);
+      const problem = assessmentTimeProblem(input.at, callback.requestedAt, now);
+      if (problem) throw new ValidationFailed([{ field: 'body.assessedAt', message: problem }]);
       const rules = await rulesOf(c.clinicId);
       await recordAssessment(db, callbackId, {
         at: input.at,
@@ -180,7 +178,7 @@ export function createGuaranteeCaseService(deps: { db: Database; clock: Clock; b
     },
 
     async dailySummaries() {
-      const today = clock.now().setZone(REGION_TIMEZONE).toISODate()!;
+      const today = regionDate(clock.now());
       const { rows } = await db.query<{ id: string; name: string }>('SELECT id, name FROM clinics ORDER BY id');
       const summaries: DailySummary[] = [];
       for (const clinic of rows) {

@@ -13,7 +13,7 @@ import { addRollup, emptyRollup, figures, type Figures } from '../domain/measure
 import { PUNCTUALITY_REASONS, SAME_DAY_REASONS, type Punctuality, type SameDayClass } from '../domain/measures.js';
 import { csvLine, nationalCsv, nationalRows } from '../domain/nationalReport.js';
 import { periodsOf, previousMonth, monthRange, type ReportRange } from '../domain/reportPeriod.js';
-import { REGION_TIMEZONE } from '../domain/schedule.js';
+import { regionDate } from '../domain/schedule.js';
 import { ClinicNotFound, ReportNotFound, ValidationFailed } from '../errors.js';
 import { authorize, type StaffMember } from './staffAuth.js';
 
@@ -80,7 +80,7 @@ function decodeCursor(cursor: string): { date: string; callbackId: string } {
 
 export function createReportService(deps: { db: Database; clock: Clock; basis: GuaranteeStartBasis }): ReportService {
   const { db, clock, basis } = deps;
-  const today = () => clock.now().setZone(REGION_TIMEZONE).toISODate()!;
+  const today = () => regionDate(clock.now());
 
   /** The clinics a query covers, checked against what the caller may see. */
   async function scopeOf(staff: StaffMember, q: ReportQuery): Promise<ClinicSummary[]> {
