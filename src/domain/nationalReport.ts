@@ -1,5 +1,6 @@
 // The monthly file for the national waiting-times reporting (rule 10): per clinic, callbacks, contact
 // the same day, and medical assessment within three days by profession. Cells under 20 are suppressed.
+import { csvDocument, csvLine } from './csv.js';
 import { contactSameDayFigures, medicalAssessmentFigures, type Rollup } from './measureRollup.js';
 
 /** Published breakdowns suppress cells with fewer than this many cases. */
@@ -49,19 +50,9 @@ export function nationalRows(month: string, clinics: readonly NationalClinicInpu
 
 const CSV_COLUMNS = ['month', 'clinic_id', 'clinic_name', 'measure', 'profession', 'numerator', 'denominator', 'share', 'suppressed'];
 
-export function csvCell(value: string | number | boolean | null): string {
-  if (value === null) return '';
-  const text = typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(4) : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function csvLine(values: readonly (string | number | boolean | null)[]): string {
-  return values.map(csvCell).join(',');
-}
-
 export function nationalCsv(rows: readonly NationalRow[]): string {
   const lines = rows.map((r) =>
     csvLine([r.month, r.clinicId, r.clinicName, r.measure, r.profession, r.numerator, r.denominator, r.share, r.suppressed]),
   );
-  return [CSV_COLUMNS.join(','), ...lines].join('\r\n') + '\r\n';
+  return csvDocument(CSV_COLUMNS, lines);
 }

@@ -11,7 +11,8 @@ import { DRILLDOWN_FIGURES, sameDayVerdict, type DrilldownFigure } from '../doma
 import { CASE_REASONS, daysBetween, deadline, openCaseState, pendingFrom, type ExclusionReason, type GuaranteeStartBasis } from '../domain/guaranteeCase.js';
 import { addRollup, emptyRollup, figures, type Figures } from '../domain/measureRollup.js';
 import { PUNCTUALITY_REASONS, SAME_DAY_REASONS, type Punctuality, type SameDayClass } from '../domain/measures.js';
-import { csvLine, nationalCsv, nationalRows } from '../domain/nationalReport.js';
+import { csvDocument, csvLine } from '../domain/csv.js';
+import { nationalCsv, nationalRows } from '../domain/nationalReport.js';
 import { periodsOf, previousMonth, monthRange, type ReportRange } from '../domain/reportPeriod.js';
 import { regionDate } from '../domain/schedule.js';
 import { ClinicNotFound, ReportNotFound, ValidationFailed } from '../errors.js';
@@ -261,11 +262,9 @@ export function measuresCsv(report: MeasureReport): string {
     ]);
   };
   const { from, to } = report.scope;
-  const lines = [
-    CSV_HEADER.join(','),
+  return csvDocument(CSV_HEADER, [
     ...report.periods.map((p) => line(p.period, p.from, p.to, 'all', p)),
     line('total', from, to, 'all', report.total),
     ...report.clinics.map((c) => line('total', from, to, c.clinicId, c)),
-  ];
-  return lines.join('\r\n') + '\r\n';
+  ]);
 }
