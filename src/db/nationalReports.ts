@@ -22,3 +22,8 @@ export async function findNationalReport(db: Queryable, month: string): Promise<
   const { rows } = await db.query<{ content: string; created_at: Date }>('SELECT content, created_at FROM national_reports WHERE month = $1', [month]);
   return rows[0] ? { content: rows[0].content, createdAt: rows[0].created_at } : null;
 }
+
+/** Removes stored files, for the demo seed only: it rewrites the history those months were made from. */
+export async function deleteNationalReports(db: Queryable, months: readonly string[]): Promise<void> {
+  await db.query('DELETE FROM national_reports WHERE month = ANY($1)', [months]);
+}
