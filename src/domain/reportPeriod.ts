@@ -31,14 +31,33 @@ export function periodOf(isoDate: string, groupBy: Grouping): { label: string; s
   return { label: start.toFormat('yyyy-MM'), start: start.toISODate()!, end: start.endOf('month').toISODate()! };
 }
 
-/** Every period touching the range, in order, clipped to it. */
+/** More periods than any chart or table can show; a request for more is refused, not computed. */
+export const MAX_PERIODS = 400;
+
+/** How many periods `periodsOf` would return, without building them. */
+export function periodCount(range: ReportRange): number {
+  const from = day(range.from);
+  const to = day(range.to);
+  if (to < from) return 0;
+  if (range.groupBy === 'day') return Math.round(to.diff(from, 'days').days) + 1;
+  if (range.groupBy === 'week') return Math.round(to.startOf('week').diff(from.startOf('week'), 'weeks').weeks) + 1;
+  return Math.round(to.startOf('month').diff(from.startOf('month'), 'months').months) + 1;
+}
+
+/** Every period touching the range, in order, clipped to it. Compares instants, not strings, and each step
+ * moves strictly forward, so no date can make it loop. */
 export function periodsOf(range: ReportRange): Period[] {
+  const count = periodCount(range);
+  // Callers validate with periodCount first; this guards the invariant.
+  if (count > MAX_PERIODS) throw new RangeError(`${count} periods; at most ${MAX_PERIODS}`);
   const periods: Period[] = [];
-  let cursor = range.from;
-  while (cursor <= range.to) {
-    const p = periodOf(cursor, range.groupBy);
-    periods.push({ label: p.label, from: cursor, to: p.end < range.to ? p.end : range.to });
-    cursor = day(p.end).plus({ days: 1 }).toISODate()!;
+  const last = day(range.to);
+  let cursor = day(range.from);
+  while (cursor <= last && periods.length < count) {
+    const p = periodOf(cursor.toISODate()!, range.groupBy);
+    const end = day(p.end);
+    periods.push({ label: p.label, from: cursor.toISODate()!, to: (end < last ? end : last).toISODate()! });
+    cursor = end.plus({ days: 1 });
   }
   return periods;
 }

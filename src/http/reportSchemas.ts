@@ -4,15 +4,17 @@ import { DRILLDOWN_FIGURE_NAMES } from '../domain/drilldown.js';
 import { EXCLUSION_REASONS, GUARANTEE_START_BASES } from '../domain/guaranteeCase.js';
 import { GROUPINGS } from '../domain/reportPeriod.js';
 import { CONTACT_MODES, PROFESSIONS } from '../domain/profession.js';
+import { ClinicId, freeText, isoInstant, localDate } from './primitives.js';
 
-const LocalDate = z.iso.date().meta({ description: 'A local date (Europe/Stockholm)', example: '2026-03-05' });
-const IsoInstant = z.iso.datetime({ offset: true }).meta({ example: '2026-03-06T09:40:00+01:00' });
+const LocalDate = localDate('A local date (Europe/Stockholm)', '2026-03-05');
+const IsoInstant = isoInstant('2026-03-06T09:40:00+01:00');
 const Share = z.number().min(0).max(1).nullable().meta({ description: 'numerator / denominator; null when the denominator is 0' });
 
 const ClinicIdsParam = z
   .string()
   .optional()
   .transform((s) => (s === undefined ? undefined : s.split(',').map((c) => c.trim()).filter(Boolean)))
+  .pipe(z.array(ClinicId).max(500, 'at most 500 clinics').optional())
   .meta({ description: 'Comma-separated clinic ids. Omitted: every clinic you may see (the whole region for region-wide staff).', example: 'vc-kungsor,vc-koping' });
 
 export const ReportQuerySchema = z.object({
@@ -126,7 +128,7 @@ export const AssessmentBody = z
     assessedAt: IsoInstant,
     profession: z.enum(PROFESSIONS),
     mode: z.enum(CONTACT_MODES),
-    note: z.string().trim().max(2000).optional(),
+    note: freeText(2000).optional(),
     correct: z.boolean().default(false).meta({ description: 'Replace an assessment or exclusion already recorded' }),
   })
   .meta({ id: 'MedicalAssessmentRequest' });
@@ -134,7 +136,7 @@ export const AssessmentBody = z
 export const ExclusionBody = z
   .strictObject({
     reason: z.enum(EXCLUSION_REASONS),
-    note: z.string().trim().max(2000).optional(),
+    note: freeText(2000).optional(),
     correct: z.boolean().default(false),
   })
   .meta({ id: 'GuaranteeExclusionRequest' });

@@ -2,6 +2,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { CALLBACK_STATUSES } from '../domain/callback.js';
+import { ClinicId, freeText, isoInstant, localDate, nonBlankText, visibleAscii } from './primitives.js';
 import { normalisePersonalIdentityNumber, normaliseSwedishPhone, type Normalised } from '../domain/patientContact.js';
 
 const MAX_SLOT_RANGE_DAYS = 31;
@@ -15,9 +16,7 @@ function normalised(fn: (s: string) => Normalised) {
   };
 }
 
-const IsoInstant = z.iso
-  .datetime({ offset: true })
-  .meta({ description: 'An instant in ISO 8601 with its UTC offset', example: '2027-03-29T10:15:00+02:00' });
+const IsoInstant = isoInstant('2027-03-29T10:15:00+02:00');
 
 export const ErrorResponse = z
   .object({
@@ -29,9 +28,7 @@ export const ErrorResponse = z
   })
   .meta({ id: 'Error' });
 
-export const ClinicIdParams = z.object({
-  clinicId: z.string().min(1).max(64).meta({ example: 'vc-kungsor' }),
-});
+export const ClinicIdParams = z.object({ clinicId: ClinicId });
 
 export const ClinicList = z
   .object({
@@ -45,7 +42,7 @@ export const ClinicList = z
   })
   .meta({ id: 'ClinicList' });
 
-const LocalDate = z.iso.date().meta({ description: 'A local date in the clinic’s zone', example: '2027-03-29' });
+const LocalDate = localDate('A local date in the clinic’s zone', '2027-03-29');
 
 export const SlotsQuery = z
   .object({ from: LocalDate, to: LocalDate })
@@ -83,8 +80,8 @@ export const BookingBody = z
       .transform(normalised(normalisePersonalIdentityNumber))
       .optional()
       .meta({ description: 'Personnummer or samordningsnummer (checksum validated)', example: '19121212-1212' }),
-    name: z.string().trim().min(1).max(200).optional(),
-    reason: z.string().trim().max(1000).optional().meta({ description: 'What the patient wants to talk about' }),
+    name: nonBlankText(200).optional(),
+    reason: freeText(1000).optional().meta({ description: 'What the patient wants to talk about' }),
     slotStart: IsoInstant.optional().meta({
       description: 'Start of the slot the patient chose; omitted: the earliest free slot (same day when one is free)',
     }),
@@ -113,7 +110,7 @@ export const BookingCreated = z
   })
   .meta({ id: 'BookingCreated' });
 
-export const CallbackParams = z.object({ id: z.string().max(64) });
+export const CallbackParams = z.object({ id: visibleAscii(64) });
 
 export const CallbackTokenHeaders = z.object({
   'x-callback-token': z.string().min(1).max(200).meta({ description: 'The token returned when booking' }),

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { CALL_OUTCOMES } from '../domain/callAttempt.js';
 import { GUARANTEE_REASONS, RESOLUTIONS } from '../domain/callbackOutcome.js';
 import { CONTACT_MODES, PROFESSIONS } from '../domain/profession.js';
+import { freeText, isoInstant, localDate, nonBlankText, visibleAscii } from './primitives.js';
 
-const IsoInstant = z.iso.datetime({ offset: true }).meta({ example: '2027-03-30T08:17:00+02:00' });
+const IsoInstant = isoInstant('2027-03-30T08:17:00+02:00');
 
 export const StaffHeaders = z.object({
   authorization: z.string().meta({ description: 'Bearer token of a staff account', example: 'Bearer cbs_…' }),
@@ -41,7 +42,7 @@ export const AttemptBody = z
     outcome: z.enum(CALL_OUTCOMES),
     startedAt: IsoInstant.optional().meta({ description: 'Default: endedAt' }),
     endedAt: IsoInstant.optional().meta({ description: 'Default: now' }),
-    note: z.string().trim().max(2000).optional(),
+    note: freeText(2000).optional(),
   })
   .meta({ id: 'CallAttemptRequest' });
 
@@ -61,9 +62,9 @@ export const OutcomeBody = z
   .strictObject({
     resolution: z.enum(RESOLUTIONS).meta({ description: 'advice: handled on the phone; appointment: a time booked; referred: elsewhere' }),
     appointment: z
-      .strictObject({ date: z.iso.date(), profession: z.enum(PROFESSIONS), mode: z.enum(CONTACT_MODES) })
+      .strictObject({ date: localDate('The appointment’s local date', '2027-03-31'), profession: z.enum(PROFESSIONS), mode: z.enum(CONTACT_MODES) })
       .optional(),
-    referredTo: z.string().trim().min(1).max(200).optional(),
+    referredTo: nonBlankText(200).optional(),
     guarantee: z
       .strictObject({
         covered: z.boolean().meta({ description: 'Covered by the care guarantee (vårdgaranti)' }),
@@ -78,15 +79,15 @@ export const OutcomeBody = z
       .refine((m) => m.performed === (m.profession !== undefined), {
         message: 'an assessment names the licensed profession that made it, and only then',
       }),
-    note: z.string().trim().max(2000).optional(),
+    note: freeText(2000).optional(),
   })
   .meta({ id: 'CallbackOutcomeRequest' });
 
 export const TelephonyEventBody = z
   .strictObject({
-    eventId: z.string().min(1).max(200),
+    eventId: visibleAscii(200),
     type: z.enum(['call.started', 'call.answered', 'call.ended']),
-    callId: z.string().min(1).max(200),
+    callId: visibleAscii(200),
     callbackId: z.uuid(),
     at: IsoInstant,
     outcome: z.enum(['no_answer', 'busy', 'voicemail', 'wrong_number']).optional(),

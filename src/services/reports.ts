@@ -1,5 +1,6 @@
 // The managers' reports: the three measures per clinic, several clinics or the region, by day, week or
 // month; the records behind each figure; CSV; and the monthly national-reporting file.
+import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { recordAudit } from '../db/audit.js';
 import { listClinics, type ClinicSummary } from '../db/clinics.js';
@@ -13,8 +14,9 @@ import { addRollup, emptyRollup, figures, type Figures } from '../domain/measure
 import { PUNCTUALITY_REASONS, SAME_DAY_REASONS, type Punctuality, type SameDayClass } from '../domain/measures.js';
 import { csvDocument, csvLine } from '../domain/csv.js';
 import { nationalCsv, nationalRows } from '../domain/nationalReport.js';
-import { periodsOf, previousMonth, monthRange, type ReportRange } from '../domain/reportPeriod.js';
+import { MAX_PERIODS, periodCount, periodsOf, previousMonth, monthRange, type ReportRange } from '../domain/reportPeriod.js';
 import { regionDate } from '../domain/schedule.js';
+import { isAcceptedDate } from '../domain/dateBounds.js';
 import { ClinicNotFound, ReportNotFound, ValidationFailed } from '../errors.js';
 import { authorize, type StaffMember } from './staffAuth.js';
 
@@ -69,13 +71,18 @@ export interface ReportService {
 
 const encodeCursor = (date: string, callbackId: string) => Buffer.from(JSON.stringify([date, callbackId])).toString('base64url');
 
+/** A cursor is ours only if it decodes to a date the API accepts and a callback id. */
+const CursorSchema = z.tuple([z.iso.date().refine(isAcceptedDate), z.uuid()]);
+
 function decodeCursor(cursor: string): { date: string; callbackId: string } {
+  let decoded: unknown;
   try {
-    const [date, callbackId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (/^\d{4}-\d{2}-\d{2}$/.test(date) && /^[0-9a-f-]{36}$/.test(callbackId)) return { date, callbackId };
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the validation error
+    // not JSON: fall through to the validation error
   }
+  const parsed = CursorSchema.safeParse(decoded);
+  if (parsed.success) return { date: parsed.data[0], callbackId: parsed.data[1] };
   throw new ValidationFailed([{ field: 'query.cursor', message: 'is not a cursor this API returned' }]);
 }
 
@@ -89,6 +96,11 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
     if (q.from > q.to) throw new ValidationFailed([{ field: 'query.to', message: 'must not be before from' }]);
     if (daysBetween(q.from, q.to) >= MAX_REPORT_DAYS) {
       throw new ValidationFailed([{ field: 'query.to', message: `the range may cover at most ${MAX_REPORT_DAYS} days` }]);
+    }
+    if (periodCount(q) > MAX_PERIODS) {
+      throw new ValidationFailed([
+        { field: 'query.groupBy', message: `the range has ${periodCount(q)} periods; at most ${MAX_PERIODS} (group by week or month)` },
+      ]);
     }
     const all = await listClinics(db);
     const ids = q.clinicIds ?? staff.clinicIds;
