@@ -4,6 +4,24 @@ import { z } from 'zod';
 
 const DEV_TOKEN_SECRET = 'development-only-callback-token-secret-change-me';
 
+/**
+ * Secrets anyone can read in this repository (the development default, the compose file's old fallback,
+ * the test fixtures): in production they would let a stranger forge cancel tokens or telephony events.
+ */
+const PUBLISHED_SECRETS = new Set([
+  DEV_TOKEN_SECRET,
+  'compose-demo-only-secret-replace-before-real-use',
+  'test-secret-test-secret-test-secret!',
+  'telephony-test-secret-telephony-test-secret',
+]);
+
+/** Why a production secret cannot be trusted, or null. Few distinct characters ('x' × 32) is a placeholder. */
+function publicSecretProblem(secret: string): string | null {
+  if (PUBLISHED_SECRETS.has(secret)) return 'is a value published in the repository; generate your own, e.g. `openssl rand -hex 32`';
+  if (new Set(secret).size < 8) return 'is a placeholder (fewer than 8 different characters); generate one, e.g. `openssl rand -hex 32`';
+  return null;
+}
+
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -55,8 +73,8 @@ const EnvSchema = z
     /** How often a worker folds new calls into the report rollups (reports also do it on every read). */
     MEASURE_REFRESH_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(5).max(3600).default(60),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** Create the three demo clinics when the database has no clinics. */
-    SEED_DEMO: booleanFlag.default(true),
+    /** Create the demo clinics and staff when there are none. Default: on, except in production (refused there). */
+    SEED_DEMO: booleanFlag.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.APP_NOW) {
@@ -67,6 +85,16 @@ const EnvSchema = z
     }
     if (env.NODE_ENV === 'production' && !env.CALLBACK_TOKEN_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['CALLBACK_TOKEN_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    if (env.NODE_ENV === 'production') {
+      for (const name of ['CALLBACK_TOKEN_SECRET', 'TELEPHONY_WEBHOOK_SECRET'] as const) {
+        const problem = env[name] === undefined ? null : publicSecretProblem(env[name]);
+        if (problem) ctx.addIssue({ code: 'custom', path: [name], message: `${problem} (NODE_ENV=production)` });
+      }
+      // Demo staff include an all-clinic admin whose token is printed to the log.
+      if (env.SEED_DEMO) {
+        ctx.addIssue({ code: 'custom', path: ['SEED_DEMO'], message: 'must not be true when NODE_ENV=production: it creates demo staff and prints their tokens' });
+      }
     }
   });
 
@@ -117,7 +145,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     appNow: e.APP_NOW ? DateTime.fromISO(e.APP_NOW, { setZone: true }).toUTC() : null,
     callbackTokenSecret: e.CALLBACK_TOKEN_SECRET ?? DEV_TOKEN_SECRET,
     logLevel: e.LOG_LEVEL,
-    seedDemo: e.SEED_DEMO,
+    seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
     queuePrefix: e.BULLMQ_PREFIX,
     dueLeadMinutes: e.CALLBACK_DUE_LEAD_MINUTES,
     claimTimeoutMinutes: e.CLAIM_TIMEOUT_MINUTES,

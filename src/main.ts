@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   if (await ensureMeasureBasis(db, config.guaranteeStart)) {
     logger.info({ guaranteeStart: config.guaranteeStart }, 'report figures will be recomputed for this guarantee start');
   }
-  if (config.seedDemo) {
+  // parseConfig already refuses SEED_DEMO in production; demo staff and printed tokens must never get there.
+  if (config.seedDemo && config.nodeEnv !== 'production') {
     const clinics = await seedDemoClinicsIfEmpty(db);
     if (clinics.length) logger.info({ clinics }, 'demo clinics created');
     const staff = await seedDemoStaffIfEmpty(db);

@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { manualClock, shiftedClock } from '../src/clock.js';
 import { ConfigError, parseConfig } from '../src/config.js';
 
+/** What `openssl rand -hex 32` gives: a secret found nowhere else. */
+const OWN_SECRET = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+
 describe('parseConfig', () => {
   it('defaults to PGlite under ./data and Redis on localhost', () => {
     const config = parseConfig({});
@@ -32,7 +35,7 @@ describe('parseConfig', () => {
 
   it('refuses APP_NOW in production', () => {
     expect(() =>
-      parseConfig({ NODE_ENV: 'production', APP_NOW: '2027-03-30T08:00:00+02:00', CALLBACK_TOKEN_SECRET: 'x'.repeat(32) }),
+      parseConfig({ NODE_ENV: 'production', APP_NOW: '2027-03-30T08:00:00+02:00', CALLBACK_TOKEN_SECRET: OWN_SECRET }),
     ).toThrow(/APP_NOW: must not be set when NODE_ENV=production/);
   });
 
@@ -42,6 +45,51 @@ describe('parseConfig', () => {
 
   it('parses APP_NOW into an instant', () => {
     expect(parseConfig({ APP_NOW: '2027-03-30T08:00:00+02:00' }).appNow?.toISO()).toBe('2027-03-30T06:00:00.000Z');
+  });
+});
+
+// A value from this repository would let anyone who reads it forge cancel tokens or telephony events.
+describe('production secrets and demo data', () => {
+  const published = [
+    'development-only-callback-token-secret-change-me',
+    'compose-demo-only-secret-replace-before-real-use',
+    'test-secret-test-secret-test-secret!',
+    'telephony-test-secret-telephony-test-secret',
+    'x'.repeat(32),
+    'abcabcabcabcabcabcabcabcabcabcabc',
+  ];
+
+  it.each(published)('refuses CALLBACK_TOKEN_SECRET=%s in production', (secret) => {
+    expect(() => parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: secret })).toThrow(
+      /^Invalid configuration:\n  CALLBACK_TOKEN_SECRET: is a (value published in the repository|placeholder)/,
+    );
+  });
+
+  it.each(published)('refuses TELEPHONY_WEBHOOK_SECRET=%s in production', (secret) => {
+    expect(() => parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: OWN_SECRET, TELEPHONY_WEBHOOK_SECRET: secret })).toThrow(
+      /^Invalid configuration:\n  TELEPHONY_WEBHOOK_SECRET: is a (value published in the repository|placeholder)/,
+    );
+  });
+
+  it('accepts secrets of your own in production, and keeps the published ones usable in development', () => {
+    const config = parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: OWN_SECRET, TELEPHONY_WEBHOOK_SECRET: OWN_SECRET.toUpperCase() });
+    expect(config.callbackTokenSecret).toBe(OWN_SECRET);
+    expect(parseConfig({ CALLBACK_TOKEN_SECRET: 'compose-demo-only-secret-replace-before-real-use' }).callbackTokenSecret).toBe(
+      'compose-demo-only-secret-replace-before-real-use',
+    );
+  });
+
+  it('seeds demo clinics and staff by default in development, never by default in production', () => {
+    expect(parseConfig({}).seedDemo).toBe(true);
+    expect(parseConfig({ SEED_DEMO: 'false' }).seedDemo).toBe(false);
+    expect(parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: OWN_SECRET }).seedDemo).toBe(false);
+    expect(parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: OWN_SECRET, SEED_DEMO: 'false' }).seedDemo).toBe(false);
+  });
+
+  it('refuses SEED_DEMO=true in production, saying why', () => {
+    expect(() => parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: OWN_SECRET, SEED_DEMO: 'true' })).toThrow(
+      /SEED_DEMO: must not be true when NODE_ENV=production: it creates demo staff and prints their tokens/,
+    );
   });
 });
 

@@ -21,7 +21,7 @@ function start(env: Record<string, string>) {
   child.stderr.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const listening = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 45 s:\n${output}`)), 45_000);
+    const timer = setTimeout(() => reject(new Error(`no start within 150 s:\n${output}`)), 150_000);
     child.stdout.on('data', () => {
       const match = output.match(/listening on (http:\/\/localhost:\d+)\/api/);
       if (match) {
@@ -42,7 +42,8 @@ afterAll(() => {
   for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('npm start', () => {
+// Each case starts PGlite in a child process: tens of seconds on a busy two-core machine.
+describe('npm start', { timeout: 180_000 }, () => {
   it('creates the embedded database, seeds three demo clinics, serves the API at APP_NOW, and stops on SIGTERM', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callback-start-'));
     dataDirs.push(dataDir);
@@ -72,6 +73,37 @@ describe('npm start', () => {
     redis.disconnect();
   });
 
+  it('in production creates no demo clinics or staff and prints no token', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callback-prod-'));
+    dataDirs.push(dataDir);
+    const prefix = `startup-${path.basename(dataDir)}`;
+    const app = start({
+      NODE_ENV: 'production',
+      CALLBACK_TOKEN_SECRET: '3c9e1f0a7b5d4e2f8a6c1b9d0e7f3a5c2b8d4e6f1a0c9b7d5e3f2a1c8b6d4e0f',
+      PORT: '0',
+      PGLITE_DATA_DIR: dataDir,
+      BULLMQ_PREFIX: prefix,
+    });
+    const url = await app.listening;
+    expect(await (await fetch(`${url}/api/clinics`)).json()).toEqual({ clinics: [] });
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+    expect(app.output()).not.toContain('Demo staff');
+    expect(app.output()).not.toMatch(/cbs_/);
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    await deleteKeysUnder(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('refuses to start in production with a secret from the repository or SEED_DEMO=true', async () => {
+    const published = start({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: 'compose-demo-only-secret-replace-before-real-use' });
+    expect(await published.exited).toBe(1);
+    expect(published.output()).toContain('CALLBACK_TOKEN_SECRET: is a value published in the repository');
+    const seeding = start({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: 'f'.repeat(8) + '0123456789abcdef'.repeat(2), SEED_DEMO: 'true' });
+    expect(await seeding.exited).toBe(1);
+    expect(seeding.output()).toContain('SEED_DEMO: must not be true when NODE_ENV=production');
+  });
+
   it('fails at once, saying how to start Redis, when Redis does not answer', async () => {
     const app = start({ PORT: '0', REDIS_URL: 'redis://127.0.0.1:1', PGLITE_DATA_DIR: path.join(os.tmpdir(), 'never-created') });
     expect(await app.exited).toBe(1);
@@ -85,7 +117,21 @@ describe('npm start', () => {
   });
 });
 
-describe('npm run staff', () => {
+describe('npm run seed:demo', () => {
+  it('refuses to run in production: demo history and a printed region-wide token have no place there', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/seedDemo.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH!, NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: '0123456789abcdef'.repeat(4), PGLITE_DATA_DIR: path.join(os.tmpdir(), 'never-created') },
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(1);
+    expect(output.trim()).toBe('seed:demo refuses to run with NODE_ENV=production.');
+  });
+});
+
+describe('npm run staff', { timeout: 180_000 }, () => {
   it('creates a staff account and prints its token once; the token then authenticates', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callback-staff-'));
     dataDirs.push(dataDir);

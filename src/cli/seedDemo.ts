@@ -42,6 +42,8 @@ async function main(argv: string[]): Promise<void> {
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
   const { callbacks, days, seed } = parsed.data;
   const config = parseConfig();
+  // Demo history, a region-wide manager and a printed token have no place in a production database.
+  if (config.nodeEnv === 'production') throw new ConfigError('seed:demo refuses to run with NODE_ENV=production.');
   const clock = config.appNow ? shiftedClock(config.appNow) : systemClock;
   const until = parsed.data.until ?? addDays(regionDate(clock.now()), -1);
   const from = addDays(until, -(days - 1));
