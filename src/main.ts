@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { shiftedClock, systemClock } from './clock.js';
 import { composeApi } from './compose.js';
 import { ConfigError, parseConfig } from './config.js';
+import { DatabaseInUse } from './db/dataDirLock.js';
 import { ensureMeasureBasis } from './db/measureRollup.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof RedisUnavailable) {
+  if (error instanceof ConfigError || error instanceof RedisUnavailable || error instanceof DatabaseInUse) {
     console.error(`\n${error.message}\n`);
   } else {
     console.error(error);

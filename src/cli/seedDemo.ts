@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { shiftedClock, systemClock } from '../clock.js';
 import { ConfigError, parseConfig } from '../config.js';
+import { DatabaseInUse } from '../db/dataDirLock.js';
 import { ensureMeasureBasis } from '../db/measureRollup.js';
 import { migrate } from '../db/migrate.js';
 import { deleteNationalReports } from '../db/nationalReports.js';
@@ -84,6 +85,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error instanceof ConfigError || error instanceof SeedRefused ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof SeedRefused || error instanceof DatabaseInUse ? error.message : error);
   process.exit(1);
 });

@@ -3,6 +3,7 @@
 // every clinic there is now (region follow-up staff). --phone gives a manager the daily summary by SMS.
 import { parseArgs } from 'node:util';
 import { ConfigError, parseConfig } from '../config.js';
+import { DatabaseInUse } from '../db/dataDirLock.js';
 import { findClinicRules, listClinics } from '../db/clinics.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
@@ -50,6 +51,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof DatabaseInUse ? error.message : error);
   process.exit(1);
 });

@@ -2,6 +2,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import fs from 'node:fs';
 import pg from 'pg';
+import { lockDataDir, type DataDirLock } from './dataDirLock.js';
 
 export interface QueryResult<R> {
   rows: R[];
@@ -78,13 +79,27 @@ export function openPostgres(url: string, poolSize = 10): Database {
   };
 }
 
-/** PGlite serialises queries itself; a transaction holds it exclusively, so concurrent callers queue. */
+/**
+ * PGlite serialises queries itself; a transaction holds it exclusively, so concurrent callers queue.
+ * A data directory belongs to one process: a second one would silently lose its writes, so it gets
+ * DatabaseInUse at once. In memory (no dataDir) there is nothing to share and no lock.
+ */
 export async function openPglite(dataDir?: string): Promise<Database> {
-  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    parsers: { [DATE_OID]: keepText, [INT8_OID]: Number, [NUMERIC_OID]: Number },
-  });
+  let lock: DataDirLock | null = null;
+  if (dataDir) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    lock = lockDataDir(dataDir);
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      parsers: { [DATE_OID]: keepText, [INT8_OID]: Number, [NUMERIC_OID]: Number },
+    });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     query: async <R>(sql: string, params: unknown[] = []) => {
       const result = await q.query<R>(sql, params);
@@ -99,6 +114,12 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     kind: 'pglite',
     ...wrap(db),
     transaction: (work) => db.transaction((tx) => work(wrap(tx))),
-    close: () => db.close(),
+    close: async () => {
+      try {
+        await db.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }

@@ -1,0 +1,107 @@
+// The embedded database belongs to one process: a second one on the same directory stops at once, saying who holds it.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DatabaseInUse } from '../../src/db/dataDirLock.js';
+import { openPglite } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import { seedDemoClinicsIfEmpty } from '../../src/db/seedDemo.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const dataDirs: string[] = [];
+
+function freshDataDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callback-lock-'));
+  dataDirs.push(dir);
+  return dir;
+}
+
+/** Runs a TypeScript entry point as `npm run …` would, with only the PGlite settings in its environment. */
+function run(script: string, args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH!, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<{ code: number | null; output: string }>((resolve) => child.on('exit', (code) => resolve({ code, output })));
+  return { child, exited, output: () => output };
+}
+
+afterAll(() => {
+  for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+// Each case starts PGlite (and a child process or two): seconds each on a busy machine.
+describe('PGlite data directory lock', { timeout: 180_000 }, () => {
+  it('`npm run staff` while another process holds the database fails at once naming the holder, and works after it closes', async () => {
+    const dataDir = freshDataDir();
+    const db = await openPglite(dataDir);
+    await migrate(db);
+    await seedDemoClinicsIfEmpty(db);
+    const args = ['create', '--role', 'nurse', '--clinic', 'vc-kungsor', '--name', 'Anna Andersson'];
+
+    const refused = await run('src/cli/staff.ts', args, { PGLITE_DATA_DIR: dataDir }).exited;
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain(
+      `The embedded database in ${dataDir} is in use by another process (pid ${process.pid}). Stop it, or set DATABASE_URL to use PostgreSQL.`,
+    );
+    expect(refused.output).not.toMatch(/\n\s+at /); // a message, not a stack trace
+    expect(refused.output).not.toContain('cbs_'); // no account was created, so no token
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM staff');
+    expect(rows[0]!.n).toBe(0);
+
+    await db.close();
+    const created = await run('src/cli/staff.ts', args, { PGLITE_DATA_DIR: dataDir }).exited;
+    expect(created.code).toBe(0);
+    expect(created.output).toMatch(/cbs_\S+/);
+  });
+
+  it('`npm start` on a held database stops with the same message instead of serving', async () => {
+    const dataDir = freshDataDir();
+    const db = await openPglite(dataDir);
+    try {
+      const app = await run('src/main.ts', [], { PORT: '0', PGLITE_DATA_DIR: dataDir, BULLMQ_PREFIX: `lock-${path.basename(dataDir)}` }).exited;
+      expect(app.code).toBe(1);
+      expect(app.output).toContain(`is in use by another process (pid ${process.pid})`);
+      expect(app.output).not.toContain('listening on');
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('refuses a second open in the same process too, and frees the directory on close', async () => {
+    const dataDir = freshDataDir();
+    const first = await openPglite(dataDir);
+    await expect(openPglite(dataDir)).rejects.toThrow(DatabaseInUse);
+    await first.close();
+    const second = await openPglite(dataDir);
+    await second.close();
+    expect(fs.readdirSync(dataDir).filter((f) => f.includes('lock'))).toEqual([]);
+  });
+
+  it('takes over the lock of a holder that was killed (kill -9 leaves its lock file behind)', async () => {
+    const dataDir = freshDataDir();
+    const holder = spawn(
+      process.execPath,
+      ['--import', 'tsx', '-e', `import('./src/db/database.ts').then((m) => m.openPglite(${JSON.stringify(dataDir)})).then(() => { console.log('holding'); setInterval(() => undefined, 60_000); })`],
+      { cwd: ROOT, env: { PATH: process.env.PATH! }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.on('data', (d: Buffer) => d.toString().includes('holding') && resolve());
+      holder.on('exit', (code) => reject(new Error(`holder exited (${code}) before holding the lock`)));
+    });
+    await expect(openPglite(dataDir)).rejects.toThrow(`(pid ${holder.pid})`);
+
+    const killed = new Promise((resolve) => holder.once('exit', resolve));
+    holder.kill('SIGKILL');
+    await killed;
+    expect(fs.readFileSync(path.join(dataDir, 'callback-tracker.lock'), 'utf8')).toContain(`"pid":${holder.pid}`);
+    const db = await openPglite(dataDir);
+    await db.close();
+  });
+});
