@@ -1,6 +1,7 @@
 // `npm run bench:report`: times the region-year report (30 clinics, a year, grouped by month) through the
 // HTTP API on about 100 000 and about 2 000 000 callbacks, and prints both times and their ratio.
 // Needs PostgreSQL (DATABASE_URL). Each size is seeded once into its own schema and reused afterwards.
+import { Redis } from 'ioredis';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -87,6 +88,10 @@ async function timeReport(db: Database): Promise<{ medianMs: number; callbacks: 
     claimTimeoutMinutes: 10,
     telephonySecret: null,
     guaranteeStart: 'contact',
+    // Not connected until used: only the readiness check would use it here.
+    redis: new Redis({ lazyConnect: true, enableOfflineQueue: false }),
+    redisPrefix: 'unused',
+    rateLimits: null,
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

@@ -2,7 +2,10 @@
 import type { Express } from 'express';
 import type { Clock } from './clock.js';
 import type { Database } from './db/database.js';
+import type { Redis } from 'ioredis';
 import { createApp } from './http/app.js';
+import { DEFAULT_HTTP_SETTINGS, type HttpSettings } from './http/operations.js';
+import { createRateLimits, DEFAULT_RATE_LIMITS, NO_RATE_LIMITS, type RateLimitSettings } from './http/rateLimits.js';
 import type { Logger } from './logger.js';
 import type { JobScheduler } from './queue/jobScheduler.js';
 import { createCallbackBookingService } from './services/callbackBooking.js';
@@ -10,6 +13,9 @@ import { createCallbackTokens } from './services/callbackTokens.js';
 import { createCallQueueService } from './services/callQueue.js';
 import { createGuaranteeCaseService } from './services/guaranteeCases.js';
 import { createReportService } from './services/reports.js';
+import { createOidcVerifier } from './services/oidc.js';
+import { createStaffAuthenticator } from './services/staffAuth.js';
+import type { OidcConfig } from './config.js';
 import type { GuaranteeStartBasis } from './domain/guaranteeCase.js';
 import { createTelephonyService } from './services/telephony.js';
 
@@ -23,6 +29,17 @@ export interface ApiDeps {
   claimTimeoutMinutes: number;
   telephonySecret: string | null;
   guaranteeStart: GuaranteeStartBasis;
+  /** Staff may also sign in with the issuer's JWTs; null or omitted: bearer tokens only. */
+  oidc?: OidcConfig | null;
+  /** Open callbacks one phone number may hold across clinics; default DEFAULT_MAX_OPEN_PER_PHONE. */
+  maxOpenCallbacksPerPhone?: number;
+  /** The API's Redis connection: rate-limit counters and the readiness check. */
+  redis: Redis;
+  /** Prefix of this deployment's Redis keys (the BullMQ prefix). */
+  redisPrefix: string;
+  /** Limits on public endpoints; null: none (tests about other things). Default DEFAULT_RATE_LIMITS. */
+  rateLimits?: RateLimitSettings | null;
+  http?: Partial<HttpSettings>;
 }
 
 export function composeApi(deps: ApiDeps): Express {
@@ -32,12 +49,24 @@ export function composeApi(deps: ApiDeps): Express {
     db,
     clock,
     logger,
-    booking: createCallbackBookingService({ db, clock, tokens, jobs, logger, dueLeadMinutes: deps.dueLeadMinutes }),
+    booking: createCallbackBookingService({
+      db,
+      clock,
+      tokens,
+      jobs,
+      logger,
+      dueLeadMinutes: deps.dueLeadMinutes,
+      maxOpenPerPhone: deps.maxOpenCallbacksPerPhone,
+    }),
     queue: createCallQueueService({ db, clock, jobs, logger, claimTimeoutMinutes: deps.claimTimeoutMinutes }),
-    telephony: createTelephonyService({ db, jobs, logger }),
+    telephony: createTelephonyService({ db, clock, jobs, logger }),
     cases: createGuaranteeCaseService({ db, clock, basis: deps.guaranteeStart }),
     reports: createReportService({ db, clock, basis: deps.guaranteeStart }),
+    staffAuth: createStaffAuthenticator({ db, clock, oidc: deps.oidc ? createOidcVerifier(deps.oidc, { clock, logger }) : null }),
     telephonySecret: deps.telephonySecret,
     checkDatabase: async () => void (await db.query('SELECT 1')),
+    checkRedis: async () => void (await deps.redis.ping()),
+    limits: deps.rateLimits === null ? NO_RATE_LIMITS : createRateLimits(deps.redis, deps.redisPrefix, deps.rateLimits ?? DEFAULT_RATE_LIMITS),
+    http: { ...DEFAULT_HTTP_SETTINGS, ...deps.http },
   });
 }

@@ -1,6 +1,8 @@
 // Configuration, parsed once from the environment at start-up. A bad value stops start-up naming the variable.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import type { HttpSettings } from './http/operations.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './http/rateLimits.js';
 
 const DEV_TOKEN_SECRET = 'development-only-callback-token-secret-change-me';
 
@@ -73,10 +75,41 @@ const EnvSchema = z
     /** How often a worker folds new calls into the report rollups (reports also do it on every read). */
     MEASURE_REFRESH_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(5).max(3600).default(60),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Days a new staff bearer token is valid (`npm run staff -- create --days N` overrides). */
+    STAFF_TOKEN_DAYS: z.coerce.number({ error: 'must be a whole number of days 1–3650' }).int().min(1).max(3650).default(90),
+    /** OpenID Connect for staff (optional): set OIDC_ISSUER and OIDC_AUDIENCE to accept the issuer's JWTs. */
+    OIDC_ISSUER: z.url({ error: 'must be an http(s) URL' }).regex(/^https?:\/\//, 'must be an http(s) URL').optional(),
+    OIDC_AUDIENCE: z.string().min(1).optional(),
+    /** Unset: the jwks_uri of the issuer's /.well-known/openid-configuration. */
+    OIDC_JWKS_URL: z.url({ error: 'must be an http(s) URL' }).regex(/^https?:\/\//, 'must be an http(s) URL').optional(),
+    OIDC_ROLE_CLAIM: z.string().min(1).max(200).optional(),
+    OIDC_CLINICS_CLAIM: z.string().min(1).max(200).optional(),
+    /** `idp-value=role,…`; when set, only mapped values give a role. */
+    OIDC_ROLE_MAP: z.string().optional(),
+    OIDC_ALGORITHMS: z.string().optional(),
+    OIDC_CLOCK_TOLERANCE_SECONDS: z.coerce.number({ error: 'must be a whole number of seconds 0–300' }).int().min(0).max(300).optional(),
+    OIDC_TIMEOUT_MS: z.coerce.number({ error: 'must be a whole number of milliseconds 100–30000' }).int().min(100).max(30_000).optional(),
     /** Create the demo clinics and staff when there are none. Default: on, except in production (refused there). */
     SEED_DEMO: booleanFlag.optional(),
+    /** Open callbacks one phone number may hold across all clinics (rule 11; one per clinic is a clinic setting). */
+    MAX_OPEN_CALLBACKS_PER_PHONE: z.coerce.number({ error: 'must be a whole number 1–50' }).int().min(1).max(50).default(3),
+    /** Rate limits on the public endpoints, per client address and per phone number (counted in Redis). */
+    RATE_LIMIT_READS_PER_MINUTE: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(1_000_000).default(DEFAULT_RATE_LIMITS.publicReadsPerMinute),
+    RATE_LIMIT_BOOKINGS_PER_ADDRESS_PER_HOUR: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(1_000_000).default(DEFAULT_RATE_LIMITS.bookingsPerAddressPerHour),
+    RATE_LIMIT_BOOKINGS_PER_PHONE_PER_HOUR: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(10_000).default(DEFAULT_RATE_LIMITS.bookingsPerPhonePerHour),
+    /** Browser origins allowed to call the API (comma-separated); unset: CORS closed. */
+    CORS_ORIGINS: z
+      .string()
+      .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be origins like https://vard.example.se (no path)')))
+      .optional(),
+    /** Serve the OpenAPI document and /api/docs. Default: on, except in production. */
+    API_DOCS: booleanFlag.optional(),
+    /** Bearer token for GET /metrics; unset: /metrics is not served. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .superRefine((env, ctx) => {
+    for (const issue of oidcProblems(env)) ctx.addIssue({ code: 'custom', ...issue });
     if (env.NODE_ENV === 'production' && env.APP_NOW) {
       ctx.addIssue({ code: 'custom', path: ['APP_NOW'], message: 'must not be set when NODE_ENV=production' });
     }
@@ -121,6 +154,12 @@ export interface Config {
   guaranteeStart: Env['GUARANTEE_START'];
   guaranteeSummaryAt: string;
   measureRefreshSeconds: number;
+  staffTokenDays: number;
+  /** null: staff sign in with bearer tokens only. */
+  oidc: OidcConfig | null;
+  maxOpenCallbacksPerPhone: number;
+  rateLimits: RateLimitSettings;
+  http: HttpSettings;
 }
 
 export class ConfigError extends Error {}
@@ -160,5 +199,120 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     guaranteeStart: e.GUARANTEE_START,
     guaranteeSummaryAt: e.GUARANTEE_SUMMARY_AT,
     measureRefreshSeconds: e.MEASURE_REFRESH_SECONDS,
+    staffTokenDays: e.STAFF_TOKEN_DAYS,
+    oidc: oidcConfig(e),
+    maxOpenCallbacksPerPhone: e.MAX_OPEN_CALLBACKS_PER_PHONE,
+    rateLimits: {
+      publicReadsPerMinute: e.RATE_LIMIT_READS_PER_MINUTE,
+      bookingsPerAddressPerHour: e.RATE_LIMIT_BOOKINGS_PER_ADDRESS_PER_HOUR,
+      bookingsPerPhonePerHour: e.RATE_LIMIT_BOOKINGS_PER_PHONE_PER_HOUR,
+    },
+    http: {
+      corsOrigins: e.CORS_ORIGINS ?? [],
+      apiDocs: e.API_DOCS ?? e.NODE_ENV !== 'production',
+      metricsToken: e.METRICS_TOKEN ?? null,
+      behindTls: (e.PUBLIC_BASE_URL ?? '').startsWith('https://'),
+    },
+  };
+}
+
+export const OIDC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+const OIDC_ROLES = ['nurse', 'manager', 'admin'] as const;
+type OidcRole = (typeof OIDC_ROLES)[number];
+
+export interface OidcConfig {
+  issuer: string;
+  audience: string;
+  /** null: discovered from `${issuer}/.well-known/openid-configuration`. */
+  jwksUrl: string | null;
+  roleClaim: string;
+  clinicsClaim: string;
+  /** Identity-provider value → our role; null: the claim holds nurse, manager or admin itself. */
+  roleMap: Record<string, OidcRole> | null;
+  algorithms: string[];
+  clockToleranceSeconds: number;
+  timeoutMs: number;
+}
+
+type OidcEnv = Pick<
+  Env,
+  | 'NODE_ENV'
+  | 'OIDC_ISSUER'
+  | 'OIDC_AUDIENCE'
+  | 'OIDC_JWKS_URL'
+  | 'OIDC_ROLE_CLAIM'
+  | 'OIDC_CLINICS_CLAIM'
+  | 'OIDC_ROLE_MAP'
+  | 'OIDC_ALGORITHMS'
+  | 'OIDC_CLOCK_TOLERANCE_SECONDS'
+  | 'OIDC_TIMEOUT_MS'
+>;
+
+function parseRoleMap(value: string): Record<string, OidcRole> | string {
+  const map: Record<string, OidcRole> = {};
+  for (const pair of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = pair.lastIndexOf('=');
+    const from = pair.slice(0, at).trim();
+    const to = pair.slice(at + 1).trim();
+    if (at <= 0 || !from || !(OIDC_ROLES as readonly string[]).includes(to)) {
+      return `'${pair}' must be <identity-provider value>=<${OIDC_ROLES.join('|')}>`;
+    }
+    map[from] = to as OidcRole;
+  }
+  return Object.keys(map).length ? map : 'must map at least one value, e.g. Sjukskoterska=nurse';
+}
+
+function parseAlgorithms(value: string): string[] | string {
+  const list = value.split(',').map((a) => a.trim()).filter(Boolean);
+  const unknown = list.filter((a) => !(OIDC_ALGORITHMS as readonly string[]).includes(a));
+  if (unknown.length || !list.length) return `must be a comma-separated list of ${OIDC_ALGORITHMS.join(', ')} (no HS*, no none)`;
+  return list;
+}
+
+/** OpenID Connect settings are all-or-none: issuer and audience together, the rest only with them. */
+function oidcProblems(env: OidcEnv): { path: string[]; message: string }[] {
+  const optional = [
+    'OIDC_AUDIENCE',
+    'OIDC_JWKS_URL',
+    'OIDC_ROLE_CLAIM',
+    'OIDC_CLINICS_CLAIM',
+    'OIDC_ROLE_MAP',
+    'OIDC_ALGORITHMS',
+    'OIDC_CLOCK_TOLERANCE_SECONDS',
+    'OIDC_TIMEOUT_MS',
+  ] as const;
+  if (!env.OIDC_ISSUER) {
+    const set = optional.filter((name) => env[name] !== undefined);
+    return set.length ? [{ path: ['OIDC_ISSUER'], message: `is required when ${set.join(', ')} is set` }] : [];
+  }
+  const problems: { path: string[]; message: string }[] = [];
+  if (!env.OIDC_AUDIENCE) problems.push({ path: ['OIDC_AUDIENCE'], message: 'is required when OIDC_ISSUER is set' });
+  if (env.NODE_ENV === 'production') {
+    for (const name of ['OIDC_ISSUER', 'OIDC_JWKS_URL'] as const) {
+      if (env[name]?.startsWith('http://')) problems.push({ path: [name], message: 'must be an https URL when NODE_ENV=production' });
+    }
+  }
+  const roleMap = env.OIDC_ROLE_MAP === undefined ? null : parseRoleMap(env.OIDC_ROLE_MAP);
+  if (typeof roleMap === 'string') problems.push({ path: ['OIDC_ROLE_MAP'], message: roleMap });
+  const algorithms = env.OIDC_ALGORITHMS === undefined ? null : parseAlgorithms(env.OIDC_ALGORITHMS);
+  if (typeof algorithms === 'string') problems.push({ path: ['OIDC_ALGORITHMS'], message: algorithms });
+  return problems;
+}
+
+/** Only called on an environment that passed oidcProblems. */
+function oidcConfig(env: OidcEnv): OidcConfig | null {
+  if (!env.OIDC_ISSUER || !env.OIDC_AUDIENCE) return null;
+  const roleMap = env.OIDC_ROLE_MAP === undefined ? null : parseRoleMap(env.OIDC_ROLE_MAP);
+  const algorithms = env.OIDC_ALGORITHMS === undefined ? ['RS256', 'ES256'] : parseAlgorithms(env.OIDC_ALGORITHMS);
+  return {
+    issuer: env.OIDC_ISSUER,
+    audience: env.OIDC_AUDIENCE,
+    jwksUrl: env.OIDC_JWKS_URL ?? null,
+    roleClaim: env.OIDC_ROLE_CLAIM ?? 'roles',
+    clinicsClaim: env.OIDC_CLINICS_CLAIM ?? 'clinics',
+    roleMap: typeof roleMap === 'string' ? null : roleMap,
+    algorithms: typeof algorithms === 'string' ? [] : algorithms,
+    clockToleranceSeconds: env.OIDC_CLOCK_TOLERANCE_SECONDS ?? 30,
+    timeoutMs: env.OIDC_TIMEOUT_MS ?? 5000,
   };
 }

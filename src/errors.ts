@@ -21,7 +21,10 @@ export type ErrorCode =
   | 'guarantee_case_not_found'
   | 'case_not_open'
   | 'report_not_found'
-  | 'service_unavailable';
+  | 'service_unavailable'
+  | 'already_booked'
+  | 'too_many_bookings'
+  | 'rate_limited';
 
 export class AppError extends Error {
   constructor(
@@ -111,8 +114,19 @@ export class IdempotencyKeyReused extends AppError {
 }
 
 export class ServiceUnavailable extends AppError {
-  constructor(what: string) {
-    super('service_unavailable', `${what} is unavailable right now. Please try again shortly.`);
+  constructor(
+    what: string,
+    /** Sent as Retry-After. */
+    readonly retryAfterSeconds = 5,
+  ) {
+    super('service_unavailable', `${what} is unavailable right now. Please try again shortly.`, { retryAfterSeconds });
+  }
+}
+
+/** PostgreSQL could not be reached: nothing was written, and the same request may be sent again. */
+export class DatabaseUnavailable extends ServiceUnavailable {
+  constructor() {
+    super('The database');
   }
 }
 
@@ -122,8 +136,19 @@ export class Unauthenticated extends AppError {
   }
 }
 
+/** Still 401 unauthenticated (clients just sign in again); the message says why. */
+export class TokenExpired extends Unauthenticated {
+  constructor(expiredAt: string) {
+    super(`The bearer token expired at ${expiredAt}. Ask an administrator for a new one.`);
+  }
+}
+
+/** `clinicId`: the clinic the refused request was about, for the audit trail (not sent to the client). */
 export class Forbidden extends AppError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly clinicId: string | null = null,
+  ) {
     super('forbidden', message);
   }
 }
@@ -168,5 +193,29 @@ export class CaseNotOpen extends AppError {
 export class ReportNotFound extends AppError {
   constructor(month: string) {
     super('report_not_found', `No national report for ${month} has been produced.`, { month });
+  }
+}
+
+/** Rule 11: the caller already has an open callback at this clinic; they are told its time, not given a second. */
+export class AlreadyBooked extends AppError {
+  constructor(slot: { start: string; end: string }) {
+    super(
+      'already_booked',
+      `You already have a callback booked between ${slot.start} and ${slot.end}. Use the link in your SMS to change or cancel it.`,
+      { slot },
+    );
+  }
+}
+
+export class TooManyBookings extends AppError {
+  constructor(max: number) {
+    super('too_many_bookings', `This phone number already has ${max} open callbacks. Cancel one before booking another.`, { max });
+  }
+}
+
+/** Too many requests from one address or for one phone number; retry after the given number of seconds. */
+export class RateLimited extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('rate_limited', `Too many requests. Please try again in ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
   }
 }

@@ -112,6 +112,23 @@ export async function findCallbacks(db: Queryable, ids: readonly string[]): Prom
   return new Map(rows.map((r) => [r.id, fromRow(r)]));
 }
 
+/**
+ * Serialises the bookings of one phone number until the transaction ends, so two simultaneous requests from
+ * the same caller cannot both pass the one-open-callback check. Always taken before any slot's row lock.
+ */
+export async function lockCaller(tx: Queryable, phoneE164: string): Promise<void> {
+  await tx.query("SELECT pg_advisory_xact_lock(hashtext('caller:' || $1))", [phoneE164]);
+}
+
+/** The phone number's open callbacks at every clinic. */
+export async function listOpenCallbacksOfPhone(db: Queryable, phoneE164: string): Promise<StoredCallback[]> {
+  const { rows } = await db.query<CallbackRow>(
+    'SELECT * FROM callbacks WHERE phone_e164 = $1 AND status = ANY($2::text[]) ORDER BY slot_start',
+    [phoneE164, OPEN_STATUSES],
+  );
+  return rows.map(fromRow);
+}
+
 export async function findByIdempotencyKey(
   db: Queryable,
   clinicId: string,

@@ -16,6 +16,7 @@ interface ClinicRow {
   late_tolerance_minutes: number;
   max_attempts: number;
   retry_delay_minutes: number;
+  one_open_callback_per_caller: boolean;
 }
 
 interface ExceptionRow {
@@ -71,6 +72,7 @@ export async function findClinicRules(db: Queryable, clinicId: string): Promise<
     retryDelayMinutes: row.retry_delay_minutes,
     earlyToleranceMinutes: row.early_tolerance_minutes,
     lateToleranceMinutes: row.late_tolerance_minutes,
+    oneOpenCallbackPerCaller: row.one_open_callback_per_caller,
   });
 }
 
@@ -80,8 +82,8 @@ export async function insertClinic(db: Database, rules: ClinicRules): Promise<vo
     await tx.query(
       `INSERT INTO clinics (id, name, timezone, booking_window, same_day_cutoff, slot_minutes, capacity_rules,
          min_notice_minutes, booking_horizon_days, early_tolerance_minutes, late_tolerance_minutes,
-         max_attempts, retry_delay_minutes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+         max_attempts, retry_delay_minutes, one_open_callback_per_caller)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
         rules.id,
         rules.name,
@@ -96,6 +98,7 @@ export async function insertClinic(db: Database, rules: ClinicRules): Promise<vo
         rules.lateToleranceMinutes,
         rules.maxAttempts,
         rules.retryDelayMinutes,
+        rules.oneOpenCallbackPerCaller,
       ],
     );
     for (const e of rules.dateExceptions) {

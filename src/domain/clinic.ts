@@ -67,6 +67,8 @@ export const ClinicRulesSchema = z
     retryDelayMinutes: z.number().int().min(1).max(240).default(10),
     earlyToleranceMinutes: z.number().int().min(0).max(120).default(0),
     lateToleranceMinutes: z.number().int().min(0).max(120).default(0),
+    /** Rule 11: a caller with an open callback here is told its time instead of getting a second one. */
+    oneOpenCallbackPerCaller: z.boolean().default(true),
   })
   .superRefine((c, ctx) => {
     if (!Intl.supportedValuesOf('timeZone').includes(c.timezone) && c.timezone !== 'UTC') {

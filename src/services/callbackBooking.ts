@@ -8,6 +8,8 @@ import {
   findCallback,
   IDEMPOTENCY_CONSTRAINT,
   insertCallback,
+  listOpenCallbacksOfPhone,
+  lockCaller,
   lockCallback,
   markCancelled,
   moveCallbackSlot,
@@ -21,12 +23,25 @@ import { dueAtForSlot, isCancellable, type BookingChannel } from '../domain/call
 import type { ClinicRules } from '../domain/clinic.js';
 import { endOfLocalDate, showInstant, startOfLocalDate } from '../domain/schedule.js';
 import { bookableAt, slotsBetween } from '../domain/slots.js';
-import { CallbackNotFound, ClinicNotFound, IdempotencyKeyReused, NoFreeSlot, NotCancellable, SlotFull } from '../errors.js';
+import { callerRefusal } from '../domain/callerPolicy.js';
+import {
+  AlreadyBooked,
+  CallbackNotFound,
+  ClinicNotFound,
+  IdempotencyKeyReused,
+  NoFreeSlot,
+  NotCancellable,
+  SlotFull,
+  TooManyBookings,
+} from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { JobScheduler } from '../queue/jobScheduler.js';
 import { insertSms } from '../db/smsMessages.js';
 import { createAfterCommit } from './afterCommit.js';
 import type { CallbackTokens } from './callbackTokens.js';
+
+/** Open callbacks one phone number may hold across clinics unless configured otherwise. */
+export const DEFAULT_MAX_OPEN_PER_PHONE = 3;
 
 export interface BookingRequest {
   /** Already normalised to E.164 at the edge. */
@@ -72,9 +87,12 @@ export function createCallbackBookingService(deps: {
   logger: Logger;
   /** The callback enters the nurses' queue this long before its slot (default 0). */
   dueLeadMinutes?: number;
+  /** Open callbacks one phone number may hold across all clinics (rule 11). */
+  maxOpenPerPhone?: number;
 }): CallbackBookingService {
   const { db, clock, tokens, jobs, logger } = deps;
   const dueLeadMinutes = deps.dueLeadMinutes ?? 0;
+  const maxOpenPerPhone = deps.maxOpenPerPhone ?? DEFAULT_MAX_OPEN_PER_PHONE;
   const afterCommit = createAfterCommit(logger);
 
   async function clinicRules(clinicId: string): Promise<ClinicRules> {
@@ -133,6 +151,19 @@ export function createCallbackBookingService(deps: {
       const token = tokens.issue(id);
       try {
         const booked = await db.transaction(async (tx) => {
+          await lockCaller(tx, request.phoneE164);
+          // Under the caller's lock: the same key sent twice at once finds the first booking here.
+          if (idempotencyKey && requestHash) {
+            const existing = await findByIdempotencyKey(tx, clinicId, idempotencyKey);
+            if (existing) return { kind: 'replay' as const, existing };
+          }
+          const open = await listOpenCallbacksOfPhone(tx, request.phoneE164);
+          const refusal = callerRefusal(rules, open, maxOpenPerPhone);
+          if (refusal?.kind === 'already_booked') {
+            const { start, end } = refusal.existing.slot;
+            throw new AlreadyBooked({ start: showInstant(rules, start), end: showInstant(rules, end) });
+          }
+          if (refusal) throw new TooManyBookings(refusal.max);
           for (const slot of plan.candidates) {
             if (!(await reserveSlotPlace(tx, rules.id, slot))) continue;
             const callback = await insertCallback(tx, {
@@ -155,10 +186,11 @@ export function createCallbackBookingService(deps: {
             });
             // In the same transaction: a confirmation is never lost, even if the process dies right after.
             const smsId = await insertSms(tx, callback.id, 'booking_confirmation');
-            return { callback, smsId };
+            return { kind: 'booked' as const, callback, smsId };
           }
           return null;
         });
+        if (booked?.kind === 'replay') return replay(booked.existing, requestHash!);
         if (booked) {
           const { callback, smsId } = booked;
           await afterCommit('schedule the due job', () => jobs.scheduleDue(callback.id, 0, callback.dueAt));
@@ -166,7 +198,7 @@ export function createCallbackBookingService(deps: {
           return { callback, token, replayed: false };
         }
       } catch (error) {
-        // The same key sent twice at once: the loser's transaction (and its place) is rolled back.
+        // The same key sent twice at once under different phone numbers: the loser's transaction is rolled back.
         if (idempotencyKey && requestHash && isUniqueViolation(error, IDEMPOTENCY_CONSTRAINT)) {
           const existing = await findByIdempotencyKey(db, clinicId, idempotencyKey);
           if (existing) return replay(existing, requestHash);

@@ -1,4 +1,5 @@
 // PostgreSQL is the truth: when Redis refuses a job, the booking still stands and nothing is lost.
+import { Redis } from 'ioredis';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,10 @@ beforeAll(async () => {
     claimTimeoutMinutes: 10,
     telephonySecret: null,
     guaranteeStart: 'contact',
+    // Not connected until used: only the readiness check would use it here.
+    redis: new Redis({ lazyConnect: true, enableOfflineQueue: false }),
+    redisPrefix: 'unused',
+    rateLimits: null,
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));

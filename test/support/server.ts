@@ -1,5 +1,6 @@
 // Starts the real Express app on a random port with an injected clock, for tests that speak HTTP.
 import type { AddressInfo } from 'node:net';
+import { DateTime } from 'luxon';
 import { Writable } from 'node:stream';
 import { manualClock, type ManualClock } from '../../src/clock.js';
 import { insertClinic } from '../../src/db/clinics.js';
@@ -8,11 +9,14 @@ import { clinicRules, type ClinicRulesInput } from '../../src/domain/clinic.js';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { composeApi } from '../../src/compose.js';
+import type { HttpSettings } from '../../src/http/operations.js';
+import type { RateLimitSettings } from '../../src/http/rateLimits.js';
 import type { StaffRole } from '../../src/db/staff.js';
 import { createLogger } from '../../src/logger.js';
 import { createBullJobScheduler, type JobScheduler } from '../../src/queue/jobScheduler.js';
 import { createRedisConnection, waitUntilReady } from '../../src/queue/redis.js';
 import { createStaffMember } from '../../src/services/staffAuth.js';
+import type { OidcConfig } from '../../src/config.js';
 import { signTelephonyBody } from '../../src/services/telephony.js';
 import { afterAll, beforeAll } from 'vitest';
 import { openTestDatabase, uniqueClinicId, type Backend } from './database.js';
@@ -31,7 +35,7 @@ export interface TestServer {
   jobs: JobScheduler;
   redis: Redis;
   /** Creates a staff member; returns the Authorization header value. */
-  addStaff(role: StaffRole, clinicIds: string[]): Promise<string>;
+  addStaff(role: StaffRole, clinicIds: string[], options?: { days?: number }): Promise<string>;
   /** Every log line the app wrote, for tests that check what is (not) logged. */
   logLines: string[];
   close(): Promise<void>;
@@ -40,7 +44,18 @@ export interface TestServer {
   request(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
-export async function startTestServer(db: Database, now: string): Promise<TestServer> {
+/** What a test may change of the app's settings; everything else is fixed test configuration. */
+export interface TestServerOptions {
+  /** Default 1000: most tests book many callbacks from one test phone number. Rule 11 has tests of its own. */
+  maxOpenCallbacksPerPhone?: number;
+  /** Accept staff JWTs from this (test) OpenID Connect issuer too. */
+  oidc?: OidcConfig;
+  /** Default none: tests book far faster than any patient. The rate-limit tests set their own. */
+  rateLimits?: RateLimitSettings;
+  http?: Partial<HttpSettings>;
+}
+
+export async function startTestServer(db: Database, now: string, options: TestServerOptions = {}): Promise<TestServer> {
   const clock = manualClock(now);
   const logLines: string[] = [];
   const sink = new Writable({
@@ -64,6 +79,12 @@ export async function startTestServer(db: Database, now: string): Promise<TestSe
     claimTimeoutMinutes: 10,
     telephonySecret: TEST_TELEPHONY_SECRET,
     guaranteeStart: 'contact',
+    maxOpenCallbacksPerPhone: options.maxOpenCallbacksPerPhone ?? 1000,
+    redis,
+    redisPrefix: queuePrefix,
+    rateLimits: options.rateLimits ?? null,
+    http: options.http,
+    oidc: options.oidc ?? null,
   });
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -78,8 +99,10 @@ export async function startTestServer(db: Database, now: string): Promise<TestSe
     jobs,
     redis,
     logLines,
-    async addStaff(role, clinicIds) {
-      const { token } = await createStaffMember(db, { name: `Test ${role}`, role, clinicIds });
+    async addStaff(role, clinicIds, staffOptions = {}) {
+      // Without days the token does not expire: most tests move the clock freely.
+      const validity = staffOptions.days === undefined ? undefined : { from: clock.now(), days: staffOptions.days };
+      const { token } = await createStaffMember(db, { name: `Test ${role}`, role, clinicIds, ...(validity ? { validity } : {}) });
       return `Bearer ${token}`;
     },
     async close() {
@@ -91,7 +114,9 @@ export async function startTestServer(db: Database, now: string): Promise<TestSe
     },
     async addClinic(overrides = {}) {
       const id = overrides.id ?? uniqueClinicId();
-      await insertClinic(db, clinicRules({ name: `Test clinic ${id}`, ...overrides, id }));
+      // Rule 11 off unless a test turns it on: most tests book many callbacks from one test phone number.
+      const rules = clinicRules({ name: `Test clinic ${id}`, oneOpenCallbackPerCaller: false, ...overrides, id });
+      await insertClinic(db, rules);
       return id;
     },
     async request(method, path, options = {}) {
@@ -113,10 +138,10 @@ export async function startTestServer(db: Database, now: string): Promise<TestSe
 }
 
 /** Starts a server on a fresh test database before the file's tests and stops it after; call inside describe or at top level. */
-export function useTestServer(now: string, backend?: Backend): () => TestServer {
+export function useTestServer(now: string, backend?: Backend, options?: TestServerOptions): () => TestServer {
   let server: TestServer | undefined;
   beforeAll(async () => {
-    server = await startTestServer(await openTestDatabase(backend), now);
+    server = await startTestServer(await openTestDatabase(backend), now, options);
   });
   afterAll(async () => {
     await server?.close();
@@ -125,8 +150,16 @@ export function useTestServer(now: string, backend?: Backend): () => TestServer 
   return () => server!;
 }
 
-/** Posts a telephony event to the server, signed correctly over the exact bytes sent. */
-export function sendTelephonyEvent(server: TestServer, event: Record<string, unknown>) {
+/**
+ * Posts a telephony event to the server, signed correctly over the exact bytes sent. The telephone system
+ * sends an event when it happens, so a clock still behind the event's time is first moved up to it
+ * (never back); `{ asOfNow: true }` sends it at the clock's time as it stands, to test times in the future.
+ */
+export function sendTelephonyEvent(server: TestServer, event: Record<string, unknown>, options: { asOfNow?: boolean } = {}) {
+  if (!options.asOfNow && typeof event.at === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(event.at)) {
+    const at = DateTime.fromISO(event.at, { setZone: true });
+    if (at.isValid && at > server.clock.now()) server.clock.set(at);
+  }
   const raw = JSON.stringify(event);
   return server.request('POST', '/api/telephony/events', {
     body: raw,

@@ -4,7 +4,7 @@ import { Router } from 'express';
 import { DateTime } from 'luxon';
 import { CallbackNotFound } from '../../errors.js';
 import type { CallbackBookingService } from '../../services/callbackBooking.js';
-import { errorResponses } from '../openapi.js';
+import { BODY_INVALID, errorResponses } from '../openapi.js';
 import { callbackView } from '../present.js';
 import {
   BookingBody,
@@ -16,9 +16,10 @@ import {
   IdempotencyHeaders,
   RescheduleBody,
 } from '../schemas.js';
+import type { RateLimits } from '../rateLimits.js';
 import { parseRequest } from '../validation.js';
 
-export function callbackRoutes(booking: CallbackBookingService, registry: OpenAPIRegistry): Router {
+export function callbackRoutes(booking: CallbackBookingService, registry: OpenAPIRegistry, limits: RateLimits): Router {
   const router = Router();
 
   registry.registerPath({
@@ -36,13 +37,24 @@ export function callbackRoutes(booking: CallbackBookingService, registry: OpenAP
     },
     responses: {
       201: { description: 'Booked', content: { 'application/json': { schema: BookingCreated } } },
-      ...errorResponses(400, 404, 409, 422),
+      ...errorResponses(
+        {
+          400: BODY_INVALID,
+          404: ['clinic_not_found'],
+          409: ['slot_full', 'slot_unavailable', 'no_free_slot', 'booking_closed', 'already_booked', 'too_many_bookings'],
+        },
+        413,
+        422,
+        429,
+        503,
+      ),
     },
   });
-  router.post('/clinics/:clinicId/callbacks', async (req, res) => {
+  router.post('/clinics/:clinicId/callbacks', limits.bookings, async (req, res) => {
     const { clinicId } = parseRequest(ClinicIdParams, req.params, 'params');
     const headers = parseRequest(IdempotencyHeaders, req.headers, 'header');
     const body = parseRequest(BookingBody, req.body, 'body');
+    await limits.consumePhone(body.phone);
     const result = await booking.book(
       clinicId,
       {
@@ -89,9 +101,9 @@ export function callbackRoutes(booking: CallbackBookingService, registry: OpenAP
     summary: 'Show a booking (status and promised slot)',
     tags: ['Patients'],
     request: tokenRequest,
-    responses: { 200: statusResponse, ...errorResponses(404) },
+    responses: { 200: statusResponse, ...errorResponses(400, { 404: ['callback_not_found'] }, 429, 503) },
   });
-  router.get('/callbacks/:id', async (req, res) => {
+  router.get('/callbacks/:id', limits.publicReads, async (req, res) => {
     const { id, token } = credentials(req.params, req.headers);
     const callback = await booking.show(id, token);
     const rules = await booking.clinicRules(callback.clinicId);
@@ -105,9 +117,9 @@ export function callbackRoutes(booking: CallbackBookingService, registry: OpenAP
     description: 'Cancelling twice is harmless: the place is freed once and the cancelled booking is returned.',
     tags: ['Patients'],
     request: tokenRequest,
-    responses: { 200: statusResponse, ...errorResponses(404, 409) },
+    responses: { 200: statusResponse, ...errorResponses(400, { 404: ['callback_not_found'], 409: ['not_cancellable'] }, 429, 503) },
   });
-  router.delete('/callbacks/:id', async (req, res) => {
+  router.delete('/callbacks/:id', limits.bookings, async (req, res) => {
     const { id, token } = credentials(req.params, req.headers);
     const callback = await booking.cancel(id, token);
     const rules = await booking.clinicRules(callback.clinicId);
@@ -121,9 +133,17 @@ export function callbackRoutes(booking: CallbackBookingService, registry: OpenAP
     description: 'Allowed until a nurse has claimed the callback. The new place is taken before the old one is freed.',
     tags: ['Patients'],
     request: { ...tokenRequest, body: { content: { 'application/json': { schema: RescheduleBody } } } },
-    responses: { 200: statusResponse, ...errorResponses(400, 404, 409) },
+    responses: {
+      200: statusResponse,
+      ...errorResponses(
+        { 400: BODY_INVALID, 404: ['callback_not_found'], 409: ['not_cancellable', 'slot_full', 'slot_unavailable', 'booking_closed'] },
+        413,
+        429,
+        503,
+      ),
+    },
   });
-  router.put('/callbacks/:id/slot', async (req, res) => {
+  router.put('/callbacks/:id/slot', limits.bookings, async (req, res) => {
     const { id, token } = credentials(req.params, req.headers);
     const { slotStart } = parseRequest(RescheduleBody, req.body, 'body');
     const callback = await booking.reschedule(id, token, DateTime.fromISO(slotStart, { setZone: true }));

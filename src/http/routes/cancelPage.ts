@@ -1,5 +1,6 @@
 // The page behind the SMS cancel link: shows the promised time and cancels with one button. No script,
 // so it works on any phone; the token travels in the link and the form, never in a cookie.
+import type { RateLimits } from '../rateLimits.js';
 import { Router, urlencoded } from 'express';
 import { AppError } from '../../errors.js';
 import type { CallbackBookingService } from '../../services/callbackBooking.js';
@@ -16,14 +17,14 @@ function page(title: string, body: string): string {
 
 const NOT_FOUND = page('Bokningen hittades inte', '<p>Länken är ogiltig eller har gått ut.</p>');
 
-export function cancelPageRoutes(booking: CallbackBookingService): Router {
+export function cancelPageRoutes(booking: CallbackBookingService, limits: RateLimits): Router {
   const router = Router();
 
-  router.get('/avboka/:id', async (req, res) => {
+  router.get('/avboka/:id', limits.publicReads, async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     try {
-      const callback = await booking.show(req.params.id, token);
+      const callback = await booking.show(String(req.params.id), token);
       const { name, timezone } = await booking.clinicRules(callback.clinicId);
       if (callback.status === 'cancelled') {
         res.send(page('Avbokad', `<p>Din telefontid hos ${escape(name)} är redan avbokad.</p>`));
@@ -43,11 +44,11 @@ export function cancelPageRoutes(booking: CallbackBookingService): Router {
     }
   });
 
-  router.post('/avboka/:id', urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
+  router.post('/avboka/:id', limits.bookings, urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     const token = typeof req.body?.token === 'string' ? req.body.token : '';
     try {
-      const callback = await booking.cancel(req.params.id, token);
+      const callback = await booking.cancel(String(req.params.id), token);
       const { name } = await booking.clinicRules(callback.clinicId);
       res.send(page('Avbokad', `<p>Din telefontid hos ${escape(name)} är avbokad. Välkommen att boka en ny tid om du behöver.</p>`));
     } catch (error) {

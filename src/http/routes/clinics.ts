@@ -5,9 +5,10 @@ import type { CallbackBookingService } from '../../services/callbackBooking.js';
 import { errorResponses } from '../openapi.js';
 import { instant } from '../present.js';
 import { ClinicIdParams, ClinicList, SlotList, SlotsQuery } from '../schemas.js';
+import type { RateLimits } from '../rateLimits.js';
 import { parseRequest } from '../validation.js';
 
-export function clinicRoutes(booking: CallbackBookingService, registry: OpenAPIRegistry): Router {
+export function clinicRoutes(booking: CallbackBookingService, registry: OpenAPIRegistry, limits: RateLimits): Router {
   const router = Router();
 
   registry.registerPath({
@@ -15,9 +16,9 @@ export function clinicRoutes(booking: CallbackBookingService, registry: OpenAPIR
     path: '/api/clinics',
     summary: 'List the health centres that take callback bookings',
     tags: ['Patients'],
-    responses: { 200: { description: 'The clinics', content: { 'application/json': { schema: ClinicList } } } },
+    responses: { 200: { description: 'The clinics', content: { 'application/json': { schema: ClinicList } } }, ...errorResponses(429, 503) },
   });
-  router.get('/clinics', async (_req, res) => {
+  router.get('/clinics', limits.publicReads, async (_req, res) => {
     res.json({ clinics: await booking.listClinics() });
   });
 
@@ -29,10 +30,10 @@ export function clinicRoutes(booking: CallbackBookingService, registry: OpenAPIR
     request: { params: ClinicIdParams, query: SlotsQuery },
     responses: {
       200: { description: 'Slots in time order', content: { 'application/json': { schema: SlotList } } },
-      ...errorResponses(400, 404),
+      ...errorResponses(400, { 404: ['clinic_not_found'] }, 429, 503),
     },
   });
-  router.get('/clinics/:clinicId/slots', async (req, res) => {
+  router.get('/clinics/:clinicId/slots', limits.publicReads, async (req, res) => {
     const { clinicId } = parseRequest(ClinicIdParams, req.params, 'params');
     const { from, to } = parseRequest(SlotsQuery, req.query, 'query');
     const rules = await booking.clinicRules(clinicId);

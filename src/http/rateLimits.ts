@@ -1,0 +1,83 @@
+// Rate limits on what strangers can send: per client address on every public endpoint, and per phone number on
+// booking. Counted in Redis so they hold across API processes; while Redis is away each process counts in memory
+// (the insurance limiter), so a Redis outage neither blocks patients nor lifts the limits.
+import { createHash } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimited } from '../errors.js';
+
+export interface RateLimitSettings {
+  /** Requests per minute from one client address to the public read endpoints (clinics, slots, a booking). */
+  publicReadsPerMinute: number;
+  /** Booking attempts (and changes, cancellations) per hour from one client address. Generous: patients
+   * behind one hospital or mobile-network address share it. */
+  bookingsPerAddressPerHour: number;
+  /** Booking attempts per hour for one phone number, whatever the address. */
+  bookingsPerPhonePerHour: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+  publicReadsPerMinute: 300,
+  bookingsPerAddressPerHour: 120,
+  bookingsPerPhonePerHour: 10,
+};
+
+export interface RateLimits {
+  /** Middleware for the public read endpoints, keyed by client address. */
+  publicReads: RequestHandler;
+  /** Middleware for booking, changing and cancelling, keyed by client address. */
+  bookings: RequestHandler;
+  /** Counts one booking attempt for a phone number; throws RateLimited when it is over its limit. */
+  consumePhone(phoneE164: string): Promise<void>;
+}
+
+function limiter(redis: Redis, keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
+  return new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix,
+    points,
+    duration,
+    // Fail fast to the in-memory count when Redis is not connected, instead of waiting on it.
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${keyPrefix}:mem`, points, duration }),
+  });
+}
+
+async function consume(l: RateLimiterAbstract, key: string): Promise<void> {
+  try {
+    await l.consume(key);
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) {
+      throw new RateLimited(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+    }
+    throw rejection;
+  }
+}
+
+/** Phone numbers are keys in Redis, so they are hashed: a Redis dump shows no patient's number. */
+const phoneKey = (phoneE164: string) => createHash('sha256').update(phoneE164).digest('base64url').slice(0, 22);
+
+export function createRateLimits(redis: Redis, prefix: string, settings: RateLimitSettings = DEFAULT_RATE_LIMITS): RateLimits {
+  const reads = limiter(redis, `${prefix}:rl:reads`, settings.publicReadsPerMinute, 60);
+  const bookingsByAddress = limiter(redis, `${prefix}:rl:book-ip`, settings.bookingsPerAddressPerHour, 3600);
+  const bookingsByPhone = limiter(redis, `${prefix}:rl:book-phone`, settings.bookingsPerPhonePerHour, 3600);
+  const byAddress =
+    (l: RateLimiterAbstract): RequestHandler =>
+    async (req, _res, next) => {
+      await consume(l, req.ip ?? 'unknown');
+      next();
+    };
+  return {
+    publicReads: byAddress(reads),
+    bookings: byAddress(bookingsByAddress),
+    consumePhone: (phoneE164) => consume(bookingsByPhone, phoneKey(phoneE164)),
+  };
+}
+
+/** No limits at all: for tests that are about something else. */
+export const NO_RATE_LIMITS: RateLimits = {
+  publicReads: (_req, _res, next) => next(),
+  bookings: (_req, _res, next) => next(),
+  consumePhone: async () => undefined,
+};
