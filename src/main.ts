@@ -9,7 +9,9 @@ import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
 import { seedDemoClinicsIfEmpty, seedDemoStaffIfEmpty } from './db/seedDemo.js';
 import { createLogger } from './logger.js';
+import { createQueueDepthReader } from './queue/depths.js';
 import { createBullJobScheduler } from './queue/jobScheduler.js';
+import { setQueueDepthSource } from './ops/metrics.js';
 import { assertRedisReachable, createRedisConnection, RedisUnavailable, waitUntilReady } from './queue/redis.js';
 import { startWorkers, type RunningWorkers } from '../workers/index.js';
 
@@ -21,7 +23,7 @@ async function main(): Promise<void> {
   if (config.appNow) logger.warn({ appNow: config.appNow.toISO() }, 'APP_NOW set: the clock starts at that instant');
 
   await assertRedisReachable(config.redisUrl);
-  const db = await openDatabase(config.database);
+  const db = await openDatabase(config.database, logger);
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   if (await ensureMeasureBasis(db, config.guaranteeStart)) {
@@ -39,10 +41,11 @@ async function main(): Promise<void> {
     }
   }
 
-  const redis = createRedisConnection(config.redisUrl, 'api');
-  redis.on('error', () => undefined); // reported per request as a failed enqueue; reconciliation repairs
+  const redis = createRedisConnection(config.redisUrl, 'api', logger);
   await waitUntilReady(redis);
   const jobs = createBullJobScheduler({ connection: redis, prefix: config.queuePrefix, clock });
+  const depths = createQueueDepthReader(redis, config.queuePrefix);
+  setQueueDepthSource(depths.read);
   const app = composeApi({
     db,
     clock,
@@ -53,6 +56,12 @@ async function main(): Promise<void> {
     claimTimeoutMinutes: config.claimTimeoutMinutes,
     telephonySecret: config.telephonyWebhookSecret,
     guaranteeStart: config.guaranteeStart,
+    oidc: config.oidc,
+    maxOpenCallbacksPerPhone: config.maxOpenCallbacksPerPhone,
+    redis,
+    redisPrefix: config.queuePrefix,
+    rateLimits: config.rateLimits,
+    http: config.http,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -73,6 +82,7 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await workers?.close();
     await jobs.close();
+    await depths.close();
     redis.disconnect();
     await db.close();
     process.exit(0);

@@ -58,7 +58,7 @@ async function ensureSchedules(queues: Map<QueueKey, Queue>, wanted: Schedule[])
 export async function startWorkers(config: Config, logger: Logger, deps: WorkerDeps): Promise<RunningWorkers> {
   await assertRedisReachable(config.redisUrl);
   const settings = { redisUrl: config.redisUrl, prefix: config.queuePrefix, lockDurationMs: config.workerLockDurationMs, logger };
-  const producer = createRedisConnection(config.redisUrl, 'worker');
+  const producer = createRedisConnection(config.redisUrl, 'worker', logger);
   const jobs = createBullJobScheduler({ connection: producer, prefix: config.queuePrefix, clock: deps.clock });
   const wanted = schedules({
     reconcileSeconds: config.reconcileIntervalSeconds,
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     );
   }
   const clock = config.appNow ? shiftedClock(config.appNow) : systemClock;
-  const db = await openDatabase(config.database);
+  const db = await openDatabase(config.database, logger);
   await migrate(db);
   await ensureMeasureBasis(db, config.guaranteeStart);
   const workers = await startWorkers(config, logger, { db, clock });

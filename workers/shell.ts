@@ -3,6 +3,7 @@ import { UnrecoverableError, Worker, type Job, type Processor } from 'bullmq';
 import type { z } from 'zod';
 import { PermanentJobFailure } from '../src/jobs/failures.js';
 import type { Logger } from '../src/logger.js';
+import { jobDuration, jobFailuresTotal } from '../src/ops/metrics.js';
 import { QUEUES, type QueueKey } from '../src/queue/contract.js';
 import { redisOptionsFromUrl } from '../src/queue/redis.js';
 
@@ -28,11 +29,15 @@ export function startWorker<K extends QueueKey>(
   const processor: Processor = async (job, token) => {
     const parsed = queue.payload.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid ${queue.job} payload`);
+    const end = jobDuration.startTimer({ queue: queue.name });
     try {
       return await handle(parsed.data as z.output<(typeof QUEUES)[K]['payload']>, job, token);
     } catch (error) {
+      jobFailuresTotal.inc({ queue: queue.name });
       if (error instanceof PermanentJobFailure) throw new UnrecoverableError(error.message);
       throw error;
+    } finally {
+      end();
     }
   };
   const worker = new Worker(queue.name, processor, {

@@ -2,6 +2,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import fs from 'node:fs';
 import pg from 'pg';
+import { DatabaseUnavailable } from '../errors.js';
+import { isDatabaseUnreachable, silentOutageMonitor, type OutageMonitor } from '../ops/outage.js';
 import { lockDataDir, type DataDirLock } from './dataDirLock.js';
 
 export interface QueryResult<R> {
@@ -35,10 +37,16 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return !constraint || e.constraint === constraint || (e.message ?? '').includes(constraint);
 }
 
-export function openPostgres(url: string, poolSize = 10): Database {
+/**
+ * An unreachable PostgreSQL becomes DatabaseUnavailable (503 with Retry-After) at this one place, reported to
+ * the outage monitor so the log gets one line per outage. The pool reconnects by itself once it is back.
+ */
+export function openPostgres(url: string, poolSize = 10, outage: OutageMonitor = silentOutageMonitor('database')): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    // Without it a request waits forever for a connection while PostgreSQL is down.
+    connectionTimeoutMillis: 5000,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === DATE_OID) return keepText;
@@ -49,27 +57,44 @@ export function openPostgres(url: string, poolSize = 10): Database {
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  const reachable = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      const result = await work();
+      outage.succeeded();
+      return result;
+    } catch (error) {
+      if (!isDatabaseUnreachable(error)) throw error;
+      outage.failed(error);
+      throw new DatabaseUnavailable();
+    }
+  };
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
-    query: async <R>(sql: string, params: unknown[] = []) => {
-      const result = await client.query(sql, params);
-      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
-    },
-    exec: async (sql: string) => {
-      await client.query(sql);
-    },
+    query: <R>(sql: string, params: unknown[] = []) =>
+      reachable(async () => {
+        const result = await client.query(sql, params);
+        return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+      }),
+    exec: (sql: string) =>
+      reachable(async () => {
+        await client.query(sql);
+      }),
   });
   return {
     kind: 'postgres',
     ...wrap(pool),
     transaction: async (work) => {
-      const client = await pool.connect();
+      const client = await reachable(() => pool.connect());
       try {
         await client.query('BEGIN');
         const result = await work(wrap(client));
-        await client.query('COMMIT');
+        await reachable(() => client.query('COMMIT'));
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
+        if (isDatabaseUnreachable(error)) {
+          outage.failed(error);
+          throw new DatabaseUnavailable();
+        }
         throw error;
       } finally {
         client.release();

@@ -2,6 +2,7 @@
 // equal to a recomputation from the raw records. Writers only append change markers (triggers in
 // migration 003); this module consumes them. One refresher at a time (advisory lock), so an older
 // computation never overwrites a newer one.
+import { reportRefreshDuration } from '../ops/metrics.js';
 import type { ClinicRules } from '../domain/clinic.js';
 import { classifyCase, type GuaranteeStartBasis } from '../domain/guaranteeCase.js';
 import { addCallback, addCase, emptyRollup, type Rollup } from '../domain/measureRollup.js';
@@ -46,6 +47,7 @@ export async function ensureMeasureBasis(db: Database, basis: GuaranteeStartBasi
  * `wait: false` returns at once (0) when another process is refreshing.
  */
 export async function refreshMeasures(db: Database, opts: { wait: boolean } = { wait: true }): Promise<number> {
+  const end = reportRefreshDuration.startTimer();
   return db.transaction(async (tx) => {
     if (opts.wait) {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [REFRESH_LOCK_KEY]);
@@ -68,7 +70,7 @@ export async function refreshMeasures(db: Database, opts: { wait: boolean } = { 
       cells += sorted.length;
     }
     return cells;
-  });
+  }).finally(() => end());
 }
 
 /** Recomputes every cell of every clinic from the raw records (demo seeding, and the tests' reference). */

@@ -9,8 +9,11 @@ import type { CallbackBookingService } from '../services/callbackBooking.js';
 import type { CallQueueService } from '../services/callQueue.js';
 import type { GuaranteeCaseService } from '../services/guaranteeCases.js';
 import type { ReportService } from '../services/reports.js';
+import type { StaffAuthenticator } from '../services/staffAuth.js';
 import type { TelephonyService } from '../services/telephony.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
+import { countBookingResult, healthRoutes, httpMetrics, metricsRoute, securityHeaders, type HttpSettings } from './operations.js';
+import type { RateLimits } from './rateLimits.js';
 import { createRegistry, generateDocument } from './openapi.js';
 import { callbackRoutes } from './routes/callbacks.js';
 import { cancelPageRoutes } from './routes/cancelPage.js';
@@ -18,6 +21,7 @@ import { clinicRoutes } from './routes/clinics.js';
 import { guaranteeCaseRoutes } from './routes/guaranteeCases.js';
 import { reportRoutes } from './routes/reports.js';
 import { staffRoutes } from './routes/staff.js';
+import { auditDeniedStaffRequests } from './staffAccess.js';
 import { telephonyRoutes } from './routes/telephony.js';
 
 export interface AppDeps {
@@ -28,16 +32,25 @@ export interface AppDeps {
   telephony: TelephonyService;
   cases: GuaranteeCaseService;
   reports: ReportService;
+  /** The one way staff routes learn who is asking (bearer token or OpenID Connect). */
+  staffAuth: StaffAuthenticator;
   telephonySecret: string | null;
   logger: Logger;
   /** Readiness: resolves when the database answers. */
   checkDatabase: () => Promise<void>;
+  /** Readiness: resolves when Redis answers. */
+  checkRedis: () => Promise<void>;
+  limits: RateLimits;
+  http: HttpSettings;
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Client addresses (for rate limits) come from X-Forwarded-For only when a proxy on this host sets it.
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders(deps.http));
+  app.use(httpMetrics);
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -60,25 +73,28 @@ export function createApp(deps: AppDeps): Express {
 
   const registry = createRegistry();
   const api = express.Router();
-  api.use(clinicRoutes(deps.booking, registry));
-  api.use(callbackRoutes(deps.booking, registry));
-  api.use(staffRoutes({ db: deps.db, queue: deps.queue, clock: deps.clock }, registry));
-  api.use(guaranteeCaseRoutes({ db: deps.db, cases: deps.cases }, registry));
-  api.use(reportRoutes({ db: deps.db, reports: deps.reports }, registry));
+  api.use(clinicRoutes(deps.booking, registry, deps.limits));
+  api.post('/clinics/:clinicId/callbacks', countBookingResult);
+  api.use(callbackRoutes(deps.booking, registry, deps.limits));
+  api.use(staffRoutes({ auth: deps.staffAuth, queue: deps.queue, clock: deps.clock }, registry));
+  api.use(guaranteeCaseRoutes({ auth: deps.staffAuth, cases: deps.cases }, registry));
+  api.use(reportRoutes({ auth: deps.staffAuth, reports: deps.reports }, registry));
   api.use(telephonyRoutes({ telephony: deps.telephony, secret: deps.telephonySecret }, registry));
+  // After the routes: a staff member's refused (403) request is audited before the error handler answers.
+  api.use(auditDeniedStaffRequests({ db: deps.db, clock: deps.clock, logger: deps.logger }));
   const document = generateDocument(registry);
 
-  api.get('/openapi.json', (_req, res) => {
-    res.json(document);
-  });
-  api.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Callback API' }));
-  app.get('/health', async (_req, res) => {
-    await deps.checkDatabase();
-    res.json({ status: 'ok' });
-  });
+  if (deps.http.apiDocs) {
+    api.get('/openapi.json', (_req, res) => {
+      res.json(document);
+    });
+    api.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Callback API' }));
+  }
+  app.use(healthRoutes({ database: deps.checkDatabase, redis: deps.checkRedis }));
+  app.use(metricsRoute(deps.http.metricsToken));
 
   app.use('/api', api);
-  app.use(cancelPageRoutes(deps.booking));
+  app.use(cancelPageRoutes(deps.booking, deps.limits));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

@@ -4,6 +4,7 @@ import type { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import { findCallback, markDue } from '../db/callbacks.js';
 import type { Queryable } from '../db/database.js';
+import { dueCallbackLag } from '../ops/metrics.js';
 
 export type MakeDueResult =
   | { result: 'made_due' }
@@ -17,7 +18,10 @@ const EARLY_MARGIN_MS = 1000;
 export async function makeCallbackDue(deps: { db: Queryable; clock: Clock }, payload: { callbackId: string }): Promise<MakeDueResult> {
   const now = deps.clock.now();
   const made = await markDue(deps.db, payload.callbackId, now.plus({ milliseconds: EARLY_MARGIN_MS }));
-  if (made) return { result: 'made_due' };
+  if (made) {
+    dueCallbackLag.observe(Math.max(0, now.toMillis() - made.dueAt.toMillis()) / 1000);
+    return { result: 'made_due' };
+  }
   const callback = await findCallback(deps.db, payload.callbackId);
   if (callback?.status === 'booked' && callback.dueAt > now) return { result: 'not_yet_due', dueAt: callback.dueAt };
   return { result: 'nothing_to_do', status: callback?.status ?? null };

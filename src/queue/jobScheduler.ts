@@ -17,12 +17,16 @@ export interface JobScheduler {
 }
 
 export function createQueue(key: keyof typeof QUEUES, connection: Redis, prefix: string): Queue {
-  return new Queue(QUEUES[key].name, {
+  const queue = new Queue(QUEUES[key].name, {
     connection,
     prefix,
     streams: { events: { maxLen: EVENTS_MAX_LEN } },
     defaultJobOptions: { ...JOB_RETENTION },
   });
+  // The queue re-emits its connection's errors; the connection's own listener logs them once
+  // (createRedisConnection). Without this BullMQ prints each one as a raw stack trace.
+  queue.on('error', () => undefined);
+  return queue;
 }
 
 async function isPending(job: Job | undefined): Promise<boolean> {

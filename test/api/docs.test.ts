@@ -50,9 +50,4 @@ describe('API documentation', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('swagger-ui');
   });
-
-  it('answers /health when the database answers', async () => {
-    const res = await server().request('GET', '/health');
-    expect(res.body).toEqual({ status: 'ok' });
-  });
 });

@@ -1,0 +1,125 @@
+// What operators and browsers need of the HTTP layer beside the API itself: security headers, CORS,
+// health checks for orchestrators, Prometheus metrics and per-route latency.
+import { timingSafeEqual } from 'node:crypto';
+import cors from 'cors';
+import { Router, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { bookingRefusalsTotal, bookingsTotal, httpRequestDuration, metricsRegistry } from '../ops/metrics.js';
+import { errorBody } from './errorHandler.js';
+
+export interface HttpSettings {
+  /** Origins allowed to call the API from a browser; empty: CORS closed (same origin only). */
+  corsOrigins: string[];
+  /** Serve the OpenAPI document and /api/docs. */
+  apiDocs: boolean;
+  /** Bearer token Prometheus sends to /metrics; null: /metrics is not served. */
+  metricsToken: string | null;
+  /** The service is reached over HTTPS: send Strict-Transport-Security and upgrade insecure requests. */
+  behindTls: boolean;
+}
+
+export const DEFAULT_HTTP_SETTINGS: HttpSettings = { corsOrigins: [], apiDocs: true, metricsToken: null, behindTls: false };
+
+export function securityHeaders(settings: HttpSettings): RequestHandler[] {
+  const handlers: RequestHandler[] = [
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          scriptSrc: ["'self'"],
+          scriptSrcAttr: ["'none'"],
+          // Inline <style> in the server-rendered pages; no inline script anywhere.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          ...(settings.behindTls ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: settings.behindTls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      referrerPolicy: { policy: 'no-referrer' },
+      frameguard: { action: 'deny' },
+    }),
+  ];
+  if (settings.corsOrigins.length > 0) {
+    handlers.push(cors({ origin: settings.corsOrigins, allowedHeaders: ['content-type', 'authorization', 'idempotency-key', 'x-callback-token'] }));
+  }
+  return handlers;
+}
+
+/** /health/live: the process answers. /health/ready: PostgreSQL and Redis answer, naming the one that does not. */
+export function healthRoutes(checks: { database: () => Promise<void>; redis: () => Promise<void> }): Router {
+  const router = Router();
+  router.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  const ready: RequestHandler = async (_req, res) => {
+    const [database, redis] = await Promise.all([settle(checks.database), settle(checks.redis)]);
+    const ok = database === 'ok' && redis === 'ok';
+    if (!ok) res.setHeader('Retry-After', '5');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks: { database, redis } });
+  };
+  router.get('/health/ready', ready);
+  router.get('/health', ready);
+  return router;
+}
+
+const CHECK_TIMEOUT_MS = 2000;
+
+async function settle(check: () => Promise<void>): Promise<'ok' | 'down'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([check(), timeout]);
+    return 'ok';
+  } catch {
+    return 'down';
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** GET /metrics for Prometheus, only with the configured bearer token; not served at all without one. */
+export function metricsRoute(token: string | null): Router {
+  const router = Router();
+  if (!token) return router;
+  const expected = Buffer.from(`Bearer ${token}`);
+  router.get('/metrics', async (req, res) => {
+    const given = Buffer.from(req.headers.authorization ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      res.status(401).json(errorBody('unauthenticated', 'Metrics need the bearer token set in METRICS_TOKEN.'));
+      return;
+    }
+    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+  });
+  return router;
+}
+
+/** Latency by route pattern (never the raw path: it holds ids), recorded when the response is sent. */
+export const httpMetrics: RequestHandler = (req, res, next) => {
+  const end = httpRequestDuration.startTimer();
+  res.on('finish', () => {
+    const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+    end({ method: req.method, route, status: String(res.statusCode) });
+  });
+  next();
+};
+
+/** Counts a booking request's result: booked by channel, or refused by the error code the patient got. */
+export const countBookingResult: RequestHandler = (req, res, next) => {
+  res.on('finish', () => {
+    if (res.statusCode === 201) {
+      bookingsTotal.inc({ channel: typeof req.body?.channel === 'string' && req.body.channel === 'ivr' ? 'ivr' : 'web' });
+    } else if (res.statusCode >= 400 && res.statusCode < 500) {
+      bookingRefusalsTotal.inc({ reason: String(res.locals.errorCode ?? res.statusCode) });
+    }
+  });
+  next();
+};
