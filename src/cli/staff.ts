@@ -1,50 +1,24 @@
-// `npm run staff -- create --role nurse --clinic vc-kungsor --name "Anna Andersson"`: creates a staff
-// account and prints its bearer token once. --clinic may be repeated or comma-separated; --clinic all gives
-// every clinic there is now (region follow-up staff). --phone gives a manager the daily summary by SMS.
-import { parseArgs } from 'node:util';
+// `npm run staff -- create --role nurse --clinic vc-kungsor --name "Anna Andersson" [--days 90]`: creates a staff
+// account and prints its bearer token once (it expires after --days, default STAFF_TOKEN_DAYS). --clinic may be
+// repeated or comma-separated; --clinic all gives every clinic there is now (region follow-up staff). --phone gives
+// a manager the daily summary by SMS. `npm run staff -- list` shows every account (never a token);
+// `npm run staff -- revoke <id>` ends an account's sign-in at once.
+import { shiftedClock, systemClock } from '../clock.js';
 import { ConfigError, parseConfig } from '../config.js';
 import { DatabaseInUse } from '../db/dataDirLock.js';
-import { findClinicRules, listClinics } from '../db/clinics.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
-import { STAFF_ROLES, type StaffRole } from '../db/staff.js';
-import { normaliseSwedishPhone } from '../domain/patientContact.js';
-import { createStaffMember } from '../services/staffAuth.js';
-
-const USAGE = 'usage: npm run staff -- create --role nurse|manager|admin --clinic <clinic-id>[,<clinic-id>…]|all --name "<name>" [--phone 070-123 45 67]';
+import { parseStaffCommand, runStaffCommand } from './staffCommands.js';
 
 async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { role: { type: 'string' }, clinic: { type: 'string', multiple: true }, name: { type: 'string' }, phone: { type: 'string' } },
-  });
-  if (positionals[0] !== 'create') throw new ConfigError(USAGE);
-  const role = values.role as StaffRole | undefined;
-  if (!role || !STAFF_ROLES.includes(role)) throw new ConfigError(`--role must be one of ${STAFF_ROLES.join(', ')}\n${USAGE}`);
-  const named = (values.clinic ?? []).flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
-  if (named.length === 0) throw new ConfigError(`--clinic is required\n${USAGE}`);
-  const name = values.name?.trim();
-  if (!name) throw new ConfigError(`--name is required\n${USAGE}`);
-
-  let phone: string | null = null;
-  if (values.phone !== undefined) {
-    const parsed = normaliseSwedishPhone(values.phone);
-    if (!parsed.ok) throw new ConfigError(`--phone ${parsed.message}\n${USAGE}`);
-    phone = parsed.value;
-  }
-
   const config = parseConfig();
+  const command = parseStaffCommand(argv, config.staffTokenDays);
+  // The server's clock: with APP_NOW a token must expire relative to the app's time, not the machine's.
+  const clock = config.appNow ? shiftedClock(config.appNow) : systemClock;
   const db = await openDatabase(config.database);
   try {
     await migrate(db);
-    const clinicIds = named.length === 1 && named[0] === 'all' ? (await listClinics(db)).map((c) => c.id) : named;
-    for (const clinicId of clinicIds) {
-      if (!(await findClinicRules(db, clinicId))) throw new ConfigError(`No clinic with id '${clinicId}'.`);
-    }
-    const { staff, token } = await createStaffMember(db, { name, role, clinicIds, phoneE164: phone });
-    console.log(`Created ${staff.role} ${staff.name} (${staff.id}) for ${clinicIds.join(', ')}.`);
-    console.log(`Bearer token (shown only now; store it safely):\n${token}`);
+    console.log(await runStaffCommand(db, clock, command));
   } finally {
     await db.close();
   }

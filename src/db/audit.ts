@@ -8,11 +8,13 @@ export interface AuditEvent {
   action: string;
   clinicId: string | null;
   callbackIds: string[];
+  /** A refused staff request's method and path (action 'access.denied'). */
+  request?: string | null;
 }
 
 export async function recordAudit(db: Queryable, e: AuditEvent): Promise<void> {
   await db.query(
-    'INSERT INTO audit_events (at, staff_id, action, clinic_id, callback_ids) VALUES ($1, $2, $3, $4, $5::uuid[])',
-    [e.at.toISO(), e.staffId, e.action, e.clinicId, e.callbackIds],
+    'INSERT INTO audit_events (at, staff_id, action, clinic_id, callback_ids, request) VALUES ($1, $2, $3, $4, $5::uuid[], $6)',
+    [e.at.toISO(), e.staffId, e.action, e.clinicId, e.callbackIds, e.request ?? null],
   );
 }

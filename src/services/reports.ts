@@ -103,10 +103,13 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
       ]);
     }
     const all = await listClinics(db);
-    const ids = q.clinicIds ?? staff.clinicIds;
+    const exists = (id: string) => all.some((c) => c.id === id);
+    // Unasked, the scope is the caller's clinics that exist (a sign-in token's claim may name others).
+    const ids = q.clinicIds ?? staff.clinicIds.filter(exists);
     for (const id of ids) {
-      if (!all.some((c) => c.id === id)) throw new ClinicNotFound(id);
+      // Authorised first: a clinic that does not exist and one you may not see answer the same 403.
       authorize(staff, REPORT_ROLES, id);
+      if (!exists(id)) throw new ClinicNotFound(id);
     }
     return all.filter((c) => ids.includes(c.id));
   }

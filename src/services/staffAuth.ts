@@ -1,8 +1,13 @@
-// Staff authentication (bearer tokens, stored only as hashes) and who may do what where.
+// Staff authentication (our bearer tokens, stored only as hashes, or OpenID Connect JWTs) and who may do what where.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { systemClock, type Clock } from '../clock.js';
+import { listClinics } from '../db/clinics.js';
 import type { Database } from '../db/database.js';
-import { findStaffByTokenHash, insertStaff, type StaffMember, type StaffRole } from '../db/staff.js';
-import { Forbidden, Unauthenticated } from '../errors.js';
+import { findTokenAccount, insertStaff, upsertOidcAccount, type StaffMember, type StaffRole } from '../db/staff.js';
+import { REGION_TIMEZONE } from '../domain/schedule.js';
+import { Forbidden, TokenExpired, Unauthenticated } from '../errors.js';
+import { looksLikeJwt, oidcStaffId, type OidcVerifier } from './oidc.js';
 
 export type { StaffMember, StaffRole };
 
@@ -12,31 +17,95 @@ export function hashStaffToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/**
+ * Creates an account and its bearer token. With `validity` the token expires `days` after `from` (the
+ * app's clock); without it the token does not expire (kept for the demo seed).
+ */
 export async function createStaffMember(
   db: Database,
-  input: { name: string; role: StaffRole; clinicIds: string[]; phoneE164?: string | null },
-): Promise<{ staff: StaffMember; token: string }> {
+  input: {
+    name: string;
+    role: StaffRole;
+    clinicIds: string[];
+    phoneE164?: string | null;
+    validity?: { from: DateTime; days: number };
+  },
+): Promise<{ staff: StaffMember; token: string; expiresAt: DateTime | null }> {
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-  const { phoneE164, ...member } = input;
+  const { phoneE164, validity, ...member } = input;
   const staff: StaffMember = { id: randomUUID(), ...member };
-  await insertStaff(db, { ...staff, tokenHash: hashStaffToken(token), phoneE164 });
-  return { staff, token };
+  const expiresAt = validity ? validity.from.plus({ days: validity.days }) : null;
+  await insertStaff(db, {
+    ...staff,
+    tokenHash: hashStaffToken(token),
+    phoneE164,
+    ...(validity ? { createdAt: validity.from } : {}),
+    tokenExpiresAt: expiresAt,
+  });
+  return { staff, token, expiresAt };
 }
 
-export async function authenticateStaff(db: Database, authorization: string | undefined): Promise<StaffMember> {
-  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-  if (!match) throw new Unauthenticated();
-  const staff = await findStaffByTokenHash(db, hashStaffToken(match[1]!));
-  if (!staff) throw new Unauthenticated('The bearer token is not valid.');
-  return staff;
+export interface StaffAuthenticator {
+  /** The staff member an Authorization header belongs to; Unauthenticated (401) otherwise. */
+  authenticate(authorization: string | undefined): Promise<StaffMember>;
 }
 
-/** Every role works only for its own clinics. */
+const regionTime = (at: Date) => DateTime.fromJSDate(at, { zone: REGION_TIMEZONE }).toISO({ suppressMilliseconds: true })!;
+
+/**
+ * One authenticator for every staff route. Each request reads the account from the database, so a
+ * revocation takes effect at once in every process; expiry is judged by the app's clock.
+ */
+export function createStaffAuthenticator(deps: { db: Database; clock: Clock; oidc?: OidcVerifier | null }): StaffAuthenticator {
+  const { db, clock } = deps;
+
+  async function byToken(token: string): Promise<StaffMember> {
+    const account = await findTokenAccount(db, hashStaffToken(token));
+    if (!account) throw new Unauthenticated('The bearer token is not valid.');
+    if (account.disabledAt) throw new Unauthenticated('The bearer token was revoked.');
+    if (account.tokenExpiresAt && account.tokenExpiresAt.getTime() <= clock.now().toMillis()) {
+      throw new TokenExpired(regionTime(account.tokenExpiresAt));
+    }
+    return account.staff;
+  }
+
+  async function byOidc(oidc: OidcVerifier, jwt: string): Promise<StaffMember> {
+    const identity = await oidc.verify(jwt);
+    const id = oidcStaffId(identity.issuer, identity.subject);
+    const { disabledAt } = await upsertOidcAccount(db, { id, issuer: identity.issuer, subject: identity.subject, name: identity.name, role: identity.role });
+    if (disabledAt) throw new Unauthenticated('This staff account was revoked.');
+    const clinicIds = identity.clinics === 'all' ? (await listClinics(db)).map((c) => c.id) : identity.clinics;
+    return { id, name: identity.name, role: identity.role, clinicIds };
+  }
+
+  return {
+    async authenticate(authorization) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+      if (!match) throw new Unauthenticated();
+      const token = match[1]!;
+      if (looksLikeJwt(token)) {
+        if (!deps.oidc) throw new Unauthenticated('The bearer token is not valid: sign-in JWTs are not accepted here (OpenID Connect is not configured).');
+        return byOidc(deps.oidc, token);
+      }
+      return byToken(token);
+    },
+  };
+}
+
+/** Bearer tokens only, judged by `clock`; for scripts and tests that have no app. */
+export function authenticateStaff(db: Database, authorization: string | undefined, clock: Clock = systemClock): Promise<StaffMember> {
+  return createStaffAuthenticator({ db, clock }).authenticate(authorization);
+}
+
+/**
+ * Every role works only for its own clinics. Checked before anything is looked up, so a clinic that does
+ * not exist and one you may not see get the same 403: staff cannot probe which clinics exist.
+ */
 export function authorize(staff: StaffMember, roles: readonly StaffRole[], clinicId?: string): void {
   if (!roles.includes(staff.role)) {
-    throw new Forbidden(`This needs the role ${roles.join(' or ')}; you are ${staff.role}.`);
+    throw new Forbidden(`This needs the role ${roles.join(' or ')}; you are ${staff.role}.`, clinicId ?? null);
   }
   if (clinicId !== undefined && !staff.clinicIds.includes(clinicId)) {
-    throw new Forbidden(`You do not work for clinic '${clinicId}'.`);
+    throw new Forbidden(`You do not work for clinic '${clinicId}'.`, clinicId);
   }
 }

@@ -1,6 +1,7 @@
 // Staff API security: bearer tokens, roles, clinic boundaries, hashed tokens and the audit trail of queue reads.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { uniqueClinicId } from '../support/database.js';
 import { useTestServer } from '../support/server.js';
 
 // Tuesday after Easter 2027, summer time (+02:00). The earliest bookable slot at 08:00 is 08:15.
@@ -133,8 +134,12 @@ describe('roles', () => {
     const manager = await server().addStaff('manager', [clinicId]);
 
     await expectQueueRefused(clinicId, manager, callbackId);
-    const audit = await server().db.query<any>('SELECT action FROM audit_events WHERE clinic_id = $1', [clinicId]);
-    expect(audit.rows).toEqual([]);
+    // Only the refusals are audited: nothing was read.
+    const audit = await server().db.query<any>('SELECT action, request FROM audit_events WHERE clinic_id = $1 ORDER BY id', [clinicId]);
+    expect(audit.rows).toEqual([
+      { action: 'access.denied', request: `GET /api/staff/clinics/${clinicId}/queue` },
+      { action: 'access.denied', request: `POST /api/staff/clinics/${clinicId}/queue/claim` },
+    ]);
   });
 });
 
@@ -289,5 +294,116 @@ describe('audit trail', () => {
       clinicId,
     ]);
     expect(rows).toEqual([{ staff_id: staffId, callback_ids: [] }]);
+  });
+});
+
+describe('refused staff requests are audited', () => {
+  const deniedRowsOf = async (staffId: string) =>
+    (
+      await server().db.query<any>(
+        "SELECT at, staff_id, action, clinic_id, callback_ids, request FROM audit_events WHERE staff_id = $1 AND action = 'access.denied' ORDER BY id",
+        [staffId],
+      )
+    ).rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() }));
+
+  it('names who was refused, the request and the clinic, for another clinic’s queue and callback', async () => {
+    server().clock.set(TUESDAY_0800);
+    const a = await server().addClinic();
+    const b = await server().addClinic();
+    const callbackB = await book(b);
+    server().clock.set(TUESDAY_0815);
+    const nurseA = await server().addStaff('nurse', [a]);
+    const { id: staffId } = await me(nurseA);
+
+    expect((await server().request('GET', `/api/staff/clinics/${b}/queue`, { headers: { Authorization: nurseA } })).status).toBe(403);
+    expect((await server().request('GET', `/api/staff/callbacks/${callbackB}`, { headers: { Authorization: nurseA } })).status).toBe(403);
+
+    const denied = { at: '2027-03-30T06:15:00.000Z', staff_id: staffId, action: 'access.denied', clinic_id: b, callback_ids: [] };
+    expect(await deniedRowsOf(staffId)).toEqual([
+      { ...denied, request: `GET /api/staff/clinics/${b}/queue` },
+      { ...denied, request: `GET /api/staff/callbacks/${callbackB}` },
+    ]);
+  });
+
+  it('audits a role refusal on the reports without the query string, and a clinic refusal on them with the clinic', async () => {
+    const clinicId = await server().addClinic();
+    const other = await server().addClinic();
+    const nurse = await server().addStaff('nurse', [clinicId]);
+    const manager = await server().addStaff('manager', [clinicId]);
+    const query = `from=2027-03-01&to=2027-03-31&clinics=${other}`;
+    expect((await server().request('GET', `/api/reports/measures?${query}`, { headers: { Authorization: nurse } })).status).toBe(403);
+    expect((await server().request('GET', `/api/reports/measures?${query}`, { headers: { Authorization: manager } })).status).toBe(403);
+
+    expect((await deniedRowsOf((await me(nurse)).id)).map((r) => [r.clinic_id, r.request])).toEqual([[null, 'GET /api/reports/measures']]);
+    expect((await deniedRowsOf((await me(manager)).id)).map((r) => [r.clinic_id, r.request])).toEqual([[other, 'GET /api/reports/measures']]);
+  });
+
+  it('writes nothing for a request without a valid token (401): there is no one to name', async () => {
+    const clinicId = await server().addClinic();
+    const count = async () => (await server().db.query<any>("SELECT count(*)::int AS n FROM audit_events WHERE action = 'access.denied'")).rows[0].n;
+    const before = await count();
+    const res = await server().request('GET', `/api/staff/clinics/${clinicId}/queue`, { headers: { Authorization: 'Bearer cbs_unknown' } });
+    expect(res.status).toBe(401);
+    expect(await count()).toBe(before);
+  });
+});
+
+describe('an unknown clinic and a clinic you may not see answer the same', () => {
+  const month = 'from=2027-03-01&to=2027-03-31';
+  const routes: { role: 'nurse' | 'manager'; method: string; path: (clinicId: string) => string }[] = [
+    { role: 'nurse', method: 'GET', path: (c) => `/api/staff/clinics/${c}/queue` },
+    { role: 'nurse', method: 'POST', path: (c) => `/api/staff/clinics/${c}/queue/claim` },
+    { role: 'nurse', method: 'GET', path: (c) => `/api/staff/clinics/${c}/guarantee-cases/at-risk` },
+    { role: 'manager', method: 'GET', path: (c) => `/api/staff/clinics/${c}/guarantee-cases/at-risk` },
+    { role: 'manager', method: 'GET', path: (c) => `/api/reports/measures?clinics=${c}&${month}` },
+    { role: 'manager', method: 'GET', path: (c) => `/api/reports/measures.csv?clinics=${c}&${month}` },
+    { role: 'manager', method: 'GET', path: (c) => `/api/reports/drilldown?clinics=${c}&${month}&figure=contactSameDay.requests` },
+    // A role refusal says nothing about the clinic either way.
+    { role: 'manager', method: 'GET', path: (c) => `/api/staff/clinics/${c}/queue` },
+  ];
+
+  it.each(routes.map((r) => ({ ...r, name: `${r.role}: ${r.method} ${r.path(':clinicId')}` })))('$name', async ({ role, method, path }) => {
+    const own = await server().addClinic();
+    const foreign = await server().addClinic();
+    const unknown = uniqueClinicId('vc-none');
+    const authorization = await server().addStaff(role, [own]);
+
+    const seen = await server().request(method, path(foreign), { headers: { Authorization: authorization } });
+    const missing = await server().request(method, path(unknown), { headers: { Authorization: authorization } });
+    expect(seen.status).toBe(403);
+    expect(seen.body.error.code).toBe('forbidden');
+    expect({ status: missing.status, body: JSON.parse(JSON.stringify(missing.body).replaceAll(unknown, '<clinic>')) }).toEqual({
+      status: seen.status,
+      body: JSON.parse(JSON.stringify(seen.body).replaceAll(foreign, '<clinic>')),
+    });
+  });
+
+  it('says "You do not work for clinic" for both, and patients still get 404 for a clinic that does not exist', async () => {
+    const own = await server().addClinic();
+    const unknown = uniqueClinicId('vc-none');
+    const manager = await server().addStaff('manager', [own]);
+    const report = await server().request('GET', `/api/reports/measures?clinics=${unknown}&${month}`, { headers: { Authorization: manager } });
+    expect(report.body).toEqual({ error: { code: 'forbidden', message: `You do not work for clinic '${unknown}'.` } });
+
+    const booking = await server().request('POST', `/api/clinics/${unknown}/callbacks`, { body: { phone: '0701234567' } });
+    expect(booking.status).toBe(404);
+    expect(booking.body.error.code).toBe('clinic_not_found');
+  });
+});
+
+describe('staff token expiry', () => {
+  it('a token made for one day works until that moment by the app’s clock, then answers 401 saying it expired', async () => {
+    server().clock.set(TUESDAY_0800);
+    const clinicId = await server().addClinic();
+    const nurse = await server().addStaff('nurse', [clinicId], { days: 1 });
+
+    server().clock.set('2027-03-31T07:59:59+02:00');
+    expect((await server().request('GET', '/api/staff/me', { headers: { Authorization: nurse } })).status).toBe(200);
+    server().clock.set('2027-03-31T08:00:00+02:00');
+    const res = await server().request('GET', `/api/staff/clinics/${clinicId}/queue`, { headers: { Authorization: nurse } });
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({
+      error: { code: 'unauthenticated', message: 'The bearer token expired at 2027-03-31T08:00:00+02:00. Ask an administrator for a new one.' },
+    });
   });
 });

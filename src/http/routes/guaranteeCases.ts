@@ -2,12 +2,12 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { DateTime } from 'luxon';
-import type { Database } from '../../db/database.js';
 import type { StoredGuaranteeCase } from '../../db/guaranteeCases.js';
 import { deadline, startDate, type GuaranteeStartBasis } from '../../domain/guaranteeCase.js';
 import type { GuaranteeCaseService } from '../../services/guaranteeCases.js';
-import { authenticateStaff } from '../../services/staffAuth.js';
+import type { StaffAuthenticator } from '../../services/staffAuth.js';
 import { errorResponses } from '../openapi.js';
+import { staffOfRequest } from '../staffAccess.js';
 import { instant } from '../present.js';
 import { AssessmentBody, AtRiskView, ExclusionBody, GuaranteeCaseView } from '../reportSchemas.js';
 import { ClinicIdParams } from '../schemas.js';
@@ -35,10 +35,10 @@ function caseView(c: StoredGuaranteeCase, basis: GuaranteeStartBasis, timezone: 
   };
 }
 
-export function guaranteeCaseRoutes(deps: { db: Database; cases: GuaranteeCaseService }, registry: OpenAPIRegistry): Router {
+export function guaranteeCaseRoutes(deps: { auth: StaffAuthenticator; cases: GuaranteeCaseService }, registry: OpenAPIRegistry): Router {
   const router = Router();
   const { cases } = deps;
-  const staffOf = (authorization: string | undefined) => authenticateStaff(deps.db, authorization);
+  const staffOf = staffOfRequest(deps.auth);
 
   registry.registerPath({
     method: 'get',
@@ -51,7 +51,7 @@ export function guaranteeCaseRoutes(deps: { db: Database; cases: GuaranteeCaseSe
     responses: { 200: { description: 'Open cases', content: { 'application/json': { schema: AtRiskView } } }, ...errorResponses(401, 403, 404) },
   });
   router.get('/staff/clinics/:clinicId/guarantee-cases/at-risk', async (req, res) => {
-    const staff = await staffOf(req.headers.authorization);
+    const staff = await staffOf(req);
     const { clinicId } = parseRequest(ClinicIdParams, req.params, 'params');
     const list = await cases.atRisk(staff, clinicId);
     res.json({
@@ -77,7 +77,7 @@ export function guaranteeCaseRoutes(deps: { db: Database; cases: GuaranteeCaseSe
     responses: { 200: { description: 'The case', content: { 'application/json': { schema: GuaranteeCaseView } } }, ...errorResponses(401, 403, 404) },
   });
   router.get('/staff/guarantee-cases/:id', async (req, res) => {
-    const staff = await staffOf(req.headers.authorization);
+    const staff = await staffOf(req);
     const { id } = parseRequest(CallbackIdParams, req.params, 'params');
     const found = await cases.get(staff, id);
     res.json(caseView(found.case, cases.basis, found.timezone));
@@ -94,7 +94,7 @@ export function guaranteeCaseRoutes(deps: { db: Database; cases: GuaranteeCaseSe
     responses: { 200: { description: 'The case', content: { 'application/json': { schema: GuaranteeCaseView } } }, ...errorResponses(400, 401, 403, 404, 409) },
   });
   router.put('/staff/guarantee-cases/:id/assessment', async (req, res) => {
-    const staff = await staffOf(req.headers.authorization);
+    const staff = await staffOf(req);
     const { id } = parseRequest(CallbackIdParams, req.params, 'params');
     const body = parseRequest(AssessmentBody, req.body, 'body');
     const updated = await cases.recordAssessment(staff, id, {
@@ -118,7 +118,7 @@ export function guaranteeCaseRoutes(deps: { db: Database; cases: GuaranteeCaseSe
     responses: { 200: { description: 'The case', content: { 'application/json': { schema: GuaranteeCaseView } } }, ...errorResponses(400, 401, 403, 404, 409) },
   });
   router.put('/staff/guarantee-cases/:id/exclusion', async (req, res) => {
-    const staff = await staffOf(req.headers.authorization);
+    const staff = await staffOf(req);
     const { id } = parseRequest(CallbackIdParams, req.params, 'params');
     const body = parseRequest(ExclusionBody, req.body, 'body');
     const updated = await cases.recordExclusion(staff, id, { reason: body.reason, note: body.note ?? null, correct: body.correct });

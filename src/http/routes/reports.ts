@@ -1,10 +1,10 @@
 // Report routes (managers): the measures as JSON or CSV, their drill-down, and the national files.
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
-import type { Database } from '../../db/database.js';
 import type { ReportService } from '../../services/reports.js';
-import { authenticateStaff } from '../../services/staffAuth.js';
+import type { StaffAuthenticator } from '../../services/staffAuth.js';
 import { errorResponses } from '../openapi.js';
+import { staffOfRequest } from '../staffAccess.js';
 import { DrilldownQuerySchema, DrilldownView, MeasureReportView, MonthParams, NationalReportList, ReportQuerySchema } from '../reportSchemas.js';
 import { StaffHeaders } from '../staffSchemas.js';
 import { parseRequest } from '../validation.js';
@@ -18,9 +18,10 @@ function reportQuery<Q extends { clinics?: string[] | undefined }>(q: Q): Omit<Q
   return clinics ? { ...rest, clinicIds: clinics } : rest;
 }
 
-export function reportRoutes(deps: { db: Database; reports: ReportService }, registry: OpenAPIRegistry): Router {
+export function reportRoutes(deps: { auth: StaffAuthenticator; reports: ReportService }, registry: OpenAPIRegistry): Router {
   const router = Router();
   const { reports } = deps;
+  const staffOf = staffOfRequest(deps.auth);
 
   registry.registerPath({
     method: 'get',
@@ -35,7 +36,7 @@ export function reportRoutes(deps: { db: Database; reports: ReportService }, reg
     responses: { 200: { description: 'The report', content: { 'application/json': { schema: MeasureReportView } } }, ...errorResponses(400, 401, 403, 404) },
   });
   router.get('/reports/measures', async (req, res) => {
-    const staff = await authenticateStaff(deps.db, req.headers.authorization);
+    const staff = await staffOf(req);
     const q = parseRequest(ReportQuerySchema, req.query, 'query');
     res.json(await reports.measures(staff, reportQuery(q)));
   });
@@ -51,7 +52,7 @@ export function reportRoutes(deps: { db: Database; reports: ReportService }, reg
     responses: { 200: { description: 'CSV (UTF-8, comma-separated, CRLF)', content: csvContent }, ...errorResponses(400, 401, 403, 404) },
   });
   router.get('/reports/measures.csv', async (req, res) => {
-    const staff = await authenticateStaff(deps.db, req.headers.authorization);
+    const staff = await staffOf(req);
     const q = parseRequest(ReportQuerySchema, req.query, 'query');
     const csv = await reports.measuresCsv(staff, reportQuery(q));
     res.type('text/csv; charset=utf-8').attachment(`measures-${q.from}-${q.to}.csv`).send(csv);
@@ -68,7 +69,7 @@ export function reportRoutes(deps: { db: Database; reports: ReportService }, reg
     responses: { 200: { description: 'One page', content: { 'application/json': { schema: DrilldownView } } }, ...errorResponses(400, 401, 403, 404) },
   });
   router.get('/reports/drilldown', async (req, res) => {
-    const staff = await authenticateStaff(deps.db, req.headers.authorization);
+    const staff = await staffOf(req);
     const q = parseRequest(DrilldownQuerySchema, req.query, 'query');
     res.json(await reports.drilldown(staff, reportQuery(q)));
   });
@@ -84,7 +85,7 @@ export function reportRoutes(deps: { db: Database; reports: ReportService }, reg
     responses: { 200: { description: 'The files', content: { 'application/json': { schema: NationalReportList } } }, ...errorResponses(401, 403) },
   });
   router.get('/reports/national', async (req, res) => {
-    const staff = await authenticateStaff(deps.db, req.headers.authorization);
+    const staff = await staffOf(req);
     const list = await reports.listNationalReports(staff);
     res.json({
       reports: list.map((r) => ({ month: r.month, createdAt: r.createdAt.toISOString(), bytes: r.bytes, href: `/api/reports/national/${r.month}` })),
@@ -101,7 +102,7 @@ export function reportRoutes(deps: { db: Database; reports: ReportService }, reg
     responses: { 200: { description: 'CSV', content: csvContent }, ...errorResponses(400, 401, 403, 404) },
   });
   router.get('/reports/national/:month', async (req, res) => {
-    const staff = await authenticateStaff(deps.db, req.headers.authorization);
+    const staff = await staffOf(req);
     const { month } = parseRequest(MonthParams, req.params, 'params');
     const csv = await reports.nationalReport(staff, month);
     res.type('text/csv; charset=utf-8').attachment(`national-${month}.csv`).send(csv);

@@ -1,14 +1,14 @@
 // Staff routes: the nurse call queue. Every route needs a bearer token; role and clinic are checked per request.
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { DateTime } from 'luxon';
 import type { StoredCallback } from '../../db/callbacks.js';
-import type { Database } from '../../db/database.js';
 import { minutesFromPromise, queueState, type QueueState } from '../../domain/callQueue.js';
 import type { Clock } from '../../clock.js';
 import type { CallQueueService } from '../../services/callQueue.js';
-import { authenticateStaff, type StaffMember } from '../../services/staffAuth.js';
+import type { StaffAuthenticator } from '../../services/staffAuth.js';
 import { errorResponses } from '../openapi.js';
+import { staffOfRequest } from '../staffAccess.js';
 import { instant } from '../present.js';
 import { ClinicIdParams } from '../schemas.js';
 import { AttemptBody, AttemptResult, CallbackIdParams, OutcomeBody, QueueEntryView, QueueView, StaffHeaders } from '../staffSchemas.js';
@@ -16,11 +16,11 @@ import { parseRequest } from '../validation.js';
 
 const bearer = [{ bearerAuth: [] }];
 
-export function staffRoutes(deps: { db: Database; queue: CallQueueService; clock: Clock }, registry: OpenAPIRegistry): Router {
+export function staffRoutes(deps: { auth: StaffAuthenticator; queue: CallQueueService; clock: Clock }, registry: OpenAPIRegistry): Router {
   const router = Router();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
 
-  const staffOf = (req: Request): Promise<StaffMember> => authenticateStaff(deps.db, req.headers.authorization);
+  const staffOf = staffOfRequest(deps.auth);
 
   function entryView(state: QueueState | null, c: StoredCallback, timezone: string) {
     return {

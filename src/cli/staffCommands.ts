@@ -1,0 +1,134 @@
+// The staff account commands behind `npm run staff`: create (prints the token once), list, revoke. Tests call these directly.
+import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
+import type { Clock } from '../clock.js';
+import { ConfigError } from '../config.js';
+import { findClinicRules, listClinics } from '../db/clinics.js';
+import type { Database } from '../db/database.js';
+import { listStaffAccounts, revokeStaff, STAFF_ROLES, type StaffAccountSummary, type StaffRole } from '../db/staff.js';
+import { normaliseSwedishPhone } from '../domain/patientContact.js';
+import { REGION_TIMEZONE } from '../domain/schedule.js';
+import { createStaffMember } from '../services/staffAuth.js';
+
+export const STAFF_USAGE = [
+  'usage: npm run staff -- create --role nurse|manager|admin --clinic <clinic-id>[,<clinic-id>…]|all --name "<name>" [--phone 070-123 45 67] [--days N]',
+  '       npm run staff -- list',
+  '       npm run staff -- revoke <staff-id>',
+].join('\n');
+
+const MAX_DAYS = 3650;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type StaffCommand =
+  | { kind: 'create'; role: StaffRole; clinics: string[]; name: string; phoneE164: string | null; days: number }
+  | { kind: 'list' }
+  | { kind: 'revoke'; id: string };
+
+/** Reads the command line; a mistake is a ConfigError naming the option, before any database is opened. */
+export function parseStaffCommand(argv: string[], defaultDays: number): StaffCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        role: { type: 'string' },
+        clinic: { type: 'string', multiple: true },
+        name: { type: 'string' },
+        phone: { type: 'string' },
+        days: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n${STAFF_USAGE}`);
+  }
+  const { positionals, values } = parsed;
+  const [command, ...rest] = positionals;
+
+  if (command === 'list') {
+    if (rest.length) throw new ConfigError(`list takes no arguments\n${STAFF_USAGE}`);
+    return { kind: 'list' };
+  }
+  if (command === 'revoke') {
+    const id = rest[0];
+    if (!id || rest.length > 1) throw new ConfigError(`revoke needs exactly one staff id\n${STAFF_USAGE}`);
+    if (!UUID.test(id)) throw new ConfigError(`'${id}' is not a staff id: use the id column of \`npm run staff -- list\`.`);
+    return { kind: 'revoke', id: id.toLowerCase() };
+  }
+  if (command !== 'create' || rest.length) throw new ConfigError(STAFF_USAGE);
+
+  const role = values.role as StaffRole | undefined;
+  if (!role || !STAFF_ROLES.includes(role)) throw new ConfigError(`--role must be one of ${STAFF_ROLES.join(', ')}\n${STAFF_USAGE}`);
+  const clinics = (values.clinic ?? []).flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
+  if (clinics.length === 0) throw new ConfigError(`--clinic is required\n${STAFF_USAGE}`);
+  const name = values.name?.trim();
+  if (!name) throw new ConfigError(`--name is required\n${STAFF_USAGE}`);
+
+  let phoneE164: string | null = null;
+  if (values.phone !== undefined) {
+    const phone = normaliseSwedishPhone(values.phone);
+    if (!phone.ok) throw new ConfigError(`--phone ${phone.message}\n${STAFF_USAGE}`);
+    phoneE164 = phone.value;
+  }
+
+  let days = defaultDays;
+  if (values.days !== undefined) {
+    days = /^\d+$/.test(values.days) ? Number(values.days) : NaN;
+    if (!(days >= 1 && days <= MAX_DAYS)) throw new ConfigError(`--days must be a whole number of days 1–${MAX_DAYS}\n${STAFF_USAGE}`);
+  }
+  return { kind: 'create', role, clinics, name, phoneE164, days };
+}
+
+const when = (at: Date | DateTime) =>
+  (at instanceof Date ? DateTime.fromJSDate(at) : at).setZone(REGION_TIMEZONE).toFormat("yyyy-MM-dd HH:mm 'local'");
+
+function listText(accounts: StaffAccountSummary[], now: DateTime): string {
+  if (!accounts.length) return 'No staff accounts.';
+  const rows = accounts.map((a) => {
+    const expired = a.tokenExpiresAt !== null && a.tokenExpiresAt.getTime() <= now.toMillis();
+    return [
+      a.id,
+      a.role,
+      a.name,
+      a.signIn === 'oidc' ? '(from each sign-in)' : a.clinicIds.join(',') || '-',
+      a.signIn === 'oidc' ? `oidc ${a.oidcSubject}` : 'token',
+      when(a.createdAt),
+      a.signIn === 'oidc' ? '-' : a.tokenExpiresAt ? `${when(a.tokenExpiresAt)}${expired ? ' (expired)' : ''}` : 'never',
+      a.disabledAt ? when(a.disabledAt) : '-',
+    ];
+  });
+  const header = ['id', 'role', 'name', 'clinics', 'sign-in', 'created', 'expires', 'revoked'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+/** Runs a parsed command against the database; returns what to print. Expiry and revocation use `clock`. */
+export async function runStaffCommand(db: Database, clock: Clock, command: StaffCommand): Promise<string> {
+  if (command.kind === 'list') return listText(await listStaffAccounts(db), clock.now());
+
+  if (command.kind === 'revoke') {
+    const revoked = await revokeStaff(db, command.id, clock.now());
+    if (!revoked) throw new ConfigError(`No staff member with id '${command.id}'.`);
+    const who = `${revoked.role} ${revoked.name} (${command.id})`;
+    return revoked.alreadyRevoked
+      ? `${who} was already revoked at ${when(revoked.disabledAt)}.`
+      : `Revoked ${who} at ${when(revoked.disabledAt)}: they can no longer sign in, from their next request on.`;
+  }
+
+  const clinicIds = command.clinics.length === 1 && command.clinics[0] === 'all' ? (await listClinics(db)).map((c) => c.id) : command.clinics;
+  for (const clinicId of clinicIds) {
+    if (!(await findClinicRules(db, clinicId))) throw new ConfigError(`No clinic with id '${clinicId}'.`);
+  }
+  const { staff, token, expiresAt } = await createStaffMember(db, {
+    name: command.name,
+    role: command.role,
+    clinicIds,
+    phoneE164: command.phoneE164,
+    validity: { from: clock.now(), days: command.days },
+  });
+  return [
+    `Created ${staff.role} ${staff.name} (${staff.id}) for ${clinicIds.join(', ')}.`,
+    `The token expires ${when(expiresAt!)} (${command.days} days).`,
+    `Bearer token (shown only now; store it safely):\n${token}`,
+  ].join('\n');
+}
