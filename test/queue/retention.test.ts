@@ -27,7 +27,7 @@ describe('job retention', () => {
     for (let batch = 0; batch < 3; batch++) {
       await queue.addBulk(Array.from({ length: 1000 }, () => ({ name: QUEUES.sms.job, data: { messageId: randomUUID() } })));
     }
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 150_000;
     while (done < 3000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(done).toBe(3000);
     await worker.close();

@@ -174,7 +174,7 @@ describe('a worker process killed while sending an SMS', () => {
       expect(await (await smsQueue!.getJob(jobIds.sms(smsId)))?.getState()).toBe('active'); // held by a dead worker
 
       const second = startWorkerProcess(env);
-      await waitFor('the second worker to re-send', () => provider.requests.length >= 2, 15_000, 100).catch((error: Error) => {
+      await waitFor('the second worker to re-send', () => provider.requests.length >= 2, 60_000, 100).catch((error: Error) => {
         throw new Error(`${error.message}\nsecond worker's output:\n${second.output()}`);
       });
       const resentAfterMs = Date.now() - killedAt;

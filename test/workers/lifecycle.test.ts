@@ -54,10 +54,13 @@ describe('graceful shutdown', () => {
     const jobs = createBullJobScheduler({ connection: producer, prefix: shutdownPrefix, clock });
     let started = false;
     let finished = false;
+    // The send ends only when the test says so: no timing decides the outcome.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
     const slowSms: SmsSender = {
       async send() {
         started = true;
-        await new Promise((r) => setTimeout(r, 1500));
+        await gate;
         finished = true;
         return 'slow-1';
       },
@@ -74,9 +77,15 @@ describe('graceful shutdown', () => {
         null,
       );
       await waitFor('the SMS to be in flight', () => started);
-      expect(finished).toBe(false);
-      await workers.close();
-      expect(finished).toBe(true);
+      let finishedWhenClosed: boolean | null = null;
+      const closing = workers.close().then(() => {
+        finishedWhenClosed = finished;
+      });
+      // Time for close() to return early, if it would; then let the send finish.
+      await new Promise((r) => setTimeout(r, 300));
+      release();
+      await closing;
+      expect(finishedWhenClosed).toBe(true);
       const { rows } = await db.query<{ status: string }>('SELECT status FROM sms_messages WHERE callback_id = $1', [callback.id]);
       expect(rows[0]!.status).toBe('sent');
     } finally {
