@@ -138,8 +138,8 @@ export class Unauthenticated extends AppError {
 
 /** Still 401 unauthenticated (clients just sign in again); the message says why. */
 export class TokenExpired extends Unauthenticated {
-  constructor(expiredAt: string) {
-    super(`The bearer token expired at ${expiredAt}. Ask an administrator for a new one.`);
+  constructor(expiredAt: string, advice = 'Ask an administrator for a new one.') {
+    super(`The bearer token expired at ${expiredAt}. ${advice}`);
   }
 }
 

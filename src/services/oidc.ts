@@ -168,7 +168,8 @@ export function createOidcVerifier(config: OidcConfig, deps: { clock: Clock; log
       } catch (error) {
         if (error instanceof AppError) throw error;
         if (error instanceof errors.JWTExpired && typeof error.payload.exp === 'number') {
-          throw new TokenExpired(DateTime.fromSeconds(error.payload.exp, { zone: REGION_TIMEZONE }).toISO({ suppressMilliseconds: true })!);
+          const expiredAt = DateTime.fromSeconds(error.payload.exp, { zone: REGION_TIMEZONE }).toISO({ suppressMilliseconds: true })!;
+          throw new TokenExpired(expiredAt, 'Sign in again.');
         }
         if (error instanceof errors.JOSEError) throw new Unauthenticated(`The sign-in token was refused: ${error.message}.`);
         throw new Unauthenticated('The sign-in token is malformed.');

@@ -103,7 +103,7 @@ describe('refused sign-in tokens (401 unauthenticated)', () => {
     server().clock.set(DateTime.fromISO(TUESDAY_0800).plus({ hours: 2 }));
     const res = await get('/api/staff/me', authorization);
     expect(res.status).toBe(401);
-    expect(res.body.error.message).toBe('The bearer token expired at 2027-03-30T09:00:00+02:00. Ask an administrator for a new one.');
+    expect(res.body.error.message).toBe('The bearer token expired at 2027-03-30T09:00:00+02:00. Sign in again.');
   });
 });
 

@@ -99,7 +99,7 @@ describe('refused tokens (401)', () => {
     const error = await refusal(verifier({}, clock).verify(jwt));
     expect(error).toBeInstanceOf(TokenExpired);
     expect(error).toBeInstanceOf(Unauthenticated);
-    expect(error.message).toBe('The bearer token expired at 2027-03-30T09:00:00+02:00. Ask an administrator for a new one.');
+    expect(error.message).toBe('The bearer token expired at 2027-03-30T09:00:00+02:00. Sign in again.');
   });
 
   it('without exp (a token that never expires is not accepted)', async () => {
