@@ -1,24 +1,75 @@
 // The OpenAPI registry: each route module registers its paths beside its handlers, so docs follow code.
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import type { ErrorCode } from '../errors.js';
 import { ErrorResponse } from './schemas.js';
 
 export function createRegistry(): OpenAPIRegistry {
   return new OpenAPIRegistry();
 }
 
-export function errorResponses(...statuses: number[]) {
-  const descriptions: Record<number, string> = {
-    400: 'Invalid input; details.fields names each bad field',
-    401: 'Missing or invalid credentials',
-    403: 'Not allowed for this role or clinic',
-    404: 'Not found',
-    409: 'Conflict: slot_full, slot_unavailable, no_free_slot, booking_closed (details.opensAt), not_cancellable',
-    422: 'Idempotency-Key reused with a different body',
-    503: 'A backing service is unavailable',
-  };
+/** Codes an answer can carry: the AppError family's, and body-parser's own (an oversized body is 413 bad_request). */
+export type DocumentedCode = ErrorCode | 'bad_request';
+
+/** What a status means on any endpoint; the codes say which case it is. */
+const STATUS_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input; details.fields names each bad field',
+  401: 'Missing or invalid credentials',
+  403: 'Not allowed for this role or clinic',
+  404: 'Not found',
+  409: 'Conflicts with the current state',
+  413: 'The request body is larger than 32 kB',
+  422: 'Idempotency-Key reused with a different body',
+  429: 'Too many requests; try again after Retry-After seconds',
+  503: 'A backing service (the database) is unavailable; nothing was changed, try again shortly',
+};
+
+/** The codes a status carries when an endpoint does not name its own. */
+const DEFAULT_CODES: Record<number, readonly DocumentedCode[]> = {
+  400: ['validation_failed'],
+  401: ['unauthenticated'],
+  403: ['forbidden'],
+  404: ['not_found'],
+  413: ['bad_request'],
+  422: ['idempotency_key_reused'],
+  429: ['rate_limited'],
+  503: ['service_unavailable'],
+};
+
+/** 400 on an endpoint that reads a JSON body: a field is wrong, or the body is not JSON at all. */
+export const BODY_INVALID: readonly DocumentedCode[] = ['validation_failed', 'malformed_json'];
+
+export type ErrorCodesByStatus = Partial<Record<number, readonly DocumentedCode[]>>;
+
+/**
+ * The error answers of one endpoint. A number documents that status with its usual codes; an object
+ * names the codes per status, e.g. errorResponses(400, { 409: ['slot_full', 'booking_closed'] }, 503).
+ * Each answer lists its codes in the description and as an enum of error.code, so clients can switch on them.
+ */
+export function errorResponses(...specs: (number | ErrorCodesByStatus)[]) {
+  const byStatus = new Map<number, readonly DocumentedCode[]>();
+  for (const spec of specs) {
+    if (typeof spec === 'number') byStatus.set(spec, DEFAULT_CODES[spec] ?? []);
+    else for (const [status, codes] of Object.entries(spec)) byStatus.set(Number(status), codes ?? []);
+  }
   return Object.fromEntries(
-    statuses.map((s) => [s, { description: descriptions[s] ?? 'Error', content: { 'application/json': { schema: ErrorResponse } } }]),
+    [...byStatus].map(([status, codes]) => {
+      const text = STATUS_DESCRIPTIONS[status] ?? 'Error';
+      return [
+        status,
+        {
+          description: codes.length ? `${text}. Codes: ${codes.join(', ')}.` : text,
+          content: { 'application/json': { schema: codes.length ? errorWithCodes(codes) : ErrorResponse } },
+        },
+      ];
+    }),
   );
+}
+
+/** The error shape with error.code narrowed to the codes this answer can carry. */
+function errorWithCodes(codes: readonly DocumentedCode[]) {
+  const body = ErrorResponse.shape.error;
+  return z.object({ error: body.extend({ code: z.enum(codes as [DocumentedCode, ...DocumentedCode[]]) }) });
 }
 
 export function generateDocument(registry: OpenAPIRegistry) {
@@ -29,7 +80,8 @@ export function generateDocument(registry: OpenAPIRegistry) {
       version: '0.1.0',
       description:
         'Patients book a phone callback from their health centre (vårdcentral) and are told when a nurse will call. ' +
-        'Instants are ISO 8601 with the clinic’s UTC offset; dates are local dates in the clinic’s zone.',
+        'Instants are ISO 8601 with the clinic’s UTC offset; dates are local dates in the clinic’s zone. ' +
+        'Every error answer is { error: { code, message, details? } }; each endpoint lists its statuses and codes.',
     },
     servers: [{ url: '/' }],
   });

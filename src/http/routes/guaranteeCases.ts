@@ -6,7 +6,7 @@ import type { StoredGuaranteeCase } from '../../db/guaranteeCases.js';
 import { deadline, startDate, type GuaranteeStartBasis } from '../../domain/guaranteeCase.js';
 import type { GuaranteeCaseService } from '../../services/guaranteeCases.js';
 import type { StaffAuthenticator } from '../../services/staffAuth.js';
-import { errorResponses } from '../openapi.js';
+import { BODY_INVALID, errorResponses } from '../openapi.js';
 import { staffOfRequest } from '../staffAccess.js';
 import { instant } from '../present.js';
 import { AssessmentBody, AtRiskView, ExclusionBody, GuaranteeCaseView } from '../reportSchemas.js';
@@ -15,6 +15,8 @@ import { CallbackIdParams, StaffHeaders } from '../staffSchemas.js';
 import { parseRequest } from '../validation.js';
 
 const bearer = [{ bearerAuth: [] }];
+/** No such callback, or a callback without a care-guarantee case. */
+const CASE_NOT_FOUND = ['callback_not_found', 'guarantee_case_not_found'] as const;
 
 function caseView(c: StoredGuaranteeCase, basis: GuaranteeStartBasis, timezone: string) {
   const start = startDate(c, basis);
@@ -48,7 +50,7 @@ export function guaranteeCaseRoutes(deps: { auth: StaffAuthenticator; cases: Gua
     tags: ['Care guarantee'],
     security: bearer,
     request: { params: ClinicIdParams, headers: StaffHeaders },
-    responses: { 200: { description: 'Open cases', content: { 'application/json': { schema: AtRiskView } } }, ...errorResponses(401, 403, 404) },
+    responses: { 200: { description: 'Open cases', content: { 'application/json': { schema: AtRiskView } } }, ...errorResponses(400, 401, 403, { 404: ['clinic_not_found'] }, 503) },
   });
   router.get('/staff/clinics/:clinicId/guarantee-cases/at-risk', async (req, res) => {
     const staff = await staffOf(req);
@@ -74,7 +76,7 @@ export function guaranteeCaseRoutes(deps: { auth: StaffAuthenticator; cases: Gua
     tags: ['Care guarantee'],
     security: bearer,
     request: { params: CallbackIdParams, headers: StaffHeaders },
-    responses: { 200: { description: 'The case', content: { 'application/json': { schema: GuaranteeCaseView } } }, ...errorResponses(401, 403, 404) },
+    responses: { 200: { description: 'The case', content: { 'application/json': { schema: GuaranteeCaseView } } }, ...errorResponses(400, 401, 403, { 404: CASE_NOT_FOUND }, 503) },
   });
   router.get('/staff/guarantee-cases/:id', async (req, res) => {
     const staff = await staffOf(req);
@@ -91,7 +93,7 @@ export function guaranteeCaseRoutes(deps: { auth: StaffAuthenticator; cases: Gua
     tags: ['Care guarantee'],
     security: bearer,
     request: { params: CallbackIdParams, headers: StaffHeaders, body: { content: { 'application/json': { schema: AssessmentBody } } } },
-    responses: { 200: { description: 'The case', content: { 'application/json': { schema: GuaranteeCaseView } } }, ...errorResponses(400, 401, 403, 404, 409) },
+    responses: { 200: { description: 'The case', content: { 'application/json': { schema: GuaranteeCaseView } } }, ...errorResponses({ 400: BODY_INVALID, 404: CASE_NOT_FOUND, 409: ['case_not_open'] }, 401, 403, 413, 503) },
   });
   router.put('/staff/guarantee-cases/:id/assessment', async (req, res) => {
     const staff = await staffOf(req);
@@ -115,7 +117,7 @@ export function guaranteeCaseRoutes(deps: { auth: StaffAuthenticator; cases: Gua
     tags: ['Care guarantee'],
     security: bearer,
     request: { params: CallbackIdParams, headers: StaffHeaders, body: { content: { 'application/json': { schema: ExclusionBody } } } },
-    responses: { 200: { description: 'The case', content: { 'application/json': { schema: GuaranteeCaseView } } }, ...errorResponses(400, 401, 403, 404, 409) },
+    responses: { 200: { description: 'The case', content: { 'application/json': { schema: GuaranteeCaseView } } }, ...errorResponses({ 400: BODY_INVALID, 404: CASE_NOT_FOUND, 409: ['case_not_open'] }, 401, 403, 413, 503) },
   });
   router.put('/staff/guarantee-cases/:id/exclusion', async (req, res) => {
     const staff = await staffOf(req);

@@ -33,7 +33,7 @@ export function reportRoutes(deps: { auth: StaffAuthenticator; reports: ReportSe
     tags: ['Reports'],
     security: bearer,
     request: { query: ReportQuerySchema, headers: StaffHeaders },
-    responses: { 200: { description: 'The report', content: { 'application/json': { schema: MeasureReportView } } }, ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: { description: 'The report', content: { 'application/json': { schema: MeasureReportView } } }, ...errorResponses(400, 401, 403, { 404: ['clinic_not_found'] }, 503) },
   });
   router.get('/reports/measures', async (req, res) => {
     const staff = await staffOf(req);
@@ -49,7 +49,7 @@ export function reportRoutes(deps: { auth: StaffAuthenticator; reports: ReportSe
     tags: ['Reports'],
     security: bearer,
     request: { query: ReportQuerySchema, headers: StaffHeaders },
-    responses: { 200: { description: 'CSV (UTF-8, comma-separated, CRLF)', content: csvContent }, ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: { description: 'CSV (UTF-8, comma-separated, CRLF)', content: csvContent }, ...errorResponses(400, 401, 403, { 404: ['clinic_not_found'] }, 503) },
   });
   router.get('/reports/measures.csv', async (req, res) => {
     const staff = await staffOf(req);
@@ -66,7 +66,7 @@ export function reportRoutes(deps: { auth: StaffAuthenticator; reports: ReportSe
     tags: ['Reports'],
     security: bearer,
     request: { query: DrilldownQuerySchema, headers: StaffHeaders },
-    responses: { 200: { description: 'One page', content: { 'application/json': { schema: DrilldownView } } }, ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: { description: 'One page', content: { 'application/json': { schema: DrilldownView } } }, ...errorResponses(400, 401, 403, { 404: ['clinic_not_found'] }, 503) },
   });
   router.get('/reports/drilldown', async (req, res) => {
     const staff = await staffOf(req);
@@ -82,7 +82,7 @@ export function reportRoutes(deps: { auth: StaffAuthenticator; reports: ReportSe
     tags: ['Reports'],
     security: bearer,
     request: { headers: StaffHeaders },
-    responses: { 200: { description: 'The files', content: { 'application/json': { schema: NationalReportList } } }, ...errorResponses(401, 403) },
+    responses: { 200: { description: 'The files', content: { 'application/json': { schema: NationalReportList } } }, ...errorResponses(401, 403, 503) },
   });
   router.get('/reports/national', async (req, res) => {
     const staff = await staffOf(req);
@@ -99,7 +99,7 @@ export function reportRoutes(deps: { auth: StaffAuthenticator; reports: ReportSe
     tags: ['Reports'],
     security: bearer,
     request: { params: MonthParams, headers: StaffHeaders },
-    responses: { 200: { description: 'CSV', content: csvContent }, ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: { description: 'CSV', content: csvContent }, ...errorResponses(400, 401, 403, { 404: ['report_not_found'] }, 503) },
   });
   router.get('/reports/national/:month', async (req, res) => {
     const staff = await staffOf(req);

@@ -7,7 +7,7 @@ import { minutesFromPromise, queueState, type QueueState } from '../../domain/ca
 import type { Clock } from '../../clock.js';
 import type { CallQueueService } from '../../services/callQueue.js';
 import type { StaffAuthenticator } from '../../services/staffAuth.js';
-import { errorResponses } from '../openapi.js';
+import { BODY_INVALID, errorResponses } from '../openapi.js';
 import { staffOfRequest } from '../staffAccess.js';
 import { instant } from '../present.js';
 import { ClinicIdParams } from '../schemas.js';
@@ -48,7 +48,7 @@ export function staffRoutes(deps: { auth: StaffAuthenticator; queue: CallQueueSe
     summary: 'Who the token belongs to',
     tags: ['Staff'],
     security: bearer,
-    responses: { 200: { description: 'The staff member' }, ...errorResponses(401) },
+    responses: { 200: { description: 'The staff member' }, ...errorResponses(401, 503) },
   });
   router.get('/staff/me', async (req, res) => {
     const staff = await staffOf(req);
@@ -63,7 +63,7 @@ export function staffRoutes(deps: { auth: StaffAuthenticator; queue: CallQueueSe
     tags: ['Staff'],
     security: bearer,
     request: { params: ClinicIdParams, headers: StaffHeaders },
-    responses: { 200: { description: 'The queue', content: { 'application/json': { schema: QueueView } } }, ...errorResponses(401, 403, 404) },
+    responses: { 200: { description: 'The queue', content: { 'application/json': { schema: QueueView } } }, ...errorResponses(400, 401, 403, { 404: ['clinic_not_found'] }, 503) },
   });
   router.get('/staff/clinics/:clinicId/queue', async (req, res) => {
     const staff = await staffOf(req);
@@ -83,7 +83,7 @@ export function staffRoutes(deps: { auth: StaffAuthenticator; queue: CallQueueSe
     responses: {
       200: { description: 'The claimed callback', content: { 'application/json': { schema: QueueEntryView } } },
       204: { description: 'Nothing is due' },
-      ...errorResponses(401, 403, 404),
+      ...errorResponses(400, 401, 403, { 404: ['clinic_not_found'] }, 503),
     },
   });
   router.post('/staff/clinics/:clinicId/queue/claim', async (req, res) => {
@@ -105,7 +105,7 @@ export function staffRoutes(deps: { auth: StaffAuthenticator; queue: CallQueueSe
       tags: ['Staff'],
       security: bearer,
       request: { params: CallbackIdParams, headers: StaffHeaders },
-      responses: { 200: { description: 'The callback', content: { 'application/json': { schema: QueueEntryView } } }, ...errorResponses(401, 403, 404, 409) },
+      responses: { 200: { description: 'The callback', content: { 'application/json': { schema: QueueEntryView } } }, ...errorResponses(400, 401, 403, { 404: ['callback_not_found'], 409: ['not_claimed'] }, 503) },
     });
     router.post(`/staff/callbacks/:id/claim/${action}`, async (req, res) => {
       const staff = await staffOf(req);
@@ -126,7 +126,7 @@ export function staffRoutes(deps: { auth: StaffAuthenticator; queue: CallQueueSe
     tags: ['Staff'],
     security: bearer,
     request: { params: CallbackIdParams, headers: StaffHeaders, body: { content: { 'application/json': { schema: AttemptBody } } } },
-    responses: { 201: { description: 'Logged', content: { 'application/json': { schema: AttemptResult } } }, ...errorResponses(400, 401, 403, 404, 409) },
+    responses: { 201: { description: 'Logged', content: { 'application/json': { schema: AttemptResult } } }, ...errorResponses({ 400: BODY_INVALID, 404: ['callback_not_found'], 409: ['not_claimed'] }, 401, 403, 413, 503) },
   });
   router.post('/staff/callbacks/:id/attempts', async (req, res) => {
     const staff = await staffOf(req);
@@ -158,7 +158,7 @@ export function staffRoutes(deps: { auth: StaffAuthenticator; queue: CallQueueSe
     tags: ['Staff'],
     security: bearer,
     request: { params: CallbackIdParams, headers: StaffHeaders, body: { content: { 'application/json': { schema: OutcomeBody } } } },
-    responses: { 204: { description: 'Recorded' }, ...errorResponses(400, 401, 403, 404, 409) },
+    responses: { 204: { description: 'Recorded' }, ...errorResponses({ 400: BODY_INVALID, 404: ['callback_not_found'], 409: ['not_reached'] }, 401, 403, 413, 503) },
   });
   router.put('/staff/callbacks/:id/outcome', async (req, res) => {
     const staff = await staffOf(req);
@@ -182,7 +182,7 @@ export function staffRoutes(deps: { auth: StaffAuthenticator; queue: CallQueueSe
     tags: ['Staff'],
     security: bearer,
     request: { params: CallbackIdParams, headers: StaffHeaders },
-    responses: { 200: { description: 'The callback' }, ...errorResponses(401, 403, 404) },
+    responses: { 200: { description: 'The callback' }, ...errorResponses(400, 401, 403, { 404: ['callback_not_found'] }, 503) },
   });
   router.get('/staff/callbacks/:id', async (req, res) => {
     const staff = await staffOf(req);

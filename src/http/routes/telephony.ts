@@ -3,7 +3,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Request } from 'express';
 import { DateTime } from 'luxon';
 import { SIGNATURE_HEADER, verifyTelephonySignature, type TelephonyService } from '../../services/telephony.js';
-import { errorResponses } from '../openapi.js';
+import { BODY_INVALID, errorResponses } from '../openapi.js';
 import { TelephonyEventBody } from '../staffSchemas.js';
 import { parseRequest } from '../validation.js';
 
@@ -21,7 +21,7 @@ export function telephonyRoutes(deps: { telephony: TelephonyService; secret: str
     request: { body: { content: { 'application/json': { schema: TelephonyEventBody } } } },
     responses: {
       200: { description: '{ status: "accepted" | "duplicate" }' },
-      ...errorResponses(400, 401, 404, 503),
+      ...errorResponses({ 400: BODY_INVALID, 401: ['invalid_signature'], 404: ['callback_not_found'] }, 413, 503),
     },
   });
   router.post('/telephony/events', async (req: Request & { rawBody?: Buffer }, res) => {
