@@ -107,6 +107,8 @@ const EnvSchema = z
     API_DOCS: booleanFlag.optional(),
     /** Bearer token for GET /metrics; unset: /metrics is not served. */
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** A separate worker process (`npm run worker`) serves /metrics on this port when METRICS_TOKEN is set. */
+    WORKER_METRICS_PORT: z.coerce.number({ error: 'must be a port number 1–65535' }).int().min(1).max(65535).optional(),
   })
   .superRefine((env, ctx) => {
     for (const issue of oidcProblems(env)) ctx.addIssue({ code: 'custom', ...issue });
@@ -160,6 +162,7 @@ export interface Config {
   maxOpenCallbacksPerPhone: number;
   rateLimits: RateLimitSettings;
   http: HttpSettings;
+  workerMetricsPort: number | null;
 }
 
 export class ConfigError extends Error {}
@@ -207,6 +210,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       bookingsPerAddressPerHour: e.RATE_LIMIT_BOOKINGS_PER_ADDRESS_PER_HOUR,
       bookingsPerPhonePerHour: e.RATE_LIMIT_BOOKINGS_PER_PHONE_PER_HOUR,
     },
+    workerMetricsPort: e.WORKER_METRICS_PORT ?? null,
     http: {
       corsOrigins: e.CORS_ORIGINS ?? [],
       apiDocs: e.API_DOCS ?? e.NODE_ENV !== 'production',

@@ -93,6 +93,42 @@ describe('production secrets and demo data', () => {
   });
 });
 
+describe('the security and operations settings', () => {
+  it('keeps CORS closed, /metrics off and the docs on in development; the docs off and HSTS on behind https in production', () => {
+    const dev = parseConfig({});
+    expect(dev.http).toEqual({ corsOrigins: [], apiDocs: true, metricsToken: null, behindTls: false });
+    expect(dev.workerMetricsPort).toBeNull();
+    const prod = parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: OWN_SECRET, PUBLIC_BASE_URL: 'https://vard.example.se' });
+    expect(prod.http).toMatchObject({ apiDocs: false, behindTls: true });
+    expect(parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: OWN_SECRET, API_DOCS: 'true' }).http.apiDocs).toBe(true);
+  });
+
+  it('reads the CORS allow-list, the metrics token, the worker metrics port and the rate limits', () => {
+    const config = parseConfig({
+      CORS_ORIGINS: 'https://vard.example.se, http://localhost:5173',
+      METRICS_TOKEN: 'a-metrics-token-of-16+',
+      WORKER_METRICS_PORT: '9464',
+      RATE_LIMIT_BOOKINGS_PER_PHONE_PER_HOUR: '4',
+      MAX_OPEN_CALLBACKS_PER_PHONE: '2',
+    });
+    expect(config.http.corsOrigins).toEqual(['https://vard.example.se', 'http://localhost:5173']);
+    expect(config.http.metricsToken).toBe('a-metrics-token-of-16+');
+    expect(config.workerMetricsPort).toBe(9464);
+    expect(config.rateLimits).toEqual({ publicReadsPerMinute: 300, bookingsPerAddressPerHour: 120, bookingsPerPhonePerHour: 4 });
+    expect(config.maxOpenCallbacksPerPhone).toBe(2);
+  });
+
+  it.each([
+    [{ CORS_ORIGINS: 'https://vard.example.se/path' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ RATE_LIMIT_READS_PER_MINUTE: '0' }, 'RATE_LIMIT_READS_PER_MINUTE'],
+    [{ MAX_OPEN_CALLBACKS_PER_PHONE: 'many' }, 'MAX_OPEN_CALLBACKS_PER_PHONE'],
+  ])('refuses %o naming %s', (env, name) => {
+    expect(() => parseConfig(env)).toThrow(new RegExp(`  ${name}(\\.\\d+)?: `));
+  });
+});
+
 describe('clocks', () => {
   it('a shifted clock starts at APP_NOW and runs forward with real time', () => {
     const real = manualClock('2026-11-23T10:00:00Z');

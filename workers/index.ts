@@ -1,6 +1,8 @@
 // The worker process: runs the due, SMS and maintenance workers. `npm run worker` starts one; several may
 // run side by side against the same Redis and PostgreSQL. `npm start` runs them inside the API process.
 import { pathToFileURL } from 'node:url';
+import express from 'express';
+import { metricsRoute } from '../src/http/operations.js';
 import type { Queue } from 'bullmq';
 import { shiftedClock, systemClock, type Clock } from '../src/clock.js';
 import { ConfigError, parseConfig, type Config } from '../src/config.js';
@@ -134,8 +136,14 @@ async function main(): Promise<void> {
   await migrate(db);
   await ensureMeasureBasis(db, config.guaranteeStart);
   const workers = await startWorkers(config, logger, { db, clock });
+  // A worker process has no API; with WORKER_METRICS_PORT and METRICS_TOKEN it serves its own /metrics.
+  const metrics =
+    config.workerMetricsPort !== null && config.http.metricsToken
+      ? express().use(metricsRoute(config.http.metricsToken)).listen(config.workerMetricsPort, config.host)
+      : null;
   const stop = async (signal: string) => {
     logger.info({ signal }, 'worker shutting down: finishing jobs in flight');
+    metrics?.close();
     await workers.close();
     await db.close();
     process.exit(0);
