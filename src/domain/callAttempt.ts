@@ -28,3 +28,20 @@ export function afterAttempt(rules: ClinicRules, attemptCount: number, outcome: 
   }
   return { kind: 'retry', dueAt };
 }
+
+/** The parts of a call attempt that say whether and when it reached the patient. */
+export interface AttemptReach {
+  startedAt: DateTime;
+  answeredAt: DateTime | null;
+  outcome: CallOutcome | null;
+}
+
+/**
+ * When the patient was reached: the moment the first answered attempt was answered, not when the call
+ * ended (a call answered at 23:55 and ended at 00:10 reached the patient the day before). Attempts in
+ * the order they started; null when none was answered.
+ */
+export function reachedAt(attempts: readonly AttemptReach[]): DateTime | null {
+  const first = attempts.find((a) => a.answeredAt !== null || a.outcome === 'answered');
+  return first ? (first.answeredAt ?? first.startedAt) : null;
+}

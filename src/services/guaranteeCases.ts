@@ -3,6 +3,7 @@
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import { recordAudit } from '../db/audit.js';
+import { listAttempts } from '../db/callAttempts.js';
 import { findCallback, findCallbacks, type StoredCallback } from '../db/callbacks.js';
 import { findClinicRules } from '../db/clinics.js';
 import type { Database, Queryable } from '../db/database.js';
@@ -15,6 +16,7 @@ import {
   START_COLUMN,
   type StoredGuaranteeCase,
 } from '../db/guaranteeCases.js';
+import { reachedAt } from '../domain/callAttempt.js';
 import type { CallbackOutcome } from '../domain/callbackOutcome.js';
 import type { ClinicRules } from '../domain/clinic.js';
 import { assessmentTimeProblem, caseUrgency, deadline, startDate, type ExclusionReason, type GuaranteeStartBasis } from '../domain/guaranteeCase.js';
@@ -29,8 +31,8 @@ const READ_ROLES = ['nurse', 'manager', 'admin'] as const;
 
 /**
  * Applies a recorded outcome to the callback's case, in the outcome's transaction: covered opens the case
- * (contact date = the request's local date); a call that was itself the assessment closes it on the spot;
- * an outcome corrected to "not covered" excludes the case with that reason rather than deleting it.
+ * (contact date = the request's local date); a call that was itself the assessment closes it at the moment
+ * the patient answered; an outcome corrected to "not covered" excludes the case with that reason rather than deleting it.
  */
 export async function applyOutcomeToCase(
   tx: Queryable,
@@ -47,21 +49,23 @@ export async function applyOutcomeToCase(
     }
     return;
   }
-  const reachedAt = callback.reachedAt ?? now;
+  // The patient was reached, and an in-call assessment made, from the moment they answered; the callback's
+  // reached_at is when that call ended, which can be the next day for a call answered just before midnight.
+  const reached = reachedAt(await listAttempts(tx, callback.id)) ?? callback.reachedAt ?? now;
   await openCase(tx, {
     callbackId: callback.id,
     clinicId: callback.clinicId,
     reason: outcome.guaranteeReason,
     contactDate: localDate(rules, callback.requestedAt),
-    decisionDate: localDate(rules, reachedAt),
+    decisionDate: localDate(rules, reached),
     at: now,
     by: staffId,
   });
   const reopened = existing?.exclusionReason === 'not_covered';
   if (outcome.assessedBy && (!existing || existing.status === 'open' || reopened)) {
     await recordAssessment(tx, callback.id, {
-      at: reachedAt,
-      date: localDate(rules, reachedAt),
+      at: reached,
+      date: localDate(rules, reached),
       profession: outcome.assessedBy,
       mode: 'phone',
       note: null,

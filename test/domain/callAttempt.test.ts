@@ -1,7 +1,7 @@
 // After a call attempt: reached, retried later the same day, or given up (rules 3 and 4).
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { afterAttempt } from '../../src/domain/callAttempt.js';
+import { afterAttempt, reachedAt } from '../../src/domain/callAttempt.js';
 import { clinicRules } from '../../src/domain/clinic.js';
 
 const rules = clinicRules({ id: 'vc-test', name: 'Test' }); // 3 attempts, 10 minutes apart, window 06–17
@@ -54,5 +54,22 @@ describe('afterAttempt', () => {
       notifyPatient: false,
       reason: 'wrong_number',
     });
+  });
+});
+
+describe('reachedAt: when the patient was reached', () => {
+  it('is the moment the first answered attempt was answered, not when that call ended', () => {
+    const attempts = [
+      { startedAt: at('2027-03-25T23:30:00+01:00'), answeredAt: null, outcome: 'no_answer' as const },
+      { startedAt: at('2027-03-25T23:54:40+01:00'), answeredAt: at('2027-03-25T23:55:00+01:00'), outcome: 'answered' as const },
+    ];
+    expect(reachedAt(attempts)?.toISO()).toBe(at('2027-03-25T23:55:00+01:00').toISO());
+  });
+
+  it('takes the start of an answered attempt logged without an answer time, and null when nobody answered', () => {
+    expect(reachedAt([{ startedAt: at('2027-03-25T10:00:00+01:00'), answeredAt: null, outcome: 'answered' }])?.toISO()).toBe(
+      at('2027-03-25T10:00:00+01:00').toISO(),
+    );
+    expect(reachedAt([{ startedAt: at('2027-03-25T10:00:00+01:00'), answeredAt: null, outcome: 'busy' }])).toBeNull();
   });
 });
