@@ -29,6 +29,22 @@ export function afterAttempt(rules: ClinicRules, attemptCount: number, outcome: 
   return { kind: 'retry', dueAt };
 }
 
+/**
+ * How far ahead of our clock a reported call time may lie: the telephone system's and the nurses' clocks
+ * drift a little from ours, but a call cannot have happened minutes from now.
+ */
+export const CLOCK_SKEW_MINUTES = 2;
+
+/**
+ * Why a reported call time cannot be true, or null when it can: not later than now (plus the clock skew),
+ * not before the patient booked the callback (nobody calls back a request not yet made).
+ */
+export function callTimeProblem(at: DateTime, bookedAt: DateTime, now: DateTime): string | null {
+  if (at > now.plus({ minutes: CLOCK_SKEW_MINUTES })) return `must not be more than ${CLOCK_SKEW_MINUTES} minutes in the future`;
+  if (at < bookedAt) return 'must not be before the callback was booked';
+  return null;
+}
+
 /** The parts of a call attempt that say whether and when it reached the patient. */
 export interface AttemptReach {
   startedAt: DateTime;

@@ -19,11 +19,11 @@ import {
 import { findClinicRules } from '../db/clinics.js';
 import type { Database, Queryable } from '../db/database.js';
 import { insertSms } from '../db/smsMessages.js';
-import { afterAttempt, type AfterAttempt, type CallOutcome } from '../domain/callAttempt.js';
+import { afterAttempt, callTimeProblem, type AfterAttempt, type CallOutcome } from '../domain/callAttempt.js';
 import { outcomeProblems, type CallbackOutcome } from '../domain/callbackOutcome.js';
 import { compareQueueEntries, queueState, type QueueState } from '../domain/callQueue.js';
 import { endOfLocalDate, localDate } from '../domain/schedule.js';
-import { CallbackNotFound, ClinicNotFound, NotClaimed, NotReached, ValidationFailed } from '../errors.js';
+import { CallbackNotFound, ClinicNotFound, NotClaimed, NotReached, ValidationFailed, type FieldIssue } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { JobScheduler } from '../queue/jobScheduler.js';
 import { createAfterCommit } from './afterCommit.js';
@@ -170,8 +170,15 @@ export function createCallQueueService(deps: {
     },
 
     async logAttempt(staff, callbackId, input) {
-      await authorizedCallback(staff, callbackId);
+      const booked = await authorizedCallback(staff, callbackId);
       const now = clock.now();
+      const problems: FieldIssue[] = [];
+      for (const field of ['startedAt', 'endedAt'] as const) {
+        const at = input[field];
+        const problem = at && callTimeProblem(at, booked.requestedAt, now);
+        if (problem) problems.push({ field: `body.${field}`, message: problem });
+      }
+      if (problems.length) throw new ValidationFailed(problems);
       const endedAt = input.endedAt ?? now;
       const startedAt = input.startedAt ?? endedAt;
       if (startedAt > endedAt) throw new ValidationFailed([{ field: 'body.endedAt', message: 'must not be before startedAt' }]);

@@ -1,13 +1,14 @@
 // Call events from the telephone system: verified by HMAC, taken once per event id, turned into call attempts.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DateTime } from 'luxon';
+import type { Clock } from '../clock.js';
 import { findAttemptByTelephonyCall, insertAttempt, isLatestAttempt, updateAttempt } from '../db/callAttempts.js';
 import { correctToReached, lockCallback } from '../db/callbacks.js';
 import type { Database } from '../db/database.js';
 import { recordTelephonyEvent } from '../db/telephonyEvents.js';
-import type { CallOutcome } from '../domain/callAttempt.js';
+import { callTimeProblem, type CallOutcome } from '../domain/callAttempt.js';
 import { isOpen } from '../domain/callback.js';
-import { CallbackNotFound, InvalidSignature, TelephonyNotConfigured } from '../errors.js';
+import { CallbackNotFound, InvalidSignature, TelephonyNotConfigured, ValidationFailed } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { JobScheduler } from '../queue/jobScheduler.js';
 import { createAfterCommit } from './afterCommit.js';
@@ -40,8 +41,8 @@ export function verifyTelephonySignature(secret: string | null, rawBody: Buffer 
 }
 
 /** Events of one call may arrive in any order and more than once; the outcome is decided on call.ended. */
-export function createTelephonyService(deps: { db: Database; jobs: JobScheduler; logger: Logger }) {
-  const { db, jobs } = deps;
+export function createTelephonyService(deps: { db: Database; clock: Clock; jobs: JobScheduler; logger: Logger }) {
+  const { db, clock, jobs } = deps;
   const afterCommit = createAfterCommit(deps.logger);
 
   return {
@@ -49,6 +50,9 @@ export function createTelephonyService(deps: { db: Database; jobs: JobScheduler;
       const result = await db.transaction(async (tx) => {
         const callback = await lockCallback(tx, event.callbackId);
         if (!callback) throw new CallbackNotFound();
+        // Checked before the event id is taken, so a corrected resend of the same event is still accepted.
+        const problem = callTimeProblem(event.at, callback.requestedAt, clock.now());
+        if (problem) throw new ValidationFailed([{ field: 'body.at', message: problem }]);
         if (!(await recordTelephonyEvent(tx, event.eventId, event.type, event.callbackId))) return null;
 
         let attempt = await findAttemptByTelephonyCall(tx, event.callId);

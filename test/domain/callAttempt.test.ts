@@ -1,7 +1,7 @@
 // After a call attempt: reached, retried later the same day, or given up (rules 3 and 4).
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { afterAttempt, reachedAt } from '../../src/domain/callAttempt.js';
+import { afterAttempt, callTimeProblem, CLOCK_SKEW_MINUTES, reachedAt } from '../../src/domain/callAttempt.js';
 import { clinicRules } from '../../src/domain/clinic.js';
 
 const rules = clinicRules({ id: 'vc-test', name: 'Test' }); // 3 attempts, 10 minutes apart, window 06–17
@@ -54,6 +54,24 @@ describe('afterAttempt', () => {
       notifyPatient: false,
       reason: 'wrong_number',
     });
+  });
+});
+
+describe('callTimeProblem: the time a nurse or the telephone system reports for a call', () => {
+  const booked = at('2027-03-30T08:00:00+02:00');
+  const now = at('2027-03-30T10:00:00+02:00');
+
+  it(`allows clocks ${CLOCK_SKEW_MINUTES} minutes apart, and no more`, () => {
+    expect(CLOCK_SKEW_MINUTES).toBe(2);
+    expect(callTimeProblem(at('2027-03-30T10:02:00+02:00'), booked, now)).toBeNull();
+    expect(callTimeProblem(at('2027-03-30T10:02:01+02:00'), booked, now)).toBe('must not be more than 2 minutes in the future');
+  });
+
+  it('refuses a call before the callback was booked, and takes one at the moment of booking', () => {
+    expect(callTimeProblem(at('2027-03-30T07:59:59+02:00'), booked, now)).toBe('must not be before the callback was booked');
+    expect(callTimeProblem(booked, booked, now)).toBeNull();
+    // The same instant written in UTC is the same instant.
+    expect(callTimeProblem(at('2027-03-30T06:00:00Z'), booked, now)).toBeNull();
   });
 });
 
