@@ -1,6 +1,6 @@
 // The monthly file for the national waiting-times reporting (rule 10): per clinic, callbacks, contact
 // the same day, and medical assessment within three days by profession. Cells under 20 are suppressed.
-import { csvDocument, csvLine } from './csv.js';
+import { csvDocument, csvFile, csvLine, parseCsv } from './csv.js';
 import { contactSameDayFigures, medicalAssessmentFigures, type Rollup } from './measureRollup.js';
 
 /** Published breakdowns suppress cells with fewer than this many cases. */
@@ -55,4 +55,17 @@ export function nationalCsv(rows: readonly NationalRow[]): string {
     csvLine([r.month, r.clinicId, r.clinicName, r.measure, r.profession, r.numerator, r.denominator, r.share, r.suppressed]),
   );
   return csvDocument(CSV_COLUMNS, lines);
+}
+
+/**
+ * The file as one caller may download it: only the rows of the clinics they cover, behind a byte order
+ * mark. Every row is one clinic's figure, suppressed on its own, so dropping rows never reveals a cell.
+ */
+export function nationalCsvFor(stored: string, clinicIds: readonly string[]): string {
+  const [header, ...rows] = parseCsv(stored);
+  if (!header) return csvFile(CSV_COLUMNS, []);
+  const clinicColumn = header.indexOf('clinic_id');
+  const covered = new Set(clinicIds);
+  const kept = rows.filter((cells) => covered.has(cells[clinicColumn] ?? ''));
+  return csvFile(header, kept.map((cells) => csvLine(cells)));
 }

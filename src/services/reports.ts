@@ -1,6 +1,7 @@
 // The managers' reports: the three measures per clinic, several clinics or the region, by day, week or
 // month; the records behind each figure; CSV; and the monthly national-reporting file.
 import { z } from 'zod';
+import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import { recordAudit } from '../db/audit.js';
 import { listClinics, type ClinicSummary } from '../db/clinics.js';
@@ -13,7 +14,7 @@ import { CASE_REASONS, daysBetween, deadline, openCaseState, pendingFrom, type E
 import { addRollup, emptyRollup, figures, type Figures } from '../domain/measureRollup.js';
 import { PUNCTUALITY_REASONS, SAME_DAY_REASONS, type Punctuality, type SameDayClass } from '../domain/measures.js';
 import { csvDocument, csvLine } from '../domain/csv.js';
-import { nationalCsv, nationalRows } from '../domain/nationalReport.js';
+import { nationalCsv, nationalCsvFor, nationalRows } from '../domain/nationalReport.js';
 import { MAX_PERIODS, periodCount, periodsOf, previousMonth, monthRange, type ReportRange } from '../domain/reportPeriod.js';
 import { regionDate } from '../domain/schedule.js';
 import { isAcceptedDate } from '../domain/dateBounds.js';
@@ -65,7 +66,9 @@ export interface ReportService {
   measuresCsv(staff: StaffMember, q: ReportQuery): Promise<string>;
   /** Produces and stores the file for a month (default: the month before today); false when it already existed. */
   produceNationalReport(month?: string): Promise<{ month: string; created: boolean }>;
-  listNationalReports(staff: StaffMember): Promise<{ month: string; createdAt: Date; bytes: number }[]>;
+  /** The stored files, each as this caller may download it: only the clinics they cover. */
+  listNationalReports(staff: StaffMember): Promise<{ month: string; createdAt: DateTime; bytes: number }[]>;
+  /** One month's file with only the rows of the clinics the caller covers, behind a UTF-8 byte order mark. */
   nationalReport(staff: StaffMember, month: string): Promise<string>;
 }
 
@@ -241,14 +244,18 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
 
     async listNationalReports(staff) {
       authorize(staff, REPORT_ROLES);
-      return listNationalReports(db);
+      return (await listNationalReports(db)).map((r) => ({
+        month: r.month,
+        createdAt: r.createdAt,
+        bytes: Buffer.byteLength(nationalCsvFor(r.content, staff.clinicIds), 'utf8'),
+      }));
     },
 
     async nationalReport(staff, month) {
       authorize(staff, REPORT_ROLES);
       const found = await findNationalReport(db, month);
       if (!found) throw new ReportNotFound(month);
-      return found.content;
+      return nationalCsvFor(found.content, staff.clinicIds);
     },
   };
 }

@@ -135,7 +135,8 @@ describe('the monthly national-reporting file', () => {
     expect(await reports.produceNationalReport()).toEqual({ month: '2027-04', created: true });
     expect(await reports.produceNationalReport()).toEqual({ month: '2027-04', created: false });
 
-    const manager = await s.addStaff('manager', [clinic.clinicId]);
+    // Region staff covering both clinics; a manager of one gets that clinic's rows only (national.access.test.ts).
+    const manager = await s.addStaff('manager', [clinic.clinicId, small.clinicId]);
     const list = await s.request('GET', '/api/reports/national', { headers: { Authorization: manager } });
     expect(list.body.reports).toContainEqual(expect.objectContaining({ month: '2027-04', href: '/api/reports/national/2027-04' }));
     const file = await s.request('GET', '/api/reports/national/2027-04', { headers: { Authorization: manager } });

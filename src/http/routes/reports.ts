@@ -3,8 +3,10 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import type { ReportService } from '../../services/reports.js';
 import type { StaffAuthenticator } from '../../services/staffAuth.js';
+import { REGION_TIMEZONE } from '../../domain/schedule.js';
 import { errorResponses } from '../openapi.js';
 import { staffOfRequest } from '../staffAccess.js';
+import { instant } from '../present.js';
 import { DrilldownQuerySchema, DrilldownView, MeasureReportView, MonthParams, NationalReportList, ReportQuerySchema } from '../reportSchemas.js';
 import { StaffHeaders } from '../staffSchemas.js';
 import { parseRequest } from '../validation.js';
@@ -88,7 +90,8 @@ export function reportRoutes(deps: { auth: StaffAuthenticator; reports: ReportSe
     const staff = await staffOf(req);
     const list = await reports.listNationalReports(staff);
     res.json({
-      reports: list.map((r) => ({ month: r.month, createdAt: r.createdAt.toISOString(), bytes: r.bytes, href: `/api/reports/national/${r.month}` })),
+      // The files are the region's, not one clinic's: their instants carry the region's offset.
+      reports: list.map((r) => ({ month: r.month, createdAt: instant(r.createdAt, REGION_TIMEZONE), bytes: r.bytes, href: `/api/reports/national/${r.month}` })),
     });
   });
 
