@@ -1,5 +1,5 @@
 // Turns domain values into response JSON: instants with the clinic's offset, the promise in Swedish.
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import type { StoredCallback } from '../db/callbacks.js';
 import { showInstant } from '../domain/schedule.js';
 
@@ -24,4 +24,12 @@ export function callbackView(c: StoredCallback, timezone: string) {
     cancelledAt: c.cancelledAt ? instant(c.cancelledAt, timezone) : null,
     promise: promiseText(c.slot, timezone),
   };
+}
+
+/** A recorded outcome as stored, its instants (recorded_at) written with the clinic's offset like every other. */
+export function outcomeView(outcome: Record<string, unknown> | null, timezone: string): Record<string, unknown> | null {
+  if (!outcome) return null;
+  return Object.fromEntries(
+    Object.entries(outcome).map(([key, value]) => [key, value instanceof Date ? instant(DateTime.fromJSDate(value), timezone) : value]),
+  );
 }

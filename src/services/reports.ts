@@ -16,7 +16,7 @@ import { PUNCTUALITY_REASONS, SAME_DAY_REASONS, type Punctuality, type SameDayCl
 import { csvDocument, csvLine } from '../domain/csv.js';
 import { nationalCsv, nationalCsvFor, nationalRows } from '../domain/nationalReport.js';
 import { MAX_PERIODS, periodCount, periodsOf, previousMonth, monthRange, type ReportRange } from '../domain/reportPeriod.js';
-import { regionDate } from '../domain/schedule.js';
+import { regionDate, showInstant } from '../domain/schedule.js';
 import { isAcceptedDate } from '../domain/dateBounds.js';
 import { ClinicNotFound, ReportNotFound, ValidationFailed } from '../errors.js';
 import { authorize, type StaffMember } from './staffAuth.js';
@@ -157,6 +157,9 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
       const filter = DRILLDOWN_FIGURES[q.figure];
       const page: Page = { clinicIds: clinics.map((c) => c.id), from: q.from, to: q.to, after: q.cursor ? decodeCursor(q.cursor) : null, limit: q.limit };
       const now = today();
+      // Instants as the API promises them: with the clinic's own offset, never as UTC 'Z'.
+      const zones = new Map(clinics.map((c) => [c.id, { timezone: c.timezone }]));
+      const shown = (clinicId: string, at: Date) => showInstant(zones.get(clinicId)!, DateTime.fromJSDate(at));
       let records: DrilldownRecord[];
       if (filter.kind === 'callback') {
         const facts = await listCallbackFacts(db, page, {
@@ -168,9 +171,9 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
         const deviation = q.figure.startsWith('timeDeviation.');
         records = facts.map((f) => {
           const details = {
-            requestedAt: f.requestedAt.toISOString(),
-            promisedSlotStart: f.slotStart.toISOString(),
-            promisedSlotEnd: f.slotEnd.toISOString(),
+            requestedAt: shown(f.clinicId, f.requestedAt),
+            promisedSlotStart: shown(f.clinicId, f.slotStart),
+            promisedSlotEnd: shown(f.clinicId, f.slotEnd),
             deviationMinutes: f.deviationMinutes,
           };
           if (deviation) {
@@ -193,7 +196,7 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
           const last = deadline(f.startDate);
           const details = {
             deadline: last,
-            assessedAt: f.assessedAt?.toISOString() ?? null,
+            assessedAt: f.assessedAt ? shown(f.clinicId, f.assessedAt) : null,
             daysToAssessment: f.daysToAssessment,
             profession: f.profession,
             mode: f.mode,

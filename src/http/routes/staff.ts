@@ -9,7 +9,7 @@ import type { CallQueueService } from '../../services/callQueue.js';
 import type { StaffAuthenticator } from '../../services/staffAuth.js';
 import { BODY_INVALID, errorResponses } from '../openapi.js';
 import { staffOfRequest } from '../staffAccess.js';
-import { instant } from '../present.js';
+import { instant, outcomeView } from '../present.js';
 import { ClinicIdParams } from '../schemas.js';
 import { AttemptBody, AttemptResult, CallbackIdParams, OutcomeBody, QueueEntryView, QueueView, StaffHeaders } from '../staffSchemas.js';
 import { parseRequest } from '../validation.js';
@@ -201,7 +201,7 @@ export function staffRoutes(deps: { auth: StaffAuthenticator; queue: CallQueueSe
         outcome: a.outcome,
         note: a.note,
       })),
-      outcome,
+      outcome: outcomeView(outcome, timezone),
     });
   });
 
