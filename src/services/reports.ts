@@ -10,10 +10,11 @@ import { listCallbackFacts, listCaseFacts, sumDailyRollups, type Page } from '..
 import { refreshMeasures } from '../db/measureRollup.js';
 import { findNationalReport, listNationalReports, storeNationalReport } from '../db/nationalReports.js';
 import { DRILLDOWN_FIGURES, sameDayVerdict, type DrilldownFigure } from '../domain/drilldown.js';
-import { CASE_REASONS, daysBetween, deadline, openCaseState, pendingFrom, type ExclusionReason, type GuaranteeStartBasis } from '../domain/guaranteeCase.js';
+import { CASE_REASONS, daysBetween, deadline, EXCLUSION_REASONS, openCaseState, pendingFrom, type ExclusionReason, type GuaranteeStartBasis } from '../domain/guaranteeCase.js';
 import { addRollup, emptyRollup, figures, type Figures } from '../domain/measureRollup.js';
-import { PUNCTUALITY_REASONS, SAME_DAY_REASONS, type Punctuality, type SameDayClass } from '../domain/measures.js';
-import { csvDocument, csvLine } from '../domain/csv.js';
+import { DEVIATION_BINS, PUNCTUALITY_REASONS, SAME_DAY_REASONS, type Punctuality, type SameDayClass } from '../domain/measures.js';
+import { CONTACT_MODES, PROFESSIONS } from '../domain/profession.js';
+import { csvFile, csvLine } from '../domain/csv.js';
 import { nationalCsv, nationalCsvFor, nationalRows } from '../domain/nationalReport.js';
 import { MAX_PERIODS, periodCount, periodsOf, previousMonth, monthRange, type ReportRange } from '../domain/reportPeriod.js';
 import { regionDate, showInstant } from '../domain/schedule.js';
@@ -263,33 +264,90 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
   };
 }
 
-const CSV_HEADER = [
-  'period', 'from', 'to', 'clinic_id',
-  'contact_same_day_numerator', 'contact_same_day_denominator', 'contact_same_day_share', 'requests', 'after_cutoff', 'closed_day',
-  'no_same_day_slot', 'attempted_unanswered', 'not_called_same_day', 'cancelled_before_slot', 'patient_chose_later_day',
-  'callbacks_with_attempt', 'on_time', 'early', 'late', 'share_on_time', 'share_early', 'share_late', 'median_abs_deviation_minutes', 'p90_abs_deviation_minutes',
-  'assessment_numerator', 'assessment_denominator', 'assessment_share', 'assessment_rating', 'assessment_pending', 'assessment_overdue', 'assessed_late',
-  'excluded_patient_chose_later', 'excluded_medically_motivated_wait', 'excluded_not_covered', 'guarantee_start',
+type CsvValue = string | number | null;
+type CsvColumn = [name: string, value: (f: Figures) => CsvValue];
+
+/** "-60_to_-30": a histogram bin's half-open range [from, to) in minutes, unbounded at either end. */
+function binName(bin: { fromMinutes: number | null; toMinutes: number | null }): string {
+  if (bin.fromMinutes === null) return `under_${bin.toMinutes}`;
+  if (bin.toMinutes === null) return `${bin.fromMinutes}_and_over`;
+  return `${bin.fromMinutes}_to_${bin.toMinutes}`;
+}
+
+const breakdown = (b: { within: number; late: number; share: number | null } | undefined) => b ?? { within: 0, late: 0, share: null };
+
+/**
+ * Every figure of the JSON report, one column each, so a CSV row carries what the JSON object does.
+ * Breakdowns are spread into fixed columns (every histogram bin, profession and mode, zero when empty),
+ * so every row of a file has the same columns whatever the data.
+ */
+const FIGURE_COLUMNS: readonly CsvColumn[] = [
+  ['contact_same_day_numerator', (f) => f.contactSameDay.numerator],
+  ['contact_same_day_denominator', (f) => f.contactSameDay.denominator],
+  ['contact_same_day_share', (f) => f.contactSameDay.share],
+  ['requests', (f) => f.contactSameDay.requests],
+  ['after_cutoff', (f) => f.contactSameDay.afterCutoff],
+  ['closed_day', (f) => f.contactSameDay.closedDay],
+  ['no_same_day_slot', (f) => f.contactSameDay.noSameDaySlot],
+  ['attempted_unanswered', (f) => f.contactSameDay.attemptedUnanswered],
+  ['not_called_same_day', (f) => f.contactSameDay.notCalledSameDay],
+  ['cancelled_before_slot', (f) => f.contactSameDay.cancelledBeforeSlot],
+  ['patient_chose_later_day', (f) => f.contactSameDay.patientChoseLaterDay],
+  ['callbacks_with_attempt', (f) => f.timeDeviation.callbacksWithAttempt],
+  ['on_time', (f) => f.timeDeviation.onTime],
+  ['early', (f) => f.timeDeviation.early],
+  ['late', (f) => f.timeDeviation.late],
+  ['share_on_time', (f) => f.timeDeviation.shareOnTime],
+  ['share_early', (f) => f.timeDeviation.shareEarly],
+  ['share_late', (f) => f.timeDeviation.shareLate],
+  ['median_abs_deviation_minutes', (f) => f.timeDeviation.medianAbsMinutes],
+  ['p90_abs_deviation_minutes', (f) => f.timeDeviation.p90AbsMinutes],
+  ...DEVIATION_BINS.map((bin, i): CsvColumn => [
+    `deviation_minutes_${binName({ fromMinutes: bin.from, toMinutes: bin.to })}`,
+    (f) => f.timeDeviation.histogram[i]!.count,
+  ]),
+  ['assessment_numerator', (f) => f.medicalAssessment.numerator],
+  ['assessment_denominator', (f) => f.medicalAssessment.denominator],
+  ['assessment_share', (f) => f.medicalAssessment.share],
+  ['assessment_rating', (f) => f.medicalAssessment.rating],
+  ['assessment_poor_below', (f) => f.medicalAssessment.referenceLines.poorBelow],
+  ['assessment_excellent_above', (f) => f.medicalAssessment.referenceLines.excellentAbove],
+  ['assessment_cases', (f) => f.medicalAssessment.cases],
+  ['assessment_pending', (f) => f.medicalAssessment.pending],
+  ['assessment_overdue', (f) => f.medicalAssessment.overdue],
+  ['assessed_late', (f) => f.medicalAssessment.assessedLate],
+  ...EXCLUSION_REASONS.map((reason): CsvColumn => [`excluded_${reason}`, (f) => f.medicalAssessment.exclusions[reason]]),
+  ...PROFESSIONS.flatMap((p): CsvColumn[] => {
+    const of = (f: Figures) => breakdown(f.medicalAssessment.byProfession.find((b) => b.profession === p));
+    return [
+      [`profession_${p}_within`, (f) => of(f).within],
+      [`profession_${p}_late`, (f) => of(f).late],
+      [`profession_${p}_share`, (f) => of(f).share],
+    ];
+  }),
+  ...CONTACT_MODES.flatMap((m): CsvColumn[] => {
+    const of = (f: Figures) => breakdown(f.medicalAssessment.byMode.find((b) => b.mode === m));
+    return [
+      [`mode_${m}_within`, (f) => of(f).within],
+      [`mode_${m}_late`, (f) => of(f).late],
+      [`mode_${m}_share`, (f) => of(f).share],
+    ];
+  }),
 ];
 
-/** The report as CSV: one row per period for the whole scope, then one per clinic for the whole range. */
+const CSV_HEADER = ['period', 'from', 'to', 'clinic_id', 'clinic_name', ...FIGURE_COLUMNS.map(([name]) => name), 'guarantee_start', 'today'];
+
+/**
+ * The report as CSV (UTF-8 with a byte order mark, for Excel): one row per period for the whole scope
+ * (clinic_id "all"), one for the whole scope and range (period "total"), then one per clinic for the range.
+ */
 export function measuresCsv(report: MeasureReport): string {
-  const line = (period: string, from: string, to: string, clinicId: string, f: Figures) => {
-    const c = f.contactSameDay;
-    const t = f.timeDeviation;
-    const m = f.medicalAssessment;
-    return csvLine([
-      period, from, to, clinicId,
-      c.numerator, c.denominator, c.share, c.requests, c.afterCutoff, c.closedDay, c.noSameDaySlot, c.attemptedUnanswered, c.notCalledSameDay, c.cancelledBeforeSlot, c.patientChoseLaterDay,
-      t.callbacksWithAttempt, t.onTime, t.early, t.late, t.shareOnTime, t.shareEarly, t.shareLate, t.medianAbsMinutes, t.p90AbsMinutes,
-      m.numerator, m.denominator, m.share, m.rating, m.pending, m.overdue, m.assessedLate,
-      m.exclusions.patient_chose_later, m.exclusions.medically_motivated_wait, m.exclusions.not_covered, report.scope.guaranteeStart,
-    ]);
-  };
-  const { from, to } = report.scope;
-  return csvDocument(CSV_HEADER, [
-    ...report.periods.map((p) => line(p.period, p.from, p.to, 'all', p)),
-    line('total', from, to, 'all', report.total),
-    ...report.clinics.map((c) => line('total', from, to, c.clinicId, c)),
+  const { from, to, guaranteeStart, today } = report.scope;
+  const line = (period: string, rowFrom: string, rowTo: string, clinicId: string, clinicName: string, f: Figures) =>
+    csvLine([period, rowFrom, rowTo, clinicId, clinicName, ...FIGURE_COLUMNS.map(([, value]) => value(f)), guaranteeStart, today]);
+  return csvFile(CSV_HEADER, [
+    ...report.periods.map((p) => line(p.period, p.from, p.to, 'all', '', p)),
+    line('total', from, to, 'all', '', report.total),
+    ...report.clinics.map((c) => line('total', from, to, c.clinicId, c.name, c)),
   ]);
 }
