@@ -12,6 +12,12 @@ export interface OutageMonitor {
   readonly down: boolean;
 }
 
+/** What users notice while it lasts, for whoever reads the log line. */
+const EFFECT: Record<Dependency, string> = {
+  database: 'requests answer 503 with Retry-After until it is back',
+  redis: 'bookings are still saved; queue work waits and reconciliation catches up when it is back',
+};
+
 export function createOutageMonitor(logger: Logger, dependency: Dependency, clock: () => number = Date.now): OutageMonitor {
   let downSince: number | null = null;
   let failures = 0;
@@ -21,7 +27,7 @@ export function createOutageMonitor(logger: Logger, dependency: Dependency, cloc
       if (downSince !== null) return;
       downSince = clock();
       const e = error as { name?: string; code?: string };
-      logger.error({ dependency, err: { type: e?.name, code: e?.code } }, `${dependency} unreachable: answering 503 until it is back`);
+      logger.error({ dependency, effect: EFFECT[dependency], err: { type: e?.name, code: e?.code } }, `${dependency} unreachable`);
     },
     succeeded() {
       if (downSince === null) return;
