@@ -57,6 +57,20 @@ export async function insertAttempt(db: Queryable, a: CallAttempt): Promise<Call
   return fromRow(rows[0]!);
 }
 
+/**
+ * The attempt of a telephone call seen for the first time; null when another transaction has just recorded
+ * that call id (ON CONFLICT waits for it to commit), so two first events of one call never collide.
+ */
+export async function insertTelephonyAttempt(db: Queryable, a: CallAttempt & { telephonyCallId: string }): Promise<CallAttempt | null> {
+  const { rows } = await db.query<AttemptRow>(
+    `INSERT INTO call_attempts (id, callback_id, staff_id, source, telephony_call_id, started_at, answered_at, ended_at, outcome, note)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (telephony_call_id) DO NOTHING RETURNING *`,
+    [a.id, a.callbackId, a.staffId, a.source, a.telephonyCallId, iso(a.startedAt), iso(a.answeredAt), iso(a.endedAt), a.outcome, a.note],
+  );
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
 export async function findAttemptByTelephonyCall(db: Queryable, callId: string): Promise<CallAttempt | null> {
   const { rows } = await db.query<AttemptRow>('SELECT * FROM call_attempts WHERE telephony_call_id = $1 FOR UPDATE', [callId]);
   return rows[0] ? fromRow(rows[0]) : null;

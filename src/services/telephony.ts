@@ -2,7 +2,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
-import { findAttemptByTelephonyCall, insertAttempt, isLatestAttempt, updateAttempt } from '../db/callAttempts.js';
+import { findAttemptByTelephonyCall, insertTelephonyAttempt, isLatestAttempt, updateAttempt } from '../db/callAttempts.js';
 import { correctToReached, lockCallback } from '../db/callbacks.js';
 import type { Database } from '../db/database.js';
 import { recordTelephonyEvent } from '../db/telephonyEvents.js';
@@ -57,7 +57,7 @@ export function createTelephonyService(deps: { db: Database; clock: Clock; jobs:
 
         let attempt = await findAttemptByTelephonyCall(tx, event.callId);
         if (!attempt) {
-          attempt = await insertAttempt(tx, {
+          const first = await insertTelephonyAttempt(tx, {
             id: randomUUID(),
             callbackId: callback.id,
             staffId: callback.claimedBy,
@@ -69,6 +69,13 @@ export function createTelephonyService(deps: { db: Database; clock: Clock; jobs:
             outcome: null,
             note: null,
           });
+          // Null: a concurrent event of the same call id (for another callback: this one is locked) got there first.
+          attempt = first ?? (await findAttemptByTelephonyCall(tx, event.callId))!;
+        }
+        // One call is one attempt on one callback: an event that names another callback's call would end or
+        // answer that attempt and conclude this callback without one. Nothing of it is stored.
+        if (attempt.callbackId !== callback.id) {
+          throw new ValidationFailed([{ field: 'body.callId', message: 'belongs to a call to another callback' }]);
         }
         if (event.type === 'call.answered') {
           await updateAttempt(tx, attempt.id, { answeredAt: event.at });

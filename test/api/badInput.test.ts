@@ -1,7 +1,8 @@
 // Inputs found by an outside check that once hung the process or answered 500: far-away dates, NUL bytes,
 // dates PostgreSQL cannot store and forged drill-down cursors. Each must be a 400 naming the field.
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestServer } from '../support/server.js';
+import { sendTelephonyEvent, useTestServer } from '../support/server.js';
 
 const TUESDAY_0800 = '2027-03-30T08:00:00+02:00';
 const server = useTestServer(TUESDAY_0800);
@@ -127,5 +128,45 @@ describe('drill-down cursors', () => {
     );
     expect(res.status).toBe(400);
     expect(fieldsOf(res.body)).toEqual(['query.cursor']);
+  });
+});
+
+// Found by the fuzz (test/fuzz): a call id is one call to one callback. Two first events of one call id for
+// two callbacks at once both inserted its attempt, and the loser got a 500 (unique violation); one after the
+// other, the second ended or answered the first callback's attempt and concluded its own without one.
+describe('telephony events naming another callback’s call', () => {
+  const book = async (): Promise<string> => {
+    const res = await server().request('POST', `/api/clinics/${clinicId}/callbacks`, { body: { phone: '0701234567' } });
+    expect(res.status).toBe(201);
+    return res.body.id;
+  };
+  const event = (callbackId: string, callId: string, type: string) =>
+    sendTelephonyEvent(server(), { eventId: randomUUID(), type, callId, callbackId, at: server().clock.now().toISO() }, { asOfNow: true });
+  const attemptsOf = async (callbackId: string) =>
+    (await server().db.query<any>('SELECT telephony_call_id, ended_at, outcome FROM call_attempts WHERE callback_id = $1', [callbackId])).rows;
+
+  it('refuses an event whose callId is a call to another callback, naming body.callId, and changes neither', async () => {
+    const [first, second] = [await book(), await book()];
+    const callId = randomUUID();
+    expect((await event(first, callId, 'call.started')).status).toBe(200);
+
+    const res = await event(second, callId, 'call.ended');
+    expect(res.status).toBe(400);
+    expect(fieldsOf(res.body)).toEqual(['body.callId']);
+    expect(await attemptsOf(first)).toEqual([{ telephony_call_id: callId, ended_at: null, outcome: null }]);
+    expect(await attemptsOf(second)).toEqual([]);
+    const { rows } = await server().db.query<any>('SELECT status, attempt_count FROM callbacks WHERE id = $1', [second]);
+    expect(rows).toEqual([{ status: 'booked', attempt_count: 0 }]);
+  });
+
+  it('answers the first events of one call id for two callbacks sent at once with 200 and 400, never 500', async () => {
+    const [first, second] = [await book(), await book()];
+    for (let round = 0; round < 3; round++) {
+      const callId = randomUUID();
+      const answers = await Promise.all([event(first, callId, 'call.started'), event(second, callId, 'call.started')]);
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
+      const { rows } = await server().db.query('SELECT 1 FROM call_attempts WHERE telephony_call_id = $1', [callId]);
+      expect(rows).toHaveLength(1);
+    }
   });
 });
