@@ -1,6 +1,7 @@
 // Configuration, parsed once from the environment at start-up. A bad value stops start-up naming the variable.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { DEFAULT_MAX_OPEN_PER_PHONE } from './domain/callerPolicy.js';
 import type { HttpSettings } from './http/operations.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './http/rateLimits.js';
 
@@ -92,7 +93,7 @@ const EnvSchema = z
     /** Create the demo clinics and staff when there are none. Default: on, except in production (refused there). */
     SEED_DEMO: booleanFlag.optional(),
     /** Open callbacks one phone number may hold across all clinics (rule 11; one per clinic is a clinic setting). */
-    MAX_OPEN_CALLBACKS_PER_PHONE: z.coerce.number({ error: 'must be a whole number 1–50' }).int().min(1).max(50).default(3),
+    MAX_OPEN_CALLBACKS_PER_PHONE: z.coerce.number({ error: 'must be a whole number 1–50' }).int().min(1).max(50).default(DEFAULT_MAX_OPEN_PER_PHONE),
     /** Rate limits on the public endpoints, per client address and per phone number (counted in Redis). */
     RATE_LIMIT_READS_PER_MINUTE: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(1_000_000).default(DEFAULT_RATE_LIMITS.publicReadsPerMinute),
     RATE_LIMIT_BOOKINGS_PER_ADDRESS_PER_HOUR: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(1_000_000).default(DEFAULT_RATE_LIMITS.bookingsPerAddressPerHour),

@@ -112,21 +112,25 @@ export async function findCallbacks(db: Queryable, ids: readonly string[]): Prom
   return new Map(rows.map((r) => [r.id, fromRow(r)]));
 }
 
+const CALLER_LOCK_CLASS = 7_270_011;
+
 /**
  * Serialises the bookings of one phone number until the transaction ends, so two simultaneous requests from
  * the same caller cannot both pass the one-open-callback check. Always taken before any slot's row lock.
  */
 export async function lockCaller(tx: Queryable, phoneE164: string): Promise<void> {
-  await tx.query("SELECT pg_advisory_xact_lock(hashtext('caller:' || $1))", [phoneE164]);
+  // The two-key form, in a class of its own: never the same lock as the migration or refresh locks.
+  await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CALLER_LOCK_CLASS, phoneE164]);
 }
 
-/** The phone number's open callbacks at every clinic. */
-export async function listOpenCallbacksOfPhone(db: Queryable, phoneE164: string): Promise<StoredCallback[]> {
-  const { rows } = await db.query<CallbackRow>(
-    'SELECT * FROM callbacks WHERE phone_e164 = $1 AND status = ANY($2::text[]) ORDER BY slot_start',
+/** The phone number's open callbacks at every clinic, each with its clinic's time zone. */
+export async function listOpenCallbacksOfPhone(db: Queryable, phoneE164: string): Promise<(StoredCallback & { timezone: string })[]> {
+  const { rows } = await db.query<CallbackRow & { clinic_timezone: string }>(
+    `SELECT c.*, k.timezone AS clinic_timezone FROM callbacks c JOIN clinics k ON k.id = c.clinic_id
+      WHERE c.phone_e164 = $1 AND c.status = ANY($2::text[]) ORDER BY c.slot_start`,
     [phoneE164, OPEN_STATUSES],
   );
-  return rows.map(fromRow);
+  return rows.map((r) => ({ ...fromRow(r), timezone: r.clinic_timezone }));
 }
 
 export async function findByIdempotencyKey(

@@ -23,7 +23,7 @@ import { dueAtForSlot, isCancellable, type BookingChannel } from '../domain/call
 import type { ClinicRules } from '../domain/clinic.js';
 import { endOfLocalDate, showInstant, startOfLocalDate } from '../domain/schedule.js';
 import { bookableAt, slotsBetween } from '../domain/slots.js';
-import { callerRefusal } from '../domain/callerPolicy.js';
+import { callerRefusal, DEFAULT_MAX_OPEN_PER_PHONE } from '../domain/callerPolicy.js';
 import {
   AlreadyBooked,
   CallbackNotFound,
@@ -39,9 +39,6 @@ import type { JobScheduler } from '../queue/jobScheduler.js';
 import { insertSms } from '../db/smsMessages.js';
 import { createAfterCommit } from './afterCommit.js';
 import type { CallbackTokens } from './callbackTokens.js';
-
-/** Open callbacks one phone number may hold across clinics unless configured otherwise. */
-export const DEFAULT_MAX_OPEN_PER_PHONE = 3;
 
 export interface BookingRequest {
   /** Already normalised to E.164 at the edge. */
@@ -158,7 +155,7 @@ export function createCallbackBookingService(deps: {
             if (existing) return { kind: 'replay' as const, existing };
           }
           const open = await listOpenCallbacksOfPhone(tx, request.phoneE164);
-          const refusal = callerRefusal(rules, open, maxOpenPerPhone);
+          const refusal = callerRefusal(rules, open, maxOpenPerPhone, now);
           if (refusal?.kind === 'already_booked') {
             const { start, end } = refusal.existing.slot;
             throw new AlreadyBooked({ start: showInstant(rules, start), end: showInstant(rules, end) });

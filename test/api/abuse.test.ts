@@ -92,6 +92,18 @@ describe('the duplicate policy and the cap across clinics', () => {
     expect((await s.request('POST', `/api/clinics/${clinicId}/callbacks`, { body: { phone: '0701230001' } })).status).toBe(201);
   });
 
+  it('lets the caller book again the next day when yesterday’s callback was never made', async () => {
+    const s = server();
+    const clinicId = await s.addClinic({ ...ROOMY, oneOpenCallbackPerCaller: true });
+    expect((await s.request('POST', `/api/clinics/${clinicId}/callbacks`, { body: { phone: '0701230009' } })).status).toBe(201);
+    s.clock.set('2027-03-31T08:00:00+02:00');
+    try {
+      expect((await s.request('POST', `/api/clinics/${clinicId}/callbacks`, { body: { phone: '0701230009' } })).status).toBe(201);
+    } finally {
+      s.clock.set(TUESDAY_0800);
+    }
+  });
+
   it('replays an Idempotency-Key instead of answering already_booked', async () => {
     const s = server();
     const clinicId = await s.addClinic({ ...ROOMY, oneOpenCallbackPerCaller: true });
