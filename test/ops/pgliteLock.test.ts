@@ -1,5 +1,5 @@
 // The embedded database belongs to one process: a second one on the same directory stops at once, saying who holds it.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,6 +88,41 @@ describe.runIf(ON_PGLITE_PASS)('PGlite data directory lock', { timeout: 180_000 
     expect(fs.readdirSync(dataDir).filter((f) => f.includes('lock'))).toEqual([]);
   });
 
+  it('refuses a lock written on another host even when its pid is dead here or is our own: containers sharing the volume are each pid 1', async () => {
+    const dataDir = freshDataDir();
+    const lockFile = path.join(dataDir, 'callback-tracker.lock');
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid; // exited: no process of that pid runs here
+    for (const pid of [deadPid, process.pid]) {
+      const lock = `${JSON.stringify({ pid, host: 'other-container', since: '2026-11-24T06:00:00.000Z' })}\n`;
+      fs.writeFileSync(lockFile, lock);
+      const refused = await openPglite(dataDir).then(
+        () => expect.fail('took the lock of another host'),
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(DatabaseInUse);
+      expect((refused as Error).message).toBe(
+        `The embedded database in ${dataDir} is in use by pid ${pid} on host other-container, another container or machine ` +
+          'sharing this directory. Stop it, or set DATABASE_URL to use PostgreSQL.\n' +
+          '(A pid on another host cannot be checked from here, so this lock is never taken over. If you are sure that ' +
+          `container or machine no longer runs this program, the lock is left over: remove ${lockFile}.)`,
+      );
+      expect(fs.readFileSync(lockFile, 'utf8')).toBe(lock);
+    }
+    // As the message says: once the lock is removed by hand, the directory opens.
+    fs.rmSync(lockFile);
+    const db = await openPglite(dataDir);
+    await db.close();
+  });
+
+  it('takes over a lock this host wrote with our own pid: a restarted container keeps its host name and is pid 1 again', async () => {
+    const dataDir = freshDataDir();
+    const lockFile = path.join(dataDir, 'callback-tracker.lock');
+    fs.writeFileSync(lockFile, `${JSON.stringify({ pid: process.pid, host: os.hostname(), since: '2026-11-24T06:00:00.000Z' })}\n`);
+    const db = await openPglite(dataDir);
+    expect(JSON.parse(fs.readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: process.pid, host: os.hostname() });
+    await db.close();
+  });
+
   it('takes over the lock of a holder that was killed (kill -9 leaves its lock file behind)', async () => {
     const dataDir = freshDataDir();
     const holder = spawn(
@@ -104,7 +139,7 @@ describe.runIf(ON_PGLITE_PASS)('PGlite data directory lock', { timeout: 180_000 
     const killed = new Promise((resolve) => holder.once('exit', resolve));
     holder.kill('SIGKILL');
     await killed;
-    expect(fs.readFileSync(path.join(dataDir, 'callback-tracker.lock'), 'utf8')).toContain(`"pid":${holder.pid}`);
+    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'callback-tracker.lock'), 'utf8'))).toMatchObject({ pid: holder.pid, host: os.hostname() });
     const db = await openPglite(dataDir);
     await db.close();
   });
