@@ -84,6 +84,12 @@ export function openPostgres(url: string, poolSize = 10, outage: OutageMonitor =
     ...wrap(pool),
     transaction: async (work) => {
       const client = await reachable(() => pool.connect());
+      // The pool stops listening to a client's errors while it is checked out. Without a listener of ours, a
+      // connection cut between two statements (PostgreSQL stopped or crashed) is an uncaught exception that ends
+      // the process; this way the statement in progress, or the next, fails and becomes DatabaseUnavailable.
+      // On release the pool discards a client whose connection broke.
+      const ignoreConnectionError = () => undefined;
+      client.on('error', ignoreConnectionError);
       try {
         await client.query('BEGIN');
         const result = await work(wrap(client));
@@ -97,6 +103,7 @@ export function openPostgres(url: string, poolSize = 10, outage: OutageMonitor =
         }
         throw error;
       } finally {
+        client.off('error', ignoreConnectionError);
         client.release();
       }
     },
