@@ -66,7 +66,10 @@ export function composeApi(deps: ApiDeps): Express {
     telephonySecret: deps.telephonySecret,
     checkDatabase: async () => void (await db.query('SELECT 1')),
     checkRedis: async () => void (await deps.redis.ping()),
-    limits: deps.rateLimits === null ? NO_RATE_LIMITS : createRateLimits(deps.redis, deps.redisPrefix, deps.rateLimits ?? DEFAULT_RATE_LIMITS),
+    limits:
+      deps.rateLimits === null
+        ? NO_RATE_LIMITS
+        : createRateLimits(deps.redis, deps.redisPrefix, deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.callbackTokenSecret),
     http: { ...DEFAULT_HTTP_SETTINGS, ...deps.http },
   });
 }

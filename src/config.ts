@@ -1,5 +1,6 @@
 // Configuration, parsed once from the environment at start-up. A bad value stops start-up naming the variable.
 import { DateTime } from 'luxon';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_MAX_OPEN_PER_PHONE } from './domain/callerPolicy.js';
 import type { HttpSettings } from './http/operations.js';
@@ -23,6 +24,20 @@ function publicSecretProblem(secret: string): string | null {
   if (PUBLISHED_SECRETS.has(secret)) return 'is a value published in the repository; generate your own, e.g. `openssl rand -hex 32`';
   if (new Set(secret).size < 8) return 'is a placeholder (fewer than 8 different characters); generate one, e.g. `openssl rand -hex 32`';
   return null;
+}
+
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** What Express's "trust proxy" accepts: a hop count, or named ranges, addresses and CIDRs. */
+function isTrustProxyValue(value: string): boolean {
+  if (/^\d{1,2}$/.test(value)) return true;
+  return value.split(',').every((part) => {
+    const item = part.trim();
+    if (PROXY_KEYWORDS.has(item)) return true;
+    const [address, bits, ...rest] = item.split('/');
+    if (rest.length || !address || isIP(address) === 0) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128));
+  });
 }
 
 const booleanFlag = z
@@ -108,6 +123,14 @@ const EnvSchema = z
     API_DOCS: booleanFlag.optional(),
     /** Bearer token for GET /metrics; unset: /metrics is not served. */
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /**
+     * Which proxies' X-Forwarded-For to believe for the client address (rate limits): Express's "trust proxy"
+     * value, e.g. `loopback` (default), `1` (one hop, a load balancer in front), or a list of addresses/CIDRs.
+     */
+    TRUST_PROXY: z
+      .string()
+      .refine(isTrustProxyValue, 'must be loopback, a hop count like 1, or addresses/CIDRs separated by commas')
+      .default('loopback'),
     /** A separate worker process (`npm run worker`) serves /metrics on this port when METRICS_TOKEN is set. */
     WORKER_METRICS_PORT: z.coerce.number({ error: 'must be a port number 1–65535' }).int().min(1).max(65535).optional(),
   })
@@ -118,6 +141,10 @@ const EnvSchema = z
     }
     if (env.SMS_PROVIDER === 'http' && !env.SMS_HTTP_URL) {
       ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'is required when SMS_PROVIDER=http' });
+    }
+    if (env.NODE_ENV === 'production' && !env.PUBLIC_BASE_URL) {
+      // Every SMS link is built from it; a localhost default would send patients nowhere.
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is required when NODE_ENV=production (the address patients reach, used in SMS links)' });
     }
     if (env.NODE_ENV === 'production' && !env.CALLBACK_TOKEN_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['CALLBACK_TOKEN_SECRET'], message: 'is required when NODE_ENV=production' });
@@ -217,6 +244,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       apiDocs: e.API_DOCS ?? e.NODE_ENV !== 'production',
       metricsToken: e.METRICS_TOKEN ?? null,
       behindTls: (e.PUBLIC_BASE_URL ?? '').startsWith('https://'),
+      trustProxy: /^\d{1,2}$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     },
   };
 }

@@ -12,6 +12,7 @@ import { createLogger } from './logger.js';
 import { createQueueDepthReader } from './queue/depths.js';
 import { createBullJobScheduler } from './queue/jobScheduler.js';
 import { setQueueDepthSource } from './ops/metrics.js';
+import { createOutageMonitor } from './ops/outage.js';
 import { assertRedisReachable, createRedisConnection, RedisUnavailable, waitUntilReady } from './queue/redis.js';
 import { startWorkers, type RunningWorkers } from '../workers/index.js';
 
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const redis = createRedisConnection(config.redisUrl, 'api', logger);
+  const redis = createRedisConnection(config.redisUrl, 'api', createOutageMonitor(logger, 'redis'));
   await waitUntilReady(redis);
   const jobs = createBullJobScheduler({ connection: redis, prefix: config.queuePrefix, clock });
   const depths = createQueueDepthReader(redis, config.queuePrefix);

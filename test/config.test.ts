@@ -35,12 +35,16 @@ describe('parseConfig', () => {
 
   it('refuses APP_NOW in production', () => {
     expect(() =>
-      parseConfig({ NODE_ENV: 'production', APP_NOW: '2027-03-30T08:00:00+02:00', CALLBACK_TOKEN_SECRET: OWN_SECRET }),
+      parseConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://vard.example.se', APP_NOW: '2027-03-30T08:00:00+02:00', CALLBACK_TOKEN_SECRET: OWN_SECRET }),
     ).toThrow(/APP_NOW: must not be set when NODE_ENV=production/);
   });
 
+  it('requires the public address in production: every SMS link is built from it', () => {
+    expect(() => parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: OWN_SECRET })).toThrow(/PUBLIC_BASE_URL: is required when NODE_ENV=production/);
+  });
+
   it('requires a token secret in production', () => {
-    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/CALLBACK_TOKEN_SECRET: is required/);
+    expect(() => parseConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://vard.example.se' })).toThrow(/CALLBACK_TOKEN_SECRET: is required/);
   });
 
   it('parses APP_NOW into an instant', () => {
@@ -60,19 +64,19 @@ describe('production secrets and demo data', () => {
   ];
 
   it.each(published)('refuses CALLBACK_TOKEN_SECRET=%s in production', (secret) => {
-    expect(() => parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: secret })).toThrow(
+    expect(() => parseConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://vard.example.se', CALLBACK_TOKEN_SECRET: secret })).toThrow(
       /^Invalid configuration:\n  CALLBACK_TOKEN_SECRET: is a (value published in the repository|placeholder)/,
     );
   });
 
   it.each(published)('refuses TELEPHONY_WEBHOOK_SECRET=%s in production', (secret) => {
-    expect(() => parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: OWN_SECRET, TELEPHONY_WEBHOOK_SECRET: secret })).toThrow(
+    expect(() => parseConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://vard.example.se', CALLBACK_TOKEN_SECRET: OWN_SECRET, TELEPHONY_WEBHOOK_SECRET: secret })).toThrow(
       /^Invalid configuration:\n  TELEPHONY_WEBHOOK_SECRET: is a (value published in the repository|placeholder)/,
     );
   });
 
   it('accepts secrets of your own in production, and keeps the published ones usable in development', () => {
-    const config = parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: OWN_SECRET, TELEPHONY_WEBHOOK_SECRET: OWN_SECRET.toUpperCase() });
+    const config = parseConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://vard.example.se', CALLBACK_TOKEN_SECRET: OWN_SECRET, TELEPHONY_WEBHOOK_SECRET: OWN_SECRET.toUpperCase() });
     expect(config.callbackTokenSecret).toBe(OWN_SECRET);
     expect(parseConfig({ CALLBACK_TOKEN_SECRET: 'compose-demo-only-secret-replace-before-real-use' }).callbackTokenSecret).toBe(
       'compose-demo-only-secret-replace-before-real-use',
@@ -82,12 +86,12 @@ describe('production secrets and demo data', () => {
   it('seeds demo clinics and staff by default in development, never by default in production', () => {
     expect(parseConfig({}).seedDemo).toBe(true);
     expect(parseConfig({ SEED_DEMO: 'false' }).seedDemo).toBe(false);
-    expect(parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: OWN_SECRET }).seedDemo).toBe(false);
-    expect(parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: OWN_SECRET, SEED_DEMO: 'false' }).seedDemo).toBe(false);
+    expect(parseConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://vard.example.se', CALLBACK_TOKEN_SECRET: OWN_SECRET }).seedDemo).toBe(false);
+    expect(parseConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://vard.example.se', CALLBACK_TOKEN_SECRET: OWN_SECRET, SEED_DEMO: 'false' }).seedDemo).toBe(false);
   });
 
   it('refuses SEED_DEMO=true in production, saying why', () => {
-    expect(() => parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: OWN_SECRET, SEED_DEMO: 'true' })).toThrow(
+    expect(() => parseConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://vard.example.se', CALLBACK_TOKEN_SECRET: OWN_SECRET, SEED_DEMO: 'true' })).toThrow(
       /SEED_DEMO: must not be true when NODE_ENV=production: it creates demo staff and prints their tokens/,
     );
   });
@@ -96,11 +100,11 @@ describe('production secrets and demo data', () => {
 describe('the security and operations settings', () => {
   it('keeps CORS closed, /metrics off and the docs on in development; the docs off and HSTS on behind https in production', () => {
     const dev = parseConfig({});
-    expect(dev.http).toEqual({ corsOrigins: [], apiDocs: true, metricsToken: null, behindTls: false });
+    expect(dev.http).toEqual({ corsOrigins: [], apiDocs: true, metricsToken: null, behindTls: false, trustProxy: 'loopback' });
     expect(dev.workerMetricsPort).toBeNull();
     const prod = parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: OWN_SECRET, PUBLIC_BASE_URL: 'https://vard.example.se' });
     expect(prod.http).toMatchObject({ apiDocs: false, behindTls: true });
-    expect(parseConfig({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: OWN_SECRET, API_DOCS: 'true' }).http.apiDocs).toBe(true);
+    expect(parseConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://vard.example.se', CALLBACK_TOKEN_SECRET: OWN_SECRET, API_DOCS: 'true' }).http.apiDocs).toBe(true);
   });
 
   it('reads the CORS allow-list, the metrics token, the worker metrics port and the rate limits', () => {
@@ -116,12 +120,16 @@ describe('the security and operations settings', () => {
     expect(config.workerMetricsPort).toBe(9464);
     expect(config.rateLimits).toEqual({ publicReadsPerMinute: 300, bookingsPerAddressPerHour: 120, bookingsPerPhonePerHour: 4 });
     expect(config.maxOpenCallbacksPerPhone).toBe(2);
+    expect(parseConfig({ TRUST_PROXY: '1' }).http.trustProxy).toBe(1);
+    expect(parseConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8' }).http.trustProxy).toBe('loopback, 10.0.0.0/8, fd00::/8');
   });
 
   it.each([
     [{ CORS_ORIGINS: 'https://vard.example.se/path' }, 'CORS_ORIGINS'],
     [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
     [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
     [{ RATE_LIMIT_READS_PER_MINUTE: '0' }, 'RATE_LIMIT_READS_PER_MINUTE'],
     [{ MAX_OPEN_CALLBACKS_PER_PHONE: 'many' }, 'MAX_OPEN_CALLBACKS_PER_PHONE'],
   ])('refuses %o naming %s', (env, name) => {

@@ -82,7 +82,7 @@ describe.runIf(ON_PGLITE_PASS)('npm start', { timeout: 180_000 }, () => {
     dataDirs.push(dataDir);
     const prefix = `startup-${path.basename(dataDir)}`;
     const app = start({
-      NODE_ENV: 'production',
+      NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://vard.example.se',
       CALLBACK_TOKEN_SECRET: '3c9e1f0a7b5d4e2f8a6c1b9d0e7f3a5c2b8d4e6f1a0c9b7d5e3f2a1c8b6d4e0f',
       PORT: '0',
       PGLITE_DATA_DIR: dataDir,
@@ -100,10 +100,10 @@ describe.runIf(ON_PGLITE_PASS)('npm start', { timeout: 180_000 }, () => {
   });
 
   it('refuses to start in production with a secret from the repository or SEED_DEMO=true', async () => {
-    const published = start({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: 'compose-demo-only-secret-replace-before-real-use' });
+    const published = start({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://vard.example.se', CALLBACK_TOKEN_SECRET: 'compose-demo-only-secret-replace-before-real-use' });
     expect(await published.exited).toBe(1);
     expect(published.output()).toContain('CALLBACK_TOKEN_SECRET: is a value published in the repository');
-    const seeding = start({ NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: 'f'.repeat(8) + '0123456789abcdef'.repeat(2), SEED_DEMO: 'true' });
+    const seeding = start({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://vard.example.se', CALLBACK_TOKEN_SECRET: 'f'.repeat(8) + '0123456789abcdef'.repeat(2), SEED_DEMO: 'true' });
     expect(await seeding.exited).toBe(1);
     expect(seeding.output()).toContain('SEED_DEMO: must not be true when NODE_ENV=production');
   });
@@ -125,7 +125,7 @@ describe.runIf(ON_PGLITE_PASS)('npm run seed:demo', () => {
   it('refuses to run in production: demo history and a printed region-wide token have no place there', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/seedDemo.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH!, NODE_ENV: 'production', CALLBACK_TOKEN_SECRET: '0123456789abcdef'.repeat(4), PGLITE_DATA_DIR: path.join(os.tmpdir(), 'never-created') },
+      env: { PATH: process.env.PATH!, NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://vard.example.se', CALLBACK_TOKEN_SECRET: '0123456789abcdef'.repeat(4), PGLITE_DATA_DIR: path.join(os.tmpdir(), 'never-created') },
     });
     let output = '';
     child.stdout.on('data', (d) => (output += d));

@@ -3,6 +3,7 @@
 import { pathToFileURL } from 'node:url';
 import express from 'express';
 import { metricsRoute } from '../src/http/operations.js';
+import { createOutageMonitor } from '../src/ops/outage.js';
 import type { Queue } from 'bullmq';
 import { shiftedClock, systemClock, type Clock } from '../src/clock.js';
 import { ConfigError, parseConfig, type Config } from '../src/config.js';
@@ -59,8 +60,9 @@ async function ensureSchedules(queues: Map<QueueKey, Queue>, wanted: Schedule[])
 
 export async function startWorkers(config: Config, logger: Logger, deps: WorkerDeps): Promise<RunningWorkers> {
   await assertRedisReachable(config.redisUrl);
-  const settings = { redisUrl: config.redisUrl, prefix: config.queuePrefix, lockDurationMs: config.workerLockDurationMs, logger };
-  const producer = createRedisConnection(config.redisUrl, 'worker', logger);
+  const redisOutage = createOutageMonitor(logger, 'redis');
+  const settings = { redisUrl: config.redisUrl, prefix: config.queuePrefix, lockDurationMs: config.workerLockDurationMs, logger, redisOutage };
+  const producer = createRedisConnection(config.redisUrl, 'worker', redisOutage);
   const jobs = createBullJobScheduler({ connection: producer, prefix: config.queuePrefix, clock: deps.clock });
   const wanted = schedules({
     reconcileSeconds: config.reconcileIntervalSeconds,
@@ -141,6 +143,8 @@ async function main(): Promise<void> {
     config.workerMetricsPort !== null && config.http.metricsToken
       ? express().use(metricsRoute(config.http.metricsToken)).listen(config.workerMetricsPort, config.host)
       : null;
+  // A port already taken must not take the workers down with it: they run on, unscraped.
+  metrics?.on('error', (error: NodeJS.ErrnoException) => logger.error({ err: { type: error.name, code: error.code } }, 'worker metrics server failed'));
   const stop = async (signal: string) => {
     logger.info({ signal }, 'worker shutting down: finishing jobs in flight');
     metrics?.close();

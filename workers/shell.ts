@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { PermanentJobFailure } from '../src/jobs/failures.js';
 import type { Logger } from '../src/logger.js';
 import { jobDuration, jobFailuresTotal } from '../src/ops/metrics.js';
+import { isRedisUnreachable, type OutageMonitor } from '../src/ops/outage.js';
 import { QUEUES, type QueueKey } from '../src/queue/contract.js';
 import { redisOptionsFromUrl } from '../src/queue/redis.js';
 
@@ -17,6 +18,8 @@ export interface WorkerSettings {
    */
   lockDurationMs: number;
   logger: Logger;
+  /** Shared by every worker of the process: one log line per Redis outage, not one per worker and retry. */
+  redisOutage: OutageMonitor;
 }
 
 export function startWorker<K extends QueueKey>(
@@ -53,6 +56,10 @@ export function startWorker<K extends QueueKey>(
   worker.on('failed', (job, error) =>
     settings.logger.warn({ queue: queue.name, jobId: job?.id, attempts: job?.attemptsMade, err: { type: error?.name } }, 'job failed'),
   );
-  worker.on('error', (error) => settings.logger.error({ queue: queue.name, err: { type: error?.name } }, 'worker error'));
+  // Connection errors repeat on every reconnect attempt: the one Redis outage monitor logs them once.
+  worker.on('error', (error) => {
+    if (isRedisUnreachable(error)) settings.redisOutage.failed(error);
+    else settings.logger.error({ queue: queue.name, err: { type: error?.name } }, 'worker error');
+  });
   return worker;
 }

@@ -47,8 +47,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  // Client addresses (for rate limits) come from X-Forwarded-For only when a proxy on this host sets it.
-  app.set('trust proxy', 'loopback');
+  // Client addresses (for rate limits) come from X-Forwarded-For only when a trusted proxy set it (TRUST_PROXY).
+  app.set('trust proxy', deps.http.trustProxy);
   app.use(securityHeaders(deps.http));
   app.use(httpMetrics);
   app.use(
@@ -58,7 +58,11 @@ export function createApp(deps: AppDeps): Express {
       serializers: {
         req: (req) => ({ method: req.method, url: String(req.url).split('?')[0] }),
         res: (res) => ({ statusCode: res.statusCode }),
+        // pino-http attaches a made-up error with a stack to every 5xx; the error handler logs real ones.
+        err: (err) => ({ type: err?.type ?? err?.name }),
       },
+      // An access line per request, at info even for 5xx: outages and errors have their own (throttled) lines.
+      customLogLevel: () => 'info',
     }),
   );
   // Keep the raw bytes: telephony signatures are computed over the body exactly as sent.

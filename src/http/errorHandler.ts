@@ -45,7 +45,9 @@ const UNHANDLED_LOG_INTERVAL_MS = 10_000;
 export function errorHandler(logger: Logger, now: () => number = Date.now): ErrorRequestHandler {
   const lastLogged = new Map<string, { at: number; suppressed: number }>();
   function logUnhandled(err: { name?: string; code?: string; stack?: string }) {
-    const key = `${err?.name}:${err?.code}`;
+    // The first stack frame too: two different bugs of one error class are two lines.
+    const firstFrame = typeof err?.stack === 'string' ? (err.stack.split('\n')[1] ?? '').trim() : '';
+    const key = `${err?.name}:${err?.code}:${firstFrame}`;
     const seen = lastLogged.get(key);
     if (seen && now() - seen.at < UNHANDLED_LOG_INTERVAL_MS) {
       seen.suppressed += 1;

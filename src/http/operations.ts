@@ -16,9 +16,17 @@ export interface HttpSettings {
   metricsToken: string | null;
   /** The service is reached over HTTPS: send Strict-Transport-Security and upgrade insecure requests. */
   behindTls: boolean;
+  /** Express's "trust proxy": whose X-Forwarded-For gives the client address that rate limits count. */
+  trustProxy: string | number;
 }
 
-export const DEFAULT_HTTP_SETTINGS: HttpSettings = { corsOrigins: [], apiDocs: true, metricsToken: null, behindTls: false };
+export const DEFAULT_HTTP_SETTINGS: HttpSettings = {
+  corsOrigins: [],
+  apiDocs: true,
+  metricsToken: null,
+  behindTls: false,
+  trustProxy: 'loopback',
+};
 
 export function securityHeaders(settings: HttpSettings): RequestHandler[] {
   const handlers: RequestHandler[] = [
@@ -112,12 +120,16 @@ export const httpMetrics: RequestHandler = (req, res, next) => {
   next();
 };
 
-/** Counts a booking request's result: booked by channel, or refused by the error code the patient got. */
+/**
+ * Counts a booking request's result: booked by channel (an idempotent replay books nothing), or refused by the
+ * error code the patient got. Malformed requests (400, 413) are not refusals of a booking and are not counted.
+ */
 export const countBookingResult: RequestHandler = (req, res, next) => {
   res.on('finish', () => {
     if (res.statusCode === 201) {
-      bookingsTotal.inc({ channel: typeof req.body?.channel === 'string' && req.body.channel === 'ivr' ? 'ivr' : 'web' });
-    } else if (res.statusCode >= 400 && res.statusCode < 500) {
+      if (res.getHeader('Idempotent-Replayed')) return;
+      bookingsTotal.inc({ channel: req.body?.channel === 'ivr' ? 'ivr' : 'web' });
+    } else if ([404, 409, 422, 429].includes(res.statusCode)) {
       bookingRefusalsTotal.inc({ reason: String(res.locals.errorCode ?? res.statusCode) });
     }
   });

@@ -1,7 +1,8 @@
 // Rate limits on what strangers can send: per client address on every public endpoint, and per phone number on
 // booking. Counted in Redis so they hold across API processes; while Redis is away each process counts in memory
 // (the insurance limiter), so a Redis outage neither blocks patients nor lifts the limits.
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -55,17 +56,37 @@ async function consume(l: RateLimiterAbstract, key: string): Promise<void> {
   }
 }
 
-/** Phone numbers are keys in Redis, so they are hashed: a Redis dump shows no patient's number. */
-const phoneKey = (phoneE164: string) => createHash('sha256').update(phoneE164).digest('base64url').slice(0, 22);
+/**
+ * The client an address stands for: an IPv4 address, or an IPv6 /64 (one subscriber's network; counting single
+ * IPv6 addresses would let anyone with a /64 rotate past every limit).
+ */
+export function clientKey(address: string | undefined): string {
+  if (!address) return 'unknown';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (isIP(address) !== 6) return address;
+  const [head = '', tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
 
-export function createRateLimits(redis: Redis, prefix: string, settings: RateLimitSettings = DEFAULT_RATE_LIMITS): RateLimits {
+export function createRateLimits(
+  redis: Redis,
+  prefix: string,
+  settings: RateLimitSettings,
+  /** Keys phone numbers in Redis with an HMAC: a plain hash of the few hundred million Swedish numbers is reversed in seconds. */
+  keySecret: string,
+): RateLimits {
+  const phoneKey = (phoneE164: string) => createHmac('sha256', keySecret).update(`rate-limit:${phoneE164}`).digest('base64url').slice(0, 22);
   const reads = limiter(redis, `${prefix}:rl:reads`, settings.publicReadsPerMinute, 60);
   const bookingsByAddress = limiter(redis, `${prefix}:rl:book-ip`, settings.bookingsPerAddressPerHour, 3600);
   const bookingsByPhone = limiter(redis, `${prefix}:rl:book-phone`, settings.bookingsPerPhonePerHour, 3600);
   const byAddress =
     (l: RateLimiterAbstract): RequestHandler =>
     async (req, _res, next) => {
-      await consume(l, req.ip ?? 'unknown');
+      await consume(l, clientKey(req.ip));
       next();
     };
   return {

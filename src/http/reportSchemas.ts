@@ -17,6 +17,9 @@ const ClinicIdsParam = z
   .pipe(z.array(ClinicId).max(500, 'at most 500 clinics').optional())
   .meta({ description: 'Comma-separated clinic ids. Omitted: every clinic you may see (the whole region for region-wide staff).', example: 'vc-kungsor,vc-koping' });
 
+/** A deviation filter beyond a year either way selects nothing real, and must fit a 32-bit integer in SQL. */
+const MAX_DEVIATION_MINUTES = 366 * 24 * 60;
+
 export const ReportQuerySchema = z.object({
   clinics: ClinicIdsParam,
   from: LocalDate,
@@ -29,8 +32,8 @@ export const DrilldownQuerySchema = ReportQuerySchema.extend({
   profession: z.enum(PROFESSIONS).optional().meta({ description: 'medicalAssessment figures: only this assessing profession' }),
   mode: z.enum(CONTACT_MODES).optional().meta({ description: 'medicalAssessment figures: only this mode' }),
   exclusionReason: z.enum(EXCLUSION_REASONS).optional(),
-  deviationFromMinutes: z.coerce.number().int().optional().meta({ description: 'timeDeviation figures: deviation ≥ this (a histogram bin’s fromMinutes)' }),
-  deviationToMinutes: z.coerce.number().int().optional().meta({ description: 'timeDeviation figures: deviation < this (a histogram bin’s toMinutes)' }),
+  deviationFromMinutes: z.coerce.number().int().min(-MAX_DEVIATION_MINUTES).max(MAX_DEVIATION_MINUTES).optional().meta({ description: 'timeDeviation figures: deviation ≥ this (a histogram bin’s fromMinutes)' }),
+  deviationToMinutes: z.coerce.number().int().min(-MAX_DEVIATION_MINUTES).max(MAX_DEVIATION_MINUTES).optional().meta({ description: 'timeDeviation figures: deviation < this (a histogram bin’s toMinutes)' }),
   cursor: z.string().max(200).optional().meta({ description: 'nextCursor from the previous page' }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });

@@ -71,13 +71,3 @@ new Gauge({
     }
   },
 });
-
-/** Times `work` into a histogram, also when it throws. */
-export async function timed<T>(histogram: Histogram<string>, labels: Record<string, string>, work: () => Promise<T>): Promise<T> {
-  const end = histogram.startTimer(labels);
-  try {
-    return await work();
-  } finally {
-    end();
-  }
-}

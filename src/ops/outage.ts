@@ -64,3 +64,11 @@ export function isDatabaseUnreachable(error: unknown): boolean {
   const message = typeof e?.message === 'string' ? e.message : '';
   return CONNECTION_MESSAGES.some((m) => message.includes(m));
 }
+
+/** True when a Redis client or BullMQ worker error says Redis could not be reached. */
+export function isRedisUnreachable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return CONNECTION_ERROR_CODES.has(code) || message.includes('Connection is closed') || message.includes('connect E');
+}

@@ -1,7 +1,6 @@
 // Redis connections for BullMQ, and the start-up check that fails fast with a useful message.
 import { Redis, type RedisOptions } from 'ioredis';
-import type { Logger } from '../logger.js';
-import { createOutageMonitor, silentOutageMonitor } from '../ops/outage.js';
+import { silentOutageMonitor, type OutageMonitor } from '../ops/outage.js';
 
 export class RedisUnavailable extends Error {}
 
@@ -20,7 +19,7 @@ export function describeRedisUrl(url: string): string {
  * Workers block on Redis and must retry forever (maxRetriesPerRequest: null, as BullMQ requires);
  * the API's connection fails fast instead, so an outage becomes a quick 503 rather than a hang.
  */
-export function createRedisConnection(url: string, role: 'worker' | 'api', logger?: Logger): Redis {
+export function createRedisConnection(url: string, role: 'worker' | 'api', outage: OutageMonitor = silentOutageMonitor('redis')): Redis {
   const options: RedisOptions =
     role === 'worker'
       ? { maxRetriesPerRequest: null, enableReadyCheck: true }
@@ -28,7 +27,6 @@ export function createRedisConnection(url: string, role: 'worker' | 'api', logge
   const redis = new Redis(url, options);
   // Without a listener ioredis prints every reconnect failure as a multi-line stack trace. Instead: one JSON
   // line when Redis goes away and one when it is back (the requests in between fail fast or wait).
-  const outage = logger ? createOutageMonitor(logger, 'redis') : silentOutageMonitor('redis');
   redis.on('error', (error) => outage.failed(error));
   redis.on('ready', () => outage.succeeded());
   return redis;

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { createRateLimits } from '../../src/http/rateLimits.js';
+import { clientKey, createRateLimits } from '../../src/http/rateLimits.js';
 import { RateLimited } from '../../src/errors.js';
 import { useTestServer, TEST_REDIS_URL } from '../support/server.js';
 import { deleteKeysUnder } from '../support/redis.js';
@@ -140,10 +140,11 @@ describe('the limits across API processes and through a Redis outage', () => {
     redisB.disconnect();
   });
   const settings = { publicReadsPerMinute: 100, bookingsPerAddressPerHour: 100, bookingsPerPhonePerHour: 4 };
+  const SECRET = 'rate-limit-test-secret-0123456789';
 
   it('shares one count between two processes’ limiters (two connections, one Redis)', async () => {
-    const a = createRateLimits(redisA, prefix, settings);
-    const b = createRateLimits(redisB, prefix, settings);
+    const a = createRateLimits(redisA, prefix, settings, SECRET);
+    const b = createRateLimits(redisB, prefix, settings, SECRET);
     const outcomes = await Promise.allSettled([a, b, a, b, a, b].map((l) => l.consumePhone('+46701230004')));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(4);
     const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -154,9 +155,37 @@ describe('the limits across API processes and through a Redis outage', () => {
   it('keeps limiting in memory while Redis cannot be reached, instead of failing or letting everything through', async () => {
     const down = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
     down.on('error', () => undefined);
-    const limits = createRateLimits(down, prefix, settings);
+    const limits = createRateLimits(down, prefix, settings, SECRET);
     for (let i = 0; i < 4; i += 1) await limits.consumePhone('+46701230005');
     await expect(limits.consumePhone('+46701230005')).rejects.toBeInstanceOf(RateLimited);
     down.disconnect();
+  });
+});
+
+describe('who a client address stands for', () => {
+  it('counts an IPv6 client by its /64 and an IPv4-mapped one by its IPv4 address', () => {
+    expect(clientKey('2001:db8:abcd:12:1:2:3:4')).toBe('2001:db8:abcd:12::/64');
+    expect(clientKey('2001:db8:abcd:12::99')).toBe(clientKey('2001:db8:abcd:0012:ffff::1'));
+    expect(clientKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(clientKey('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(clientKey('192.0.2.7')).toBe('192.0.2.7');
+    expect(clientKey(undefined)).toBe('unknown');
+  });
+
+  it('keeps phone numbers out of Redis keys, in plain or plainly hashed form', async () => {
+    const redis = new Redis(TEST_REDIS_URL);
+    const prefix = `test-rl-${randomBytes(4).toString('hex')}`;
+    try {
+      await redis.ping(); // connected: the count goes to Redis, not the in-memory stand-in
+      await createRateLimits(redis, prefix, { publicReadsPerMinute: 1, bookingsPerAddressPerHour: 1, bookingsPerPhonePerHour: 5 }, 'k'.repeat(32)).consumePhone('+46701230010');
+      const keys = await redis.keys(`${prefix}:*`);
+      expect(keys).toHaveLength(1);
+      const { createHash } = await import('node:crypto');
+      expect(keys[0]).not.toContain('46701230010');
+      expect(keys[0]).not.toContain(createHash('sha256').update('+46701230010').digest('base64url').slice(0, 22));
+    } finally {
+      await deleteKeysUnder(redis, prefix);
+      redis.disconnect();
+    }
   });
 });

@@ -170,3 +170,15 @@ describe('telephony events naming another callback’s call', () => {
     }
   });
 });
+
+describe('drill-down deviation filters', () => {
+  it('answers 400 naming the field for a deviation that does not fit a 32-bit integer (once a 500)', async () => {
+    const res = await server().request(
+      'GET',
+      `/api/reports/drilldown?clinics=${clinicId}&from=2027-03-01&to=2027-03-31&figure=timeDeviation.late&deviationFromMinutes=3000000000`,
+      { headers: { Authorization: manager } },
+    );
+    expect(res.status).toBe(400);
+    expect(fieldsOf(res.body)).toEqual(['query.deviationFromMinutes']);
+  });
+});

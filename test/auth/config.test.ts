@@ -73,7 +73,7 @@ describe('OpenID Connect settings', () => {
 
   it('must use https in production', () => {
     const env = {
-      NODE_ENV: 'production',
+      NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://vard.example.se',
       CALLBACK_TOKEN_SECRET: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
       SEED_DEMO: 'false',
       OIDC_ISSUER: 'http://login.region.example',

@@ -54,7 +54,7 @@ describe('a Redis connection that cannot connect', () => {
     const printed: unknown[] = [];
     const originalError = console.error;
     console.error = (...args: unknown[]) => void printed.push(args);
-    const redis = createRedisConnection(`redis://127.0.0.1:${port}`, 'worker', logger);
+    const redis = createRedisConnection(`redis://127.0.0.1:${port}`, 'worker', createOutageMonitor(logger, 'redis'));
     let errors = 0;
     redis.on('error', () => (errors += 1));
     try {

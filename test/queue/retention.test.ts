@@ -1,4 +1,5 @@
 // Redis memory stays flat under continuous work: finished jobs and queue events are trimmed.
+import { silentOutageMonitor } from '../../src/ops/outage.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,7 @@ describe('job retention', () => {
   it('keeps at most 1000 completed jobs and a capped event stream after 3000 jobs', async () => {
     const queue = createQueue('sms', redis, prefix);
     let done = 0;
-    const worker = startWorker('sms', { redisUrl: REDIS_URL, prefix, lockDurationMs: 30_000, logger: createLogger('silent') }, 50, async () => {
+    const worker = startWorker('sms', { redisUrl: REDIS_URL, prefix, lockDurationMs: 30_000, logger: createLogger('silent'), redisOutage: silentOutageMonitor('redis') }, 50, async () => {
       done++;
     });
     for (let batch = 0; batch < 3; batch++) {

@@ -108,7 +108,7 @@ describe('the due worker', () => {
         const job = await dueJob(id, 0);
         return job?.processedOn ? job : undefined;
       },
-      10_000,
+      60_000,
     );
     // The job's own `delay` field is BullMQ's bookkeeping and is not reliably updated by moveToDelayed;
     // what matters is that it ran, went back to waiting, and left the callback booked.
@@ -340,7 +340,7 @@ describe('the tracker’s repeatable jobs', () => {
     await waitFor('the refresh job to classify the booking', async () => {
       const { rows } = await isolated.db.query<any>('SELECT same_day FROM callback_measures WHERE callback_id = $1', [booked.body.id]);
       return rows[0]?.same_day;
-    }, 20_000, 250);
+    }, 60_000, 250);
     expect((await isolated.db.query<any>('SELECT count(*)::int AS n FROM measure_changes')).rows[0].n).toBe(0);
   });
 });

@@ -87,7 +87,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T> | T, time
  * Waits until a job has completed and returns it read afresh: a Job object read while the job was still
  * running keeps returnvalue null even when getState() already answers 'completed'.
  */
-export async function completedJob(queue: Queue, jobId: string, timeoutMs = 10_000): Promise<Job> {
+export async function completedJob(queue: Queue, jobId: string, timeoutMs = 60_000): Promise<Job> {
   await waitFor(`job ${jobId} to complete`, async () => (await queue.getJobState(jobId)) === 'completed', timeoutMs);
   return (await queue.getJob(jobId))!;
 }
