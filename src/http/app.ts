@@ -12,6 +12,7 @@ import type { ReportService } from '../services/reports.js';
 import type { StaffAuthenticator } from '../services/staffAuth.js';
 import type { TelephonyService } from '../services/telephony.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
+import { assetRoutes } from './pages/assets.js';
 import { countBookingResult, healthRoutes, httpMetrics, metricsRoute, securityHeaders, type HttpSettings } from './operations.js';
 import type { RateLimits } from './rateLimits.js';
 import { createRegistry, generateDocument } from './openapi.js';
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(metricsRoute(deps.http.metricsToken));
 
   app.use('/api', api);
+  app.use(assetRoutes());
   app.use(cancelPageRoutes(deps.booking, deps.limits));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
