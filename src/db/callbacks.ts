@@ -249,32 +249,43 @@ export async function lockCallback(db: Queryable, id: string): Promise<StoredCal
 /**
  * Ends an attempt round on a claimed callback: the attempt is counted and the claim released, and the
  * callback is reached (completed), waits for a retry (booked again, due at `dueAt`), or is given up.
+ * `at` is when the attempt ended (the callback closes then); `reachedAt` is when the patient answered.
  */
 export async function recordAttemptResult(
   db: Queryable,
   id: string,
-  result: { status: 'completed'; at: DateTime } | { status: 'booked'; dueAt: DateTime } | { status: 'unreachable'; at: DateTime },
+  result:
+    | { status: 'completed'; reachedAt: DateTime; at: DateTime }
+    | { status: 'booked'; dueAt: DateTime }
+    | { status: 'unreachable'; at: DateTime },
 ): Promise<void> {
   const at = 'at' in result ? result.at.toISO() : null;
   await db.query(
     `UPDATE callbacks SET status = $2, attempt_count = attempt_count + 1, claimed_by = NULL, claim_expires_at = NULL,
             due_at = COALESCE($3, due_at),
-            reached_at = CASE WHEN $2 = 'completed' THEN $4::timestamptz ELSE reached_at END,
+            reached_at = COALESCE($5::timestamptz, reached_at),
             closed_at = COALESCE($4::timestamptz, closed_at)
       WHERE id = $1`,
-    [id, result.status, result.status === 'booked' ? result.dueAt.toISO() : null, at],
+    [
+      id,
+      result.status,
+      result.status === 'booked' ? result.dueAt.toISO() : null,
+      at,
+      result.status === 'completed' ? result.reachedAt.toISO() : null,
+    ],
   );
 }
 
 /**
- * A late report that the last attempt was in fact answered: the callback was reached. The attempt was
- * already counted; a pending "we tried to reach you" SMS is no longer true and is skipped.
+ * A late report that the last attempt was in fact answered: the callback was reached at `reachedAt` (the
+ * answer) and closed when that attempt ended. The attempt was already counted; a pending "we tried to
+ * reach you" SMS is no longer true and is skipped.
  */
-export async function correctToReached(db: Queryable, id: string, reachedAt: DateTime): Promise<void> {
+export async function correctToReached(db: Queryable, id: string, reachedAt: DateTime, closedAt: DateTime): Promise<void> {
   await db.query(
-    `UPDATE callbacks SET status = 'completed', reached_at = $2, closed_at = $2, claimed_by = NULL, claim_expires_at = NULL
+    `UPDATE callbacks SET status = 'completed', reached_at = $2, closed_at = $3, claimed_by = NULL, claim_expires_at = NULL
       WHERE id = $1`,
-    [id, reachedAt.toISO()],
+    [id, reachedAt.toISO(), closedAt.toISO()],
   );
   await db.query(`UPDATE sms_messages SET status = 'skipped' WHERE callback_id = $1 AND kind = 'unreachable' AND status = 'pending'`, [id]);
 }

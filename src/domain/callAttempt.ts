@@ -45,19 +45,24 @@ export function callTimeProblem(at: DateTime, bookedAt: DateTime, now: DateTime)
   return null;
 }
 
-/** The parts of a call attempt that say whether and when it reached the patient. */
-export interface AttemptReach {
-  startedAt: DateTime;
-  answeredAt: DateTime | null;
-  outcome: CallOutcome | null;
+/**
+ * The parts of a call attempt that say whether and when it reached the patient. Instants are luxon
+ * DateTimes in the services and epoch milliseconds in the measures, which run over millions of attempts.
+ */
+export interface AttemptReach<Instant> {
+  startedAt: Instant;
+  answeredAt: Instant | null;
+  outcome: string | null;
 }
 
 /**
- * When the patient was reached: the moment the first answered attempt was answered, not when the call
- * ended (a call answered at 23:55 and ended at 00:10 reached the patient the day before). Attempts in
- * the order they started; null when none was answered.
+ * When this attempt reached the patient, or null when it did not: the moment they answered, even while
+ * the call goes on, never when it ended (a call answered at 23:55 and ended at 00:10 reached the patient
+ * the day before). A nurse logs an answered call without an answer time: it was answered as it started.
+ * The one rule for "reached": a callback's reached_at, the same-day measure and an in-call assessment's
+ * time all come from it.
  */
-export function reachedAt(attempts: readonly AttemptReach[]): DateTime | null {
-  const first = attempts.find((a) => a.answeredAt !== null || a.outcome === 'answered');
-  return first ? (first.answeredAt ?? first.startedAt) : null;
+export function reachedAt<Instant>(attempt: AttemptReach<Instant>): Instant | null {
+  if (attempt.answeredAt !== null) return attempt.answeredAt;
+  return attempt.outcome === 'answered' ? attempt.startedAt : null;
 }

@@ -33,6 +33,7 @@ export interface Callback {
   attemptCount: number;
   claimedBy: string | null;
   claimExpiresAt: DateTime | null;
+  /** When the patient answered (reachedAt in callAttempt.ts), not when that call ended; null until reached. */
   reachedAt: DateTime | null;
 }
 

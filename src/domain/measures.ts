@@ -1,6 +1,7 @@
 // The tracker's per-callback measures (rules 5, 6): contact the same day (kontakt samma dag) and time
 // deviation (tidsavvikelse). Pure: a callback and its attempts in, its classification out. Instants are
 // epoch milliseconds here, not luxon DateTimes: these rules run over millions of callbacks.
+import { reachedAt, type AttemptReach } from './callAttempt.js';
 import { clinicDayStatus } from './calendar.js';
 import type { ClinicRules } from './clinic.js';
 import { localDateAt } from './schedule.js';
@@ -38,11 +39,7 @@ export const SAME_DAY_REASONS: Record<SameDayClass, string> = {
 };
 
 /** Instants in epoch milliseconds. */
-export interface MeasuredAttempt {
-  startedAt: number;
-  answeredAt: number | null;
-  outcome: string | null;
-}
+export type MeasuredAttempt = AttemptReach<number>;
 
 export interface MeasuredCallback {
   requestedAt: number;
@@ -53,15 +50,6 @@ export interface MeasuredCallback {
   patientChoseLaterDay: boolean;
   cancelledAt: number | null;
   attempts: readonly MeasuredAttempt[];
-}
-
-/**
- * When the patient was reached by this attempt, or null when they were not: the moment they answered,
- * even while the call is still going on (the telephone system reports the answer before the end).
- */
-function reachedAt(attempt: MeasuredAttempt): number | null {
-  if (attempt.answeredAt !== null) return attempt.answeredAt;
-  return attempt.outcome === 'answered' ? attempt.startedAt : null;
 }
 
 export function contactSameDay(rules: ClinicRules, callback: MeasuredCallback): SameDayClass {

@@ -19,7 +19,7 @@ import {
 import { findClinicRules } from '../db/clinics.js';
 import type { Database, Queryable } from '../db/database.js';
 import { insertSms } from '../db/smsMessages.js';
-import { afterAttempt, callTimeProblem, type AfterAttempt, type CallOutcome } from '../domain/callAttempt.js';
+import { afterAttempt, callTimeProblem, reachedAt, type AfterAttempt, type CallOutcome } from '../domain/callAttempt.js';
 import { outcomeProblems, type CallbackOutcome } from '../domain/callbackOutcome.js';
 import { compareQueueEntries, queueState, type QueueState } from '../domain/callQueue.js';
 import { endOfLocalDate, localDate } from '../domain/schedule.js';
@@ -61,6 +61,14 @@ export interface CallQueueService {
   timezoneOf(clinicId: string): Promise<string>;
 }
 
+/** An attempt that has ended, as it concludes its callback. */
+export interface EndedAttempt {
+  startedAt: DateTime;
+  answeredAt: DateTime | null;
+  endedAt: DateTime;
+  outcome: CallOutcome;
+}
+
 /**
  * Applies an attempt's consequence to a locked callback inside a transaction: reached, a retry later,
  * or unreachable (with the "we tried to reach you" SMS queued in the same transaction).
@@ -68,14 +76,18 @@ export interface CallQueueService {
 export async function concludeAttempt(
   tx: Queryable,
   callback: StoredCallback,
-  outcome: CallOutcome,
-  endedAt: DateTime,
+  attempt: EndedAttempt,
 ): Promise<{ next: AfterAttempt; smsId: string | null }> {
   const rules = await findClinicRules(tx, callback.clinicId);
   if (!rules) throw new ClinicNotFound(callback.clinicId);
+  const { outcome, endedAt } = attempt;
   const next = afterAttempt(rules, callback.attemptCount + 1, outcome, endedAt);
   let smsId: string | null = null;
-  if (next.kind === 'reached') await recordAttemptResult(tx, callback.id, { status: 'completed', at: endedAt });
+  if (next.kind === 'reached') {
+    // Reached when the patient answered, closed when the call ended: the two fall on different dates for
+    // a call answered just before midnight. An answered attempt always has a reach time.
+    await recordAttemptResult(tx, callback.id, { status: 'completed', reachedAt: reachedAt(attempt)!, at: endedAt });
+  }
   if (next.kind === 'retry') await recordAttemptResult(tx, callback.id, { status: 'booked', dueAt: next.dueAt });
   if (next.kind === 'unreachable') {
     await recordAttemptResult(tx, callback.id, { status: 'unreachable', at: endedAt });
@@ -199,7 +211,7 @@ export function createCallQueueService(deps: {
           outcome: input.outcome,
           note: input.note,
         });
-        const concluded = await concludeAttempt(tx, callback, input.outcome, endedAt);
+        const concluded = await concludeAttempt(tx, callback, { ...attempt, endedAt, outcome: input.outcome });
         return { attempt, callback, ...concluded };
       });
       await scheduleAfterAttempt(jobs, afterCommit, result.callback, result);

@@ -3,7 +3,6 @@
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import { recordAudit } from '../db/audit.js';
-import { listAttempts } from '../db/callAttempts.js';
 import { findCallback, findCallbacks, type StoredCallback } from '../db/callbacks.js';
 import { findClinicRules } from '../db/clinics.js';
 import type { Database, Queryable } from '../db/database.js';
@@ -16,7 +15,6 @@ import {
   START_COLUMN,
   type StoredGuaranteeCase,
 } from '../db/guaranteeCases.js';
-import { reachedAt } from '../domain/callAttempt.js';
 import type { CallbackOutcome } from '../domain/callbackOutcome.js';
 import type { ClinicRules } from '../domain/clinic.js';
 import { assessmentTimeProblem, caseUrgency, deadline, startDate, type ExclusionReason, type GuaranteeStartBasis } from '../domain/guaranteeCase.js';
@@ -49,9 +47,9 @@ export async function applyOutcomeToCase(
     }
     return;
   }
-  // The patient was reached, and an in-call assessment made, from the moment they answered; the callback's
-  // reached_at is when that call ended, which can be the next day for a call answered just before midnight.
-  const reached = reachedAt(await listAttempts(tx, callback.id)) ?? callback.reachedAt ?? now;
+  // reachedAt is the moment the patient answered (domain/callAttempt.ts reachedAt), not when the call
+  // ended: an in-call assessment answered 23:55 and ended 00:10 was made the day before.
+  const reached = callback.reachedAt ?? now;
   await openCase(tx, {
     callbackId: callback.id,
     clinicId: callback.clinicId,

@@ -6,7 +6,7 @@ import { findAttemptByTelephonyCall, insertTelephonyAttempt, isLatestAttempt, up
 import { correctToReached, lockCallback } from '../db/callbacks.js';
 import type { Database } from '../db/database.js';
 import { recordTelephonyEvent } from '../db/telephonyEvents.js';
-import { callTimeProblem, type CallOutcome } from '../domain/callAttempt.js';
+import { callTimeProblem, reachedAt, type CallOutcome } from '../domain/callAttempt.js';
 import { isOpen } from '../domain/callback.js';
 import { CallbackNotFound, InvalidSignature, TelephonyNotConfigured, ValidationFailed } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -85,7 +85,8 @@ export function createTelephonyService(deps: { db: Database; clock: Clock; jobs:
             await updateAttempt(tx, attempt.id, { outcome: 'answered' });
             const latest = await isLatestAttempt(tx, callback.id, attempt.id);
             if (latest && (callback.status === 'booked' || callback.status === 'unreachable')) {
-              await correctToReached(tx, callback.id, attempt.endedAt);
+              const answered = { ...attempt, answeredAt: event.at, outcome: 'answered' as const };
+              await correctToReached(tx, callback.id, reachedAt(answered)!, attempt.endedAt);
               return { concluded: null, callback, correctedFrom: callback.status };
             }
           }
@@ -98,7 +99,7 @@ export function createTelephonyService(deps: { db: Database; clock: Clock; jobs:
         await updateAttempt(tx, attempt.id, { endedAt: event.at, outcome });
         // A call to a callback already closed (or cancelled) is recorded but changes nothing else.
         if (!isOpen(callback)) return { concluded: null, callback };
-        return { concluded: await concludeAttempt(tx, callback, outcome, event.at), callback };
+        return { concluded: await concludeAttempt(tx, callback, { ...attempt, endedAt: event.at, outcome }), callback };
       });
       if (!result) return 'duplicate';
       if (result.concluded) await scheduleAfterAttempt(jobs, afterCommit, result.callback, result.concluded);

@@ -86,7 +86,8 @@ describe('POST /api/telephony/events: a call that is answered', () => {
 
     const callback = await callbackRow(callbackId);
     expect(callback).toMatchObject({ status: 'completed', attempt_count: 1, claimed_by: null, claim_expires_at: null });
-    expect(iso(callback.reached_at)).toBe('2027-03-30T06:19:40.000Z');
+    // Reached when the patient answered (08:16:20), not when the call ended.
+    expect(iso(callback.reached_at)).toBe('2027-03-30T06:16:20.000Z');
 
     // The nurse sees the attempt the telephone system reported.
     const details = await server().request('GET', `/api/staff/callbacks/${callbackId}`, { headers: { Authorization: nurse } });
@@ -248,7 +249,7 @@ describe('POST /api/telephony/events: events out of order', () => {
     expect(iso(attempts[0].answered_at)).toBe('2027-03-30T06:16:20.000Z');
     const callback = await callbackRow(callbackId);
     expect(callback).toMatchObject({ status: 'completed', attempt_count: 1 });
-    expect(iso(callback.reached_at)).toBe('2027-03-30T06:20:00.000Z');
+    expect(iso(callback.reached_at)).toBe('2027-03-30T06:16:20.000Z'); // the reported answer, not the end at 08:20
   });
 
   it('leaves a callback alone when a late answer belongs to an earlier attempt than its latest', async () => {

@@ -75,19 +75,28 @@ describe('callTimeProblem: the time a nurse or the telephone system reports for 
   });
 });
 
-describe('reachedAt: when the patient was reached', () => {
-  it('is the moment the first answered attempt was answered, not when that call ended', () => {
-    const attempts = [
-      { startedAt: at('2027-03-25T23:30:00+01:00'), answeredAt: null, outcome: 'no_answer' as const },
-      { startedAt: at('2027-03-25T23:54:40+01:00'), answeredAt: at('2027-03-25T23:55:00+01:00'), outcome: 'answered' as const },
-    ];
-    expect(reachedAt(attempts)?.toISO()).toBe(at('2027-03-25T23:55:00+01:00').toISO());
+describe('reachedAt: when an attempt reached the patient', () => {
+  it('is the moment the call was answered, not when it ended', () => {
+    const answered = { startedAt: at('2027-03-25T23:54:40+01:00'), answeredAt: at('2027-03-25T23:55:00+01:00'), outcome: 'answered' };
+    expect(reachedAt(answered)?.toISO()).toBe('2027-03-25T23:55:00.000+01:00');
+  });
+
+  it('counts an answer the telephone system reported while the call still goes on', () => {
+    expect(reachedAt({ startedAt: at('2027-03-25T10:00:00+01:00'), answeredAt: at('2027-03-25T10:00:15+01:00'), outcome: null })?.toISO()).toBe(
+      '2027-03-25T10:00:15.000+01:00',
+    );
   });
 
   it('takes the start of an answered attempt logged without an answer time, and null when nobody answered', () => {
-    expect(reachedAt([{ startedAt: at('2027-03-25T10:00:00+01:00'), answeredAt: null, outcome: 'answered' }])?.toISO()).toBe(
-      at('2027-03-25T10:00:00+01:00').toISO(),
+    expect(reachedAt({ startedAt: at('2027-03-25T10:00:00+01:00'), answeredAt: null, outcome: 'answered' })?.toISO()).toBe(
+      '2027-03-25T10:00:00.000+01:00',
     );
-    expect(reachedAt([{ startedAt: at('2027-03-25T10:00:00+01:00'), answeredAt: null, outcome: 'busy' }])).toBeNull();
+    expect(reachedAt({ startedAt: at('2027-03-25T10:00:00+01:00'), answeredAt: null, outcome: 'busy' })).toBeNull();
+    expect(reachedAt({ startedAt: at('2027-03-25T10:00:00+01:00'), answeredAt: null, outcome: null })).toBeNull();
+  });
+
+  it('works on epoch milliseconds as the measures use them', () => {
+    expect(reachedAt({ startedAt: 1_000, answeredAt: 1_500, outcome: 'answered' })).toBe(1_500);
+    expect(reachedAt({ startedAt: 1_000, answeredAt: null, outcome: 'no_answer' })).toBeNull();
   });
 });
