@@ -21,7 +21,7 @@ import { bookedCounts, releaseSlotPlace, reserveSlotPlace } from '../db/slotPlac
 import { choseLaterDay, freePlaces, planBooking, planningRange } from '../domain/booking.js';
 import { dueAtForSlot, isCancellable, type BookingChannel } from '../domain/callback.js';
 import type { ClinicRules } from '../domain/clinic.js';
-import { endOfLocalDate, showInstant, startOfLocalDate } from '../domain/schedule.js';
+import { endOfLocalDate, localDate, showInstant, startOfLocalDate } from '../domain/schedule.js';
 import { bookableAt, slotsBetween } from '../domain/slots.js';
 import { callerRefusal, DEFAULT_MAX_OPEN_PER_PHONE } from '../domain/callerPolicy.js';
 import {
@@ -65,10 +65,25 @@ export interface SlotView {
   available: number;
 }
 
+/** What a clinic offers a patient right now: the time a booking gets by default, and the free times to choose from. */
+export interface BookingOffer {
+  /** The slot a booking without a chosen time gets now: the same day whenever one is free (rule 5). */
+  earliest: SlotView;
+  /** Free slots per local date, today first, up to the booking horizon; dates without a free slot are left out. */
+  days: { date: string; slots: SlotView[] }[];
+  /** No slot is free today any more (the day is full): the earliest time is on a later day. */
+  todayFull: boolean;
+}
+
 export interface CallbackBookingService {
   listClinics(): Promise<ClinicSummary[]>;
   clinicRules(clinicId: string): Promise<ClinicRules>;
   listSlots(clinicId: string, fromDate: string, toDate: string): Promise<SlotView[]>;
+  /**
+   * The same plan a booking gets (planBooking), shown before booking. Throws what booking would throw
+   * with no time chosen: BookingClosed (with the next opening) or NoFreeSlot.
+   */
+  offer(clinicId: string): Promise<BookingOffer>;
   book(clinicId: string, request: BookingRequest, idempotencyKey: string | null): Promise<BookingResult>;
   show(callbackId: string, token: string): Promise<StoredCallback>;
   cancel(callbackId: string, token: string): Promise<StoredCallback>;
@@ -130,6 +145,22 @@ export function createCallbackBookingService(deps: {
         const withBookings = { ...slot, booked: counts.get(slot.start.toMillis()) ?? 0 };
         return { ...slot, available: isBookable(slot) ? freePlaces(withBookings) : 0 };
       });
+    },
+
+    async offer(clinicId) {
+      const rules = await clinicRules(clinicId);
+      const now = clock.now();
+      const range = planningRange(rules, now);
+      const counts = await countsForDates(rules, range.fromDate, range.toDate);
+      const plan = planBooking(rules, now, counts);
+      const days: BookingOffer['days'] = [];
+      for (const slot of plan.candidates) {
+        const view = { ...slot, available: freePlaces({ ...slot, booked: counts.get(slot.start.toMillis()) ?? 0 }) };
+        const date = localDate(rules, slot.start);
+        if (days.at(-1)?.date !== date) days.push({ date, slots: [] });
+        days.at(-1)!.slots.push(view);
+      }
+      return { earliest: days[0]!.slots[0]!, days, todayFull: !plan.sameDaySlotFree };
     },
 
     async book(clinicId, request, idempotencyKey) {
