@@ -13,6 +13,10 @@ import type { StaffAuthenticator } from '../services/staffAuth.js';
 import type { TelephonyService } from '../services/telephony.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
 import { assetRoutes } from './pages/assets.js';
+import { staffPageErrors } from './pages/staff/errors.js';
+import { staffHomeRoutes } from './pages/staff/home.js';
+import { signInRoutes } from './pages/staff/session.js';
+import { createStaffSessions } from '../services/staffSessions.js';
 import { countBookingResult, healthRoutes, httpMetrics, metricsRoute, securityHeaders, type HttpSettings } from './operations.js';
 import type { RateLimits } from './rateLimits.js';
 import { createRegistry, generateDocument } from './openapi.js';
@@ -100,7 +104,12 @@ export function createApp(deps: AppDeps): Express {
 
   app.use('/api', api);
   app.use(assetRoutes());
+  // Staff pages: sign-in with the same authenticator as the API, then a session cookie.
+  const sessions = createStaffSessions({ db: deps.db, clock: deps.clock, auth: deps.staffAuth });
+  app.use(signInRoutes(sessions, { secureCookies: deps.http.behindTls, limit: deps.limits.bookings }));
+  app.use(staffHomeRoutes({ sessions, listClinics: () => deps.booking.listClinics() }));
   app.use(cancelPageRoutes(deps.booking, deps.limits));
+  app.use(staffPageErrors);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;
