@@ -1,5 +1,7 @@
 // SQL for what came of a reached callback.
-import type { RecordedOutcome } from '../domain/callbackOutcome.js';
+import { DateTime } from 'luxon';
+import type { GuaranteeReason, RecordedOutcome, Resolution } from '../domain/callbackOutcome.js';
+import type { ContactMode, Profession } from '../domain/profession.js';
 import type { Queryable } from './database.js';
 
 /** Stores the outcome; recording again replaces it (a correction), and the audit trail keeps both acts. */
@@ -34,7 +36,37 @@ export async function upsertOutcome(db: Queryable, o: RecordedOutcome): Promise<
   );
 }
 
-export async function findOutcome(db: Queryable, callbackId: string): Promise<Record<string, unknown> | null> {
-  const { rows } = await db.query('SELECT * FROM callback_outcomes WHERE callback_id = $1', [callbackId]);
-  return rows[0] ?? null;
+interface OutcomeRow {
+  callback_id: string;
+  recorded_by: string;
+  recorded_at: Date;
+  resolution: Resolution;
+  appointment_date: string | null;
+  appointment_profession: Profession | null;
+  appointment_mode: ContactMode | null;
+  referred_to: string | null;
+  guarantee_reason: GuaranteeReason | null;
+  assessment_profession: Profession | null;
+  note: string | null;
+}
+
+/** The outcome as recorded (the covered and performed flags are implied by the reason and the profession). */
+export async function findOutcome(db: Queryable, callbackId: string): Promise<RecordedOutcome | null> {
+  const { rows } = await db.query<OutcomeRow>('SELECT * FROM callback_outcomes WHERE callback_id = $1', [callbackId]);
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    callbackId: row.callback_id,
+    recordedBy: row.recorded_by,
+    recordedAt: DateTime.fromJSDate(row.recorded_at, { zone: 'utc' }),
+    resolution: row.resolution,
+    appointment:
+      row.appointment_date && row.appointment_profession && row.appointment_mode
+        ? { date: row.appointment_date, profession: row.appointment_profession, mode: row.appointment_mode }
+        : null,
+    referredTo: row.referred_to,
+    guaranteeReason: row.guarantee_reason,
+    assessedBy: row.assessment_profession,
+    note: row.note,
+  };
 }

@@ -1,6 +1,7 @@
 // Turns domain values into response JSON: instants with the clinic's offset, the promise in Swedish.
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import type { StoredCallback } from '../db/callbacks.js';
+import type { RecordedOutcome } from '../domain/callbackOutcome.js';
 import { showInstant } from '../domain/schedule.js';
 
 export function instant(dt: DateTime, timezone: string): string {
@@ -26,10 +27,20 @@ export function callbackView(c: StoredCallback, timezone: string) {
   };
 }
 
-/** A recorded outcome as stored, its instants (recorded_at) written with the clinic's offset like every other. */
-export function outcomeView(outcome: Record<string, unknown> | null, timezone: string): Record<string, unknown> | null {
+/**
+ * A recorded outcome in the shape a nurse sends it (PUT …/outcome), with who recorded it and when; the
+ * instant carries the clinic's offset like every other.
+ */
+export function outcomeView(outcome: RecordedOutcome | null, timezone: string) {
   if (!outcome) return null;
-  return Object.fromEntries(
-    Object.entries(outcome).map(([key, value]) => [key, value instanceof Date ? instant(DateTime.fromJSDate(value), timezone) : value]),
-  );
+  return {
+    recordedAt: instant(outcome.recordedAt, timezone),
+    recordedBy: outcome.recordedBy,
+    resolution: outcome.resolution,
+    appointment: outcome.appointment,
+    referredTo: outcome.referredTo,
+    guarantee: { covered: outcome.guaranteeReason !== null, reason: outcome.guaranteeReason },
+    medicalAssessment: { performed: outcome.assessedBy !== null, profession: outcome.assessedBy },
+    note: outcome.note,
+  };
 }

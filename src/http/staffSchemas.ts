@@ -83,6 +83,40 @@ export const OutcomeBody = z
   })
   .meta({ id: 'CallbackOutcomeRequest' });
 
+const AttemptView = z
+  .object({
+    id: z.uuid(),
+    source: z.enum(['staff', 'telephony']),
+    staffId: z.uuid().nullable(),
+    startedAt: IsoInstant,
+    answeredAt: IsoInstant.nullable().meta({ description: 'When the patient answered; null when nobody did (or, from a nurse, the start)' }),
+    endedAt: IsoInstant.nullable().meta({ description: 'null while a reported call goes on' }),
+    outcome: z.enum(CALL_OUTCOMES).nullable(),
+    note: z.string().nullable(),
+  })
+  .meta({ id: 'CallAttempt' });
+
+/** What a nurse recorded, in the shape of CallbackOutcomeRequest, with who recorded it and when. */
+export const OutcomeView = z
+  .strictObject({
+    recordedAt: IsoInstant,
+    recordedBy: z.uuid().meta({ description: 'The staff member who recorded it (last, if corrected)' }),
+    resolution: z.enum(RESOLUTIONS),
+    appointment: z
+      .strictObject({ date: localDate('The appointment’s local date', '2027-03-31'), profession: z.enum(PROFESSIONS), mode: z.enum(CONTACT_MODES) })
+      .nullable(),
+    referredTo: z.string().nullable(),
+    guarantee: z.strictObject({ covered: z.boolean(), reason: z.enum(GUARANTEE_REASONS).nullable() }),
+    medicalAssessment: z.strictObject({ performed: z.boolean(), profession: z.enum(PROFESSIONS).nullable() }),
+    note: z.string().nullable(),
+  })
+  .meta({ id: 'CallbackOutcome' });
+
+export const CallbackDetailsView = QueueEntryView.extend({
+  attempts: z.array(AttemptView).meta({ description: 'Every call attempt, oldest first' }),
+  outcome: OutcomeView.nullable().meta({ description: 'null until a nurse records what came of the call' }),
+}).meta({ id: 'CallbackDetails' });
+
 export const TelephonyEventBody = z
   .strictObject({
     eventId: visibleAscii(200),

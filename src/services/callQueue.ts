@@ -20,14 +20,16 @@ import { findClinicRules } from '../db/clinics.js';
 import type { Database, Queryable } from '../db/database.js';
 import { insertSms } from '../db/smsMessages.js';
 import { afterAttempt, callTimeProblem, reachedAt, type AfterAttempt, type CallOutcome } from '../domain/callAttempt.js';
-import { outcomeProblems, type CallbackOutcome } from '../domain/callbackOutcome.js';
+import { outcomeProblems, type CallbackOutcome, type RecordedOutcome } from '../domain/callbackOutcome.js';
 import { compareQueueEntries, queueState, type QueueState } from '../domain/callQueue.js';
+import { startOfClinicDay } from '../domain/missedCallback.js';
 import { endOfLocalDate, localDate } from '../domain/schedule.js';
 import { CallbackNotFound, ClinicNotFound, NotClaimed, NotReached, ValidationFailed, type FieldIssue } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { JobScheduler } from '../queue/jobScheduler.js';
 import { createAfterCommit } from './afterCommit.js';
 import { applyOutcomeToCase } from './guaranteeCases.js';
+import { createMissedCallbackService, type MissedCallbackService } from './missedCallbacks.js';
 import { authorize, type StaffMember } from './staffAuth.js';
 
 const QUEUE_ROLES = ['nurse', 'admin'] as const;
@@ -50,14 +52,15 @@ export interface ConcludedAttempt {
   next: AfterAttempt;
 }
 
-export interface CallQueueService {
+/** The queue, and (rule 12) the missed callbacks beside it, listed for follow-up. */
+export interface CallQueueService extends MissedCallbackService {
   list(staff: StaffMember, clinicId: string): Promise<{ timezone: string; entries: QueueEntry[] }>;
   claimNext(staff: StaffMember, clinicId: string): Promise<StoredCallback | null>;
   renew(staff: StaffMember, callbackId: string): Promise<StoredCallback>;
   release(staff: StaffMember, callbackId: string): Promise<StoredCallback>;
   logAttempt(staff: StaffMember, callbackId: string, input: AttemptInput): Promise<ConcludedAttempt>;
   recordOutcome(staff: StaffMember, callbackId: string, outcome: CallbackOutcome): Promise<void>;
-  details(staff: StaffMember, callbackId: string): Promise<{ callback: StoredCallback; attempts: CallAttempt[]; outcome: Record<string, unknown> | null }>;
+  details(staff: StaffMember, callbackId: string): Promise<{ callback: StoredCallback; attempts: CallAttempt[]; outcome: RecordedOutcome | null }>;
   timezoneOf(clinicId: string): Promise<string>;
 }
 
@@ -142,6 +145,7 @@ export function createCallQueueService(deps: {
   const claimExpiry = () => clock.now().plus({ minutes: deps.claimTimeoutMinutes });
 
   return {
+    ...createMissedCallbackService({ db, clock }),
     timezoneOf,
 
     async list(staff, clinicId) {
@@ -149,8 +153,8 @@ export function createCallQueueService(deps: {
       const rules = await findClinicRules(db, clinicId);
       if (!rules) throw new ClinicNotFound(clinicId);
       const now = clock.now();
-      // Today's callbacks and anything still open from earlier days; tomorrow's are not yet the nurses' concern.
-      const callbacks = await listOpenQueue(db, clinicId, endOfLocalDate(rules, localDate(rules, now)));
+      // Today's callbacks; tomorrow's are not yet the nurses' concern, and earlier days' are missed (rule 12).
+      const callbacks = await listOpenQueue(db, clinicId, endOfLocalDate(rules, localDate(rules, now)), now, startOfClinicDay(rules.timezone, now));
       const entries = callbacks
         .map((callback) => ({ state: queueState(callback, now)!, callback }))
         .sort(compareQueueEntries);
@@ -160,7 +164,9 @@ export function createCallQueueService(deps: {
 
     async claimNext(staff, clinicId) {
       authorize(staff, QUEUE_ROLES, clinicId);
-      const claimed = await claimNext(db, clinicId, clock.now(), staff.id, claimExpiry());
+      const now = clock.now();
+      const dayStart = startOfClinicDay(await timezoneOf(clinicId), now);
+      const claimed = await claimNext(db, clinicId, now, staff.id, claimExpiry(), dayStart);
       if (claimed) await audit(staff, 'callback.claim', clinicId, [claimed.id]);
       return claimed;
     },

@@ -1,5 +1,6 @@
 // The nurses' call queue through the HTTP API: order, atomic claims, expiry, attempts, retries, outcomes.
 import { describe, expect, it } from 'vitest';
+import { CallbackDetailsView } from '../../src/http/staffSchemas.js';
 import { ALL_BACKENDS } from '../support/database.js';
 import { useTestServer, type TestServer } from '../support/server.js';
 
@@ -240,6 +241,53 @@ describe('outcomes', () => {
     });
     const { rows } = await server().db.query<any>('SELECT appointment_date, appointment_profession, appointment_mode, was_medical_assessment FROM callback_outcomes WHERE callback_id = $1', [r.cb.id]);
     expect(rows[0]).toEqual({ appointment_date: '2027-04-01', appointment_profession: 'doctor', appointment_mode: 'video', was_medical_assessment: false });
+  });
+
+  it('shows the recorded outcome in the shape a nurse sends it, in camelCase, recordedAt with the clinic’s offset', async () => {
+    const r = await reached();
+    const nurseId = (await server().request('GET', '/api/staff/me', { headers: { Authorization: r.nurse } })).body.id;
+    const details = async () => {
+      const res = await server().request('GET', `/api/staff/callbacks/${r.cb.id}`, { headers: { Authorization: r.nurse } });
+      expect(res.status).toBe(200);
+      // The documented response schema holds the answer, and its outcome has no other keys.
+      expect(CallbackDetailsView.safeParse(res.body).error).toBeUndefined();
+      return res.body;
+    };
+    await r.put({
+      resolution: 'advice',
+      guarantee: { covered: true, reason: 'new_problem' },
+      medicalAssessment: { performed: true, profession: 'nurse' },
+      note: 'Egenvårdsråd',
+    });
+    expect((await details()).outcome).toEqual({
+      recordedAt: '2027-03-30T08:20:00+02:00',
+      recordedBy: nurseId,
+      resolution: 'advice',
+      appointment: null,
+      referredTo: null,
+      guarantee: { covered: true, reason: 'new_problem' },
+      medicalAssessment: { performed: true, profession: 'nurse' },
+      note: 'Egenvårdsråd',
+    });
+
+    // Corrected ten minutes later: an appointment instead, not covered, no assessment in the call.
+    server().clock.set('2027-03-30T08:30:00+02:00');
+    await r.put({
+      resolution: 'appointment',
+      appointment: { date: '2027-04-01', profession: 'doctor', mode: 'video' },
+      guarantee: { covered: false },
+      medicalAssessment: { performed: false },
+    });
+    expect((await details()).outcome).toEqual({
+      recordedAt: '2027-03-30T08:30:00+02:00',
+      recordedBy: nurseId,
+      resolution: 'appointment',
+      appointment: { date: '2027-04-01', profession: 'doctor', mode: 'video' },
+      referredTo: null,
+      guarantee: { covered: false, reason: null },
+      medicalAssessment: { performed: false, profession: null },
+      note: null,
+    });
   });
 
   it.each([

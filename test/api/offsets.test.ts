@@ -64,7 +64,7 @@ describe('instants in JSON answers', () => {
       /^\$\.deviationDrilldown\.records\[\d+\]\.details\.promisedSlotStart$/,
       /^\$\.caseDrilldown\.records\[\d+\]\.details\.assessedAt$/,
       /^\$\.nationalList\.reports\[0\]\.createdAt$/,
-      /^\$\.callbackDetails\.outcome\.recorded_at$/,
+      /^\$\.callbackDetails\.outcome\.recordedAt$/,
       /^\$\.guaranteeCase\.assessment\.at$/,
     ]) {
       expect(paths.some((p) => expected.test(p)), String(expected)).toBe(true);
@@ -75,6 +75,6 @@ describe('instants in JSON answers', () => {
     // Hand-checked values: the clinic's summer offset, and the region's for the national file.
     expect(answers.caseDrilldown.records.find((r: any) => r.callbackId === booking.id).details.assessedAt).toBe('2027-03-30T08:20:00+02:00');
     expect(answers.nationalList.reports[0].createdAt).toBe('2027-04-01T03:00:00+02:00');
-    expect(answers.callbackDetails.outcome.recorded_at).toBe('2027-03-30T09:00:00+02:00');
+    expect(answers.callbackDetails.outcome.recordedAt).toBe('2027-03-30T09:00:00+02:00');
   });
 });

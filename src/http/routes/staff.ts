@@ -11,7 +11,16 @@ import { BODY_INVALID, errorResponses } from '../openapi.js';
 import { staffOfRequest } from '../staffAccess.js';
 import { instant, outcomeView } from '../present.js';
 import { ClinicIdParams } from '../schemas.js';
-import { AttemptBody, AttemptResult, CallbackIdParams, OutcomeBody, QueueEntryView, QueueView, StaffHeaders } from '../staffSchemas.js';
+import {
+  AttemptBody,
+  AttemptResult,
+  CallbackDetailsView,
+  CallbackIdParams,
+  OutcomeBody,
+  QueueEntryView,
+  QueueView,
+  StaffHeaders,
+} from '../staffSchemas.js';
 import { parseRequest } from '../validation.js';
 
 const bearer = [{ bearerAuth: [] }];
@@ -182,7 +191,10 @@ export function staffRoutes(deps: { auth: StaffAuthenticator; queue: CallQueueSe
     tags: ['Staff'],
     security: bearer,
     request: { params: CallbackIdParams, headers: StaffHeaders },
-    responses: { 200: { description: 'The callback' }, ...errorResponses(400, 401, 403, { 404: ['callback_not_found'] }, 503) },
+    responses: {
+      200: { description: 'The callback', content: { 'application/json': { schema: CallbackDetailsView } } },
+      ...errorResponses(400, 401, 403, { 404: ['callback_not_found'] }, 503),
+    },
   });
   router.get('/staff/callbacks/:id', async (req, res) => {
     const staff = await staffOf(req);
