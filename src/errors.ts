@@ -24,7 +24,9 @@ export type ErrorCode =
   | 'service_unavailable'
   | 'already_booked'
   | 'too_many_bookings'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'not_missed'
+  | 'already_followed_up';
 
 export class AppError extends Error {
   constructor(
@@ -217,5 +219,19 @@ export class TooManyBookings extends AppError {
 export class RateLimited extends AppError {
   constructor(readonly retryAfterSeconds: number) {
     super('rate_limited', `Too many requests. Please try again in ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+  }
+}
+
+/** Rule 12: only a missed callback is followed up (a callback still open is in the queue instead). */
+export class NotMissed extends AppError {
+  constructor(status: string) {
+    super('not_missed', `Only a missed callback can be followed up (status: ${status}).`, { status });
+  }
+}
+
+/** A missed callback is followed up once; the first nurse's record stands. */
+export class AlreadyFollowedUp extends AppError {
+  constructor(at: string) {
+    super('already_followed_up', `This missed callback was already followed up at ${at}.`, { followedUpAt: at });
   }
 }

@@ -11,6 +11,7 @@ import type { Database } from '../src/db/database.js';
 import { ensureMeasureBasis } from '../src/db/measureRollup.js';
 import { migrate } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open.js';
+import { markMissedCallbacks } from '../src/jobs/markMissedCallbacks.js';
 import { reconcile } from '../src/jobs/reconcile.js';
 import { createLogger, type Logger } from '../src/logger.js';
 import { QUEUES, RECONCILE_SCHEDULER_ID, schedules, type QueueKey, type Schedule } from '../src/queue/contract.js';
@@ -100,10 +101,12 @@ export async function startWorkers(config: Config, logger: Logger, deps: WorkerD
 
   // The check at start, then a watchdog: the repeatable jobs live in Redis and vanish with a flush.
   await ensureSchedules(queues, wanted);
+  // Workers that were down over a midnight catch up on rule 12 at once, not at the first repeat.
+  const missed = await markMissedCallbacks({ db: deps.db, clock: deps.clock });
   const restored = await reconcileNow();
   // Catch up on a national file whose 1st passed while no worker ran.
   const national = await reports.produceNationalReport();
-  logger.info({ ...restored, nationalReport: national }, 'workers started; reconciliation done');
+  logger.info({ ...restored, missedMarked: missed.marked, nationalReport: national }, 'workers started; reconciliation done');
   const watchdog = setInterval(() => {
     ensureSchedules(queues, wanted)
       .then(async (recreated) => {

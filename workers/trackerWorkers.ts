@@ -1,9 +1,11 @@
-// Workers for the tracker: folding new calls into the report rollups, the monthly national file, and the
-// managers' daily summary of guarantee cases at risk. Thin shells around the handlers in src/.
+// Workers for the tracker: folding new calls into the report rollups, the monthly national file, the
+// managers' daily summary of guarantee cases at risk, and marking missed callbacks (rule 12). Thin shells
+// around the handlers in src/.
 import type { Clock } from '../src/clock.js';
 import type { Database } from '../src/db/database.js';
 import { refreshMeasures } from '../src/db/measureRollup.js';
 import { sendGuaranteeSummaries } from '../src/jobs/guaranteeSummary.js';
+import { markMissedCallbacks } from '../src/jobs/markMissedCallbacks.js';
 import type { ManagerNotifier } from '../src/notify/port.js';
 import type { GuaranteeCaseService } from '../src/services/guaranteeCases.js';
 import type { ReportService } from '../src/services/reports.js';
@@ -20,5 +22,6 @@ export function startTrackerWorkers(
     startWorker('guaranteeSummary', settings, 1, async () =>
       sendGuaranteeSummaries({ db: deps.db, clock: deps.clock, cases: deps.cases, notifier: deps.notifier }),
     ),
+    startWorker('missedCallbacks', settings, 1, async () => markMissedCallbacks({ db: deps.db, clock: deps.clock })),
   ];
 }

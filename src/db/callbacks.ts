@@ -26,11 +26,19 @@ interface CallbackRow {
   claimed_by: string | null;
   claim_expires_at: Date | null;
   reached_at: Date | null;
+  missed_at: Date | null;
+  followed_up_at: Date | null;
+  followed_up_by: string | null;
+  follow_up_note: string | null;
 }
 
 export interface StoredCallback extends Callback {
   tokenHash: string;
   requestHash: string | null;
+  /** When the sweep found its day ended without a call (rule 12); null unless missed. */
+  missedAt: DateTime | null;
+  /** A nurse's follow-up of a missed callback; null until one is recorded. */
+  followUp: { at: DateTime; by: string; note: string | null } | null;
 }
 
 const instant = (d: Date) => DateTime.fromJSDate(d, { zone: 'utc' });
@@ -59,6 +67,11 @@ export function fromRow(row: CallbackRow): StoredCallback {
     reachedAt: maybeInstant(row.reached_at),
     tokenHash: row.token_hash,
     requestHash: row.request_hash,
+    missedAt: maybeInstant(row.missed_at),
+    followUp:
+      row.followed_up_at && row.followed_up_by
+        ? { at: instant(row.followed_up_at), by: row.followed_up_by, note: row.follow_up_note }
+        : null,
   };
 }
 
@@ -175,14 +188,26 @@ export async function markDue(db: Queryable, id: string, now: DateTime): Promise
  */
 const CLAIMABLE = `(status = 'due' OR (status = 'booked' AND due_at <= $2) OR (status = 'claimed' AND claim_expires_at <= $2))`;
 
-/** The open queue of a clinic: everything claimable or claimed, and what falls due before `until`. */
-export async function listOpenQueue(db: Queryable, clinicId: string, until: DateTime): Promise<StoredCallback[]> {
+/**
+ * Rule 12 (isMissed in src/domain/missedCallback.ts) in SQL, for an open callback: its slot lies before the
+ * start of the clinic's local day (`dayStart`, from startOfClinicDay) and no nurse holds a live claim on it.
+ * Open callbacks matching it are missed even before the sweep has marked them.
+ */
+const missedSql = (now: string, dayStart: string) =>
+  `(slot_start < ${dayStart} AND NOT (status = 'claimed' AND claim_expires_at IS NOT NULL AND claim_expires_at > ${now}))`;
+
+/**
+ * The open queue of a clinic: everything claimable or claimed, and what falls due before `until`; never a
+ * callback whose day has ended (rule 12: it is missed, listed for follow-up, not at the head of today's queue).
+ */
+export async function listOpenQueue(db: Queryable, clinicId: string, until: DateTime, now: DateTime, dayStart: DateTime): Promise<StoredCallback[]> {
   const { rows } = await db.query<CallbackRow>(
     `SELECT * FROM callbacks
       WHERE clinic_id = $1 AND status = ANY($3::text[])
         AND (status <> 'booked' OR due_at < $2)
+        AND NOT ${missedSql('$4', '$5')}
       ORDER BY slot_start, due_at, id`,
-    [clinicId, until.toISO(), OPEN_STATUSES],
+    [clinicId, until.toISO(), OPEN_STATUSES, now.toISO(), dayStart.toISO()],
   );
   return rows.map(fromRow);
 }
@@ -197,17 +222,19 @@ export async function claimNext(
   now: DateTime,
   staffId: string,
   expiresAt: DateTime,
+  dayStart: DateTime,
 ): Promise<StoredCallback | null> {
+  // Claimable callbacks never hold a live claim, so for them rule 12 is just the slot's day having ended.
   const { rows } = await db.query<CallbackRow>(
     `UPDATE callbacks SET status = 'claimed', claimed_by = $3, claim_expires_at = $4
       WHERE id = (
         SELECT id FROM callbacks
-         WHERE clinic_id = $1 AND ${CLAIMABLE}
+         WHERE clinic_id = $1 AND ${CLAIMABLE} AND slot_start >= $5
          ORDER BY slot_start, due_at, id
          LIMIT 1
          FOR UPDATE SKIP LOCKED)
       RETURNING *`,
-    [clinicId, now.toISO(), staffId, expiresAt.toISO()],
+    [clinicId, now.toISO(), staffId, expiresAt.toISO(), dayStart.toISO()],
   );
   return rows[0] ? fromRow(rows[0]) : null;
 }
@@ -290,17 +317,23 @@ export async function correctToReached(db: Queryable, id: string, reachedAt: Dat
   await db.query(`UPDATE sms_messages SET status = 'skipped' WHERE callback_id = $1 AND kind = 'unreachable' AND status = 'pending'`, [id]);
 }
 
-/** Booked callbacks waiting for a due job, in pages by id (for reconciliation). */
+/**
+ * Booked callbacks waiting for a due job, in pages by id (for reconciliation). Not those whose day has ended
+ * in their clinic's zone (`dayStarts`: each zone's startOfClinicDay): they are missed, not due (rule 12).
+ */
 export async function listWaitingCallbacks(
   db: Queryable,
   afterId: string | null,
   limit: number,
+  dayStarts: ReadonlyMap<string, DateTime>,
 ): Promise<{ id: string; dueAt: DateTime; attemptCount: number }[]> {
   const { rows } = await db.query<{ id: string; due_at: Date; attempt_count: number }>(
-    `SELECT id, due_at, attempt_count FROM callbacks
-      WHERE status = 'booked' AND ($1::uuid IS NULL OR id > $1::uuid)
-      ORDER BY id LIMIT $2`,
-    [afterId, limit],
+    `SELECT c.id, c.due_at, c.attempt_count FROM callbacks c
+       JOIN clinics k ON k.id = c.clinic_id
+       JOIN unnest($3::text[], $4::timestamptz[]) AS d(timezone, day_start) ON d.timezone = k.timezone
+      WHERE c.status = 'booked' AND c.slot_start >= d.day_start AND ($1::uuid IS NULL OR c.id > $1::uuid)
+      ORDER BY c.id LIMIT $2`,
+    [afterId, limit, [...dayStarts.keys()], [...dayStarts.values()].map((d) => d.toISO())],
   );
   return rows.map((r) => ({ id: r.id, dueAt: instant(r.due_at), attemptCount: r.attempt_count }));
 }
@@ -319,4 +352,65 @@ export async function moveCallbackSlot(
     [id, slot.start.toISO(), slot.end.toISO(), dueAt.toISO(), patientChoseLaterDay],
   );
   return fromRow(rows[0]!);
+}
+
+/** The time zones clinics are in (one in practice: Europe/Stockholm); rule 12's day boundary is per zone. */
+export async function listClinicTimezones(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ timezone: string }>('SELECT DISTINCT timezone FROM clinics ORDER BY timezone');
+  return rows.map((r) => r.timezone);
+}
+
+/**
+ * Marks up to `limit` of the zone's open callbacks missed whose day has ended (rule 12, the same SQL as the
+ * queue's). One conditional UPDATE: a callback a nurse is logging right now is locked and skipped until the
+ * next sweep, and a second sweep finds nothing left to mark. The claim, if any had lapsed, goes with it.
+ */
+export async function markMissed(
+  db: Queryable,
+  timezone: string,
+  now: DateTime,
+  dayStart: DateTime,
+  limit: number,
+): Promise<{ id: string; clinicId: string }[]> {
+  const { rows } = await db.query<{ id: string; clinic_id: string }>(
+    `UPDATE callbacks SET status = 'missed', missed_at = $2, claimed_by = NULL, claim_expires_at = NULL
+      WHERE id IN (
+        SELECT id FROM callbacks
+         WHERE status = ANY($4::text[]) AND ${missedSql('$2', '$3')}
+           AND clinic_id IN (SELECT id FROM clinics WHERE timezone = $1)
+         ORDER BY slot_start
+         LIMIT $5
+         FOR UPDATE SKIP LOCKED)
+        AND status = ANY($4::text[])
+      RETURNING id, clinic_id`,
+    [timezone, now.toISO(), dayStart.toISO(), OPEN_STATUSES, limit],
+  );
+  return rows.map((r) => ({ id: r.id, clinicId: r.clinic_id }));
+}
+
+/** A clinic's missed callbacks nobody has followed up yet, oldest promise first. */
+export async function listMissedForFollowUp(db: Queryable, clinicId: string, limit: number): Promise<StoredCallback[]> {
+  const { rows } = await db.query<CallbackRow>(
+    `SELECT * FROM callbacks WHERE clinic_id = $1 AND status = 'missed' AND followed_up_at IS NULL
+      ORDER BY slot_start, id LIMIT $2`,
+    [clinicId, limit],
+  );
+  return rows.map(fromRow);
+}
+
+/** Records a nurse's follow-up of a missed callback; null when it is not missed, or was followed up already. */
+export async function recordFollowUp(
+  db: Queryable,
+  id: string,
+  staffId: string,
+  at: DateTime,
+  note: string | null,
+): Promise<StoredCallback | null> {
+  const { rows } = await db.query<CallbackRow>(
+    `UPDATE callbacks SET followed_up_at = $3, followed_up_by = $2, follow_up_note = $4
+      WHERE id = $1 AND status = 'missed' AND followed_up_at IS NULL
+      RETURNING *`,
+    [id, staffId, at.toISO(), note],
+  );
+  return rows[0] ? fromRow(rows[0]) : null;
 }

@@ -118,6 +118,7 @@ interface CallbackFactRow {
   same_day_slot_free: boolean;
   patient_chose_later_day: boolean;
   cancelled_at: Date | null;
+  missed_at: Date | null;
   request_date: string;
 }
 
@@ -132,7 +133,7 @@ export async function recomputeCells(tx: Queryable, rules: ClinicRules, basis: G
 
   const callbacks = await tx.query<CallbackFactRow>(
     `SELECT id, requested_at, slot_start, slot_end, requested_before_cutoff, same_day_slot_free, patient_chose_later_day,
-            cancelled_at, (requested_at AT TIME ZONE $4)::date AS request_date
+            cancelled_at, missed_at, (requested_at AT TIME ZONE $4)::date AS request_date
        FROM callbacks WHERE ${inCells}`,
     params,
   );
@@ -158,6 +159,7 @@ export async function recomputeCells(tx: Queryable, rules: ClinicRules, basis: G
       sameDaySlotFree: row.same_day_slot_free,
       patientChoseLaterDay: row.patient_chose_later_day,
       cancelledAt: row.cancelled_at ? row.cancelled_at.getTime() : null,
+      missedAt: row.missed_at ? row.missed_at.getTime() : null,
       attempts: attemptsOf.get(row.id) ?? [],
     };
     const sameDay = contactSameDay(rules, measured);

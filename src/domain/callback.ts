@@ -3,9 +3,10 @@ import type { DateTime } from 'luxon';
 
 /**
  * booked: waiting for its (next) due time; due: in the nurses' queue; claimed: a nurse has it;
- * completed: the patient was reached; unreachable: given up after the last attempt; cancelled: by the patient.
+ * completed: the patient was reached; unreachable: given up after the last attempt; cancelled: by the patient;
+ * missed: its day ended without a call (rule 12, src/domain/missedCallback.ts), listed for follow-up.
  */
-export const CALLBACK_STATUSES = ['booked', 'due', 'claimed', 'completed', 'unreachable', 'cancelled'] as const;
+export const CALLBACK_STATUSES = ['booked', 'due', 'claimed', 'completed', 'unreachable', 'cancelled', 'missed'] as const;
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
 
 export const BOOKING_CHANNELS = ['web', 'ivr', 'staff'] as const;

@@ -1,7 +1,7 @@
 // Rule 11: one open callback per caller (a clinic setting, on by default), and a cap on a phone number's open
 // callbacks across clinics, so one person, or one script, cannot take many places.
 import type { DateTime } from 'luxon';
-import { localDateAt } from './schedule.js';
+import { slotDayHasEnded } from './missedCallback.js';
 
 /** Open callbacks one phone number may hold across all clinics unless configured otherwise. */
 export const DEFAULT_MAX_OPEN_PER_PHONE = 3;
@@ -16,10 +16,10 @@ export interface OpenCallbackOfCaller {
 
 /**
  * Only a callback still to come holds a place in the policy: one whose day has passed without a call is not
- * the caller's booking any more (rule 12 deals with it), and must not lock them out the next day.
+ * the caller's booking any more (rule 12 marks it missed, by the same test), and must not lock them out the next day.
  */
 export function isStillToCome(c: OpenCallbackOfCaller, now: DateTime): boolean {
-  return localDateAt(c.timezone, c.slot.start.toMillis()) >= localDateAt(c.timezone, now.toMillis());
+  return !slotDayHasEnded(c.timezone, c.slot.start, now);
 }
 
 export type CallerRefusal =

@@ -19,6 +19,7 @@ export const DRILLDOWN_FIGURES = {
   'contactSameDay.noSameDaySlot': { kind: 'callback', sameDay: ['no_same_day_slot'] },
   'contactSameDay.attemptedUnanswered': { kind: 'callback', sameDay: ['attempted_unanswered'] },
   'contactSameDay.notCalledSameDay': { kind: 'callback', sameDay: ['not_called_same_day'] },
+  'contactSameDay.missed': { kind: 'callback', sameDay: ['missed'] },
   'contactSameDay.afterCutoff': { kind: 'callback', sameDay: ['after_cutoff'] },
   'contactSameDay.closedDay': { kind: 'callback', sameDay: ['closed_day'] },
   'contactSameDay.cancelledBeforeSlot': { kind: 'callback', sameDay: ['cancelled_before_slot'] },

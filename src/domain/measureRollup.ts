@@ -35,6 +35,7 @@ export const COUNTS = [
   'excluded_patient_chose_later',
   'excluded_medically_motivated_wait',
   'excluded_not_covered',
+  'missed',
 ] as const;
 export type CountName = (typeof COUNTS)[number];
 const at = (name: CountName) => COUNTS.indexOf(name);
@@ -115,6 +116,8 @@ export interface ContactSameDayFigures {
   noSameDaySlot: number;
   attemptedUnanswered: number;
   notCalledSameDay: number;
+  /** Rule 12: in B and failed, not called at all on its day and marked missed when the day ended. */
+  missed: number;
   cancelledBeforeSlot: number;
   patientChoseLaterDay: number;
 }
@@ -132,6 +135,7 @@ export function contactSameDayFigures(r: Rollup): ContactSameDayFigures {
     noSameDaySlot: c('no_same_day_slot'),
     attemptedUnanswered: c('attempted_unanswered'),
     notCalledSameDay: c('not_called_same_day'),
+    missed: c('missed'),
     cancelledBeforeSlot: c('cancelled_before_slot'),
     patientChoseLaterDay: c('chose_later_day'),
   };

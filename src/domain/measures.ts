@@ -22,10 +22,11 @@ export const SAME_DAY_CLASSES = [
   'closed_day', // requested on a weekend, holiday or clinic-closed date
   'cancelled_before_slot', // the patient cancelled before the promised slot began
   'chose_later_day', // the patient picked a later day although a same-day slot was free
+  'missed', // in B, fails: not called at all on its day, and marked missed when the day ended (rule 12)
 ] as const;
 export type SameDayClass = (typeof SAME_DAY_CLASSES)[number];
 
-export const SAME_DAY_DENOMINATOR: readonly SameDayClass[] = ['reached', 'no_same_day_slot', 'attempted_unanswered', 'not_called_same_day'];
+export const SAME_DAY_DENOMINATOR: readonly SameDayClass[] = ['reached', 'no_same_day_slot', 'attempted_unanswered', 'not_called_same_day', 'missed'];
 
 export const SAME_DAY_REASONS: Record<SameDayClass, string> = {
   reached: 'Counts: requested before the cut-off on a working day and reached the same day.',
@@ -36,6 +37,7 @@ export const SAME_DAY_REASONS: Record<SameDayClass, string> = {
   closed_day: 'Not in the measure: requested on a weekend, public holiday or a day the clinic was closed.',
   cancelled_before_slot: 'Excluded: the patient cancelled before the promised slot.',
   chose_later_day: 'Excluded: the patient chose a later day although a same-day slot was offered.',
+  missed: 'Fails: missed: not called on its day. Marked missed when the clinic’s day ended and listed for follow-up (rule 12).',
 };
 
 /** Instants in epoch milliseconds. */
@@ -49,6 +51,8 @@ export interface MeasuredCallback {
   sameDaySlotFree: boolean;
   patientChoseLaterDay: boolean;
   cancelledAt: number | null;
+  /** When rule 12 marked it missed (its day ended without a call); null otherwise. */
+  missedAt: number | null;
   attempts: readonly MeasuredAttempt[];
 }
 
@@ -62,7 +66,8 @@ export function contactSameDay(rules: ClinicRules, callback: MeasuredCallback): 
   if (callback.attempts.some((a) => sameDay(reachedAt(a)))) return 'reached';
   if (!callback.sameDaySlotFree) return 'no_same_day_slot';
   if (callback.attempts.some((a) => sameDay(a.startedAt))) return 'attempted_unanswered';
-  return 'not_called_same_day';
+  // Not called that day: missed once rule 12 has marked it so; before that (today) it may still be called.
+  return callback.missedAt !== null ? 'missed' : 'not_called_same_day';
 }
 
 export const PUNCTUALITIES = ['on_time', 'early', 'late'] as const;

@@ -28,6 +28,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   already_booked: 409,
   too_many_bookings: 409,
   rate_limited: 429,
+  not_missed: 409,
+  already_followed_up: 409,
 };
 
 export function errorBody(code: string, message: string, details?: Record<string, unknown>) {

@@ -50,7 +50,8 @@ const ContactSameDay = z
     closedDay: z.number().int(),
     noSameDaySlot: z.number().int().meta({ description: 'In B; every same-day slot was full' }),
     attemptedUnanswered: z.number().int().meta({ description: 'In B; called that day, not reached that day' }),
-    notCalledSameDay: z.number().int(),
+    notCalledSameDay: z.number().int().meta({ description: 'In B; not called that day: still waiting today, or cancelled after its slot began' }),
+    missed: z.number().int().meta({ description: 'In B; not called at all on its day and marked missed when the day ended (rule 12)' }),
     cancelledBeforeSlot: z.number().int(),
     patientChoseLaterDay: z.number().int(),
   })

@@ -1,9 +1,11 @@
 // Job handler: PostgreSQL is the truth. Re-creates the Redis jobs that booked callbacks and pending SMS
-// should have, e.g. after Redis lost its data. Safe to run anywhere, any number of times.
+// should have, e.g. after Redis lost its data. Safe to run anywhere, any number of times. Never for a callback
+// whose day has ended: it is missed (rule 12), and a due job would only bring yesterday's promise back.
 import type { Clock } from '../clock.js';
-import { listWaitingCallbacks } from '../db/callbacks.js';
+import { listClinicTimezones, listWaitingCallbacks } from '../db/callbacks.js';
 import type { Queryable } from '../db/database.js';
 import { listPendingSms } from '../db/smsMessages.js';
+import { startOfClinicDay } from '../domain/missedCallback.js';
 import type { JobScheduler } from '../queue/jobScheduler.js';
 
 const PAGE = 500;
@@ -15,8 +17,10 @@ export async function reconcile(
 ): Promise<{ dueJobsRestored: number; smsJobsRestored: number }> {
   let dueJobsRestored = 0;
   let afterId: string | null = null;
+  const now = deps.clock.now();
+  const dayStarts = new Map((await listClinicTimezones(deps.db)).map((zone) => [zone, startOfClinicDay(zone, now)]));
   for (;;) {
-    const page = await listWaitingCallbacks(deps.db, afterId, PAGE);
+    const page = await listWaitingCallbacks(deps.db, afterId, PAGE, dayStarts);
     for (const c of page) {
       if (await deps.jobs.ensureDue(c.id, c.attemptCount, c.dueAt)) dueJobsRestored++;
     }

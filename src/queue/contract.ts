@@ -22,6 +22,8 @@ export const QUEUES = {
   nationalReport: { name: 'national-report', job: 'produce-national-report', payload: NationalReportPayload },
   /** The managers' morning summary of care-guarantee cases that fail unless assessed today. */
   guaranteeSummary: { name: 'guarantee-summary', job: 'send-guarantee-summary', payload: EmptyPayload },
+  /** Rule 12: marks missed the callbacks whose day ended without a call (src/jobs/markMissedCallbacks.ts). */
+  missedCallbacks: { name: 'missed-callbacks', job: 'mark-missed', payload: EmptyPayload },
 } as const;
 
 export type QueueKey = keyof typeof QUEUES;
@@ -34,6 +36,12 @@ export const jobIds = {
 };
 
 export const RECONCILE_SCHEDULER_ID = 'reconcile';
+
+/**
+ * Every 5 minutes on the minute (BullMQ aligns `every` to multiples of it): the first run after local midnight
+ * comes at 00:00, and the queue already hides yesterday's callbacks before any run (src/db/callbacks.ts).
+ */
+export const MISSED_SWEEP_EVERY_MS = 5 * 60 * 1000;
 
 /** Repeatable jobs: BullMQ keeps them in Redis, so the workers' watchdog re-creates any that vanish. */
 export interface Schedule {
@@ -50,6 +58,7 @@ export function schedules(s: { reconcileSeconds: number; measureRefreshSeconds: 
     // 03:00 on the 1st, Swedish time: the month before is complete.
     { id: 'national-report', queue: 'nationalReport', repeat: { pattern: '0 3 1 * *', tz: REGION_TIMEZONE } },
     { id: 'guarantee-summary', queue: 'guaranteeSummary', repeat: { pattern: `${minute} ${hour} * * *`, tz: REGION_TIMEZONE } },
+    { id: 'mark-missed', queue: 'missedCallbacks', repeat: { every: MISSED_SWEEP_EVERY_MS } },
   ];
 }
 

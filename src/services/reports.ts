@@ -291,6 +291,7 @@ const FIGURE_COLUMNS: readonly CsvColumn[] = [
   ['no_same_day_slot', (f) => f.contactSameDay.noSameDaySlot],
   ['attempted_unanswered', (f) => f.contactSameDay.attemptedUnanswered],
   ['not_called_same_day', (f) => f.contactSameDay.notCalledSameDay],
+  ['missed', (f) => f.contactSameDay.missed],
   ['cancelled_before_slot', (f) => f.contactSameDay.cancelledBeforeSlot],
   ['patient_chose_later_day', (f) => f.contactSameDay.patientChoseLaterDay],
   ['callbacks_with_attempt', (f) => f.timeDeviation.callbacksWithAttempt],

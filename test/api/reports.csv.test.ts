@@ -24,6 +24,7 @@ const SCALAR_COLUMNS: Record<string, string> = {
   'contactSameDay.noSameDaySlot': 'no_same_day_slot',
   'contactSameDay.attemptedUnanswered': 'attempted_unanswered',
   'contactSameDay.notCalledSameDay': 'not_called_same_day',
+  'contactSameDay.missed': 'missed',
   'contactSameDay.cancelledBeforeSlot': 'cancelled_before_slot',
   'contactSameDay.patientChoseLaterDay': 'patient_chose_later_day',
   'timeDeviation.callbacksWithAttempt': 'callbacks_with_attempt',

@@ -50,6 +50,7 @@ describe('GET /api/reports/measures: contact the same day and time deviation on 
       noSameDaySlot: 0,
       attemptedUnanswered: 1,
       notCalledSameDay: 1,
+      missed: 0,
       cancelledBeforeSlot: 1,
       patientChoseLaterDay: 1,
     });

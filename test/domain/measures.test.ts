@@ -36,6 +36,7 @@ function callback(requestedAt: string, slotStart: string, extra: Partial<Measure
     sameDaySlotFree: true,
     patientChoseLaterDay: false,
     cancelledAt: null,
+    missedAt: null,
     attempts: [],
     ...extra,
   };

@@ -331,6 +331,7 @@ describe('the tracker’s repeatable jobs', () => {
       ['refresh-measures', null, null, 5000],
       ['national-report', '0 3 1 * *', 'Europe/Stockholm', null],
       ['guarantee-summary', '0 7 * * *', 'Europe/Stockholm', null],
+      ['mark-missed', null, null, 300_000],
     ]);
     server.clock.set(TUESDAY_0800);
     const clinicId = await server.addClinic();
