@@ -109,3 +109,50 @@ export async function insertClinic(db: Database, rules: ClinicRules): Promise<vo
     }
   });
 }
+
+/** The clinic's settings a manager may change (src/services/clinicSettings.ts); id, name and zone stay. */
+export type EditableClinicSettings = Pick<
+  ClinicRules,
+  'bookingWindow' | 'slotMinutes' | 'capacityRules' | 'dateExceptions' | 'earlyToleranceMinutes' | 'lateToleranceMinutes' | 'oneOpenCallbackPerCaller'
+>;
+
+/**
+ * Writes a clinic's settings and replaces its date exceptions, inside the caller's transaction. Exceptions
+ * are changed row by row (delete the dropped, upsert the rest), so the measure triggers of migration 003 mark
+ * exactly the dates whose status changed, and the clinic row's tolerance columns mark every reported day.
+ */
+export async function updateClinicSettings(tx: Queryable, clinicId: string, s: EditableClinicSettings): Promise<void> {
+  await tx.query(
+    `UPDATE clinics SET booking_window = $2, slot_minutes = $3, capacity_rules = $4, early_tolerance_minutes = $5,
+            late_tolerance_minutes = $6, one_open_callback_per_caller = $7
+      WHERE id = $1`,
+    [
+      clinicId,
+      JSON.stringify(s.bookingWindow),
+      s.slotMinutes,
+      JSON.stringify(s.capacityRules),
+      s.earlyToleranceMinutes,
+      s.lateToleranceMinutes,
+      s.oneOpenCallbackPerCaller,
+    ],
+  );
+  const dates = s.dateExceptions.map((e) => e.date);
+  await tx.query('DELETE FROM clinic_date_exceptions WHERE clinic_id = $1 AND NOT (date = ANY($2::date[]))', [clinicId, dates]);
+  for (const e of s.dateExceptions) {
+    await tx.query(
+      `INSERT INTO clinic_date_exceptions AS x (clinic_id, date, closed, capacity, note) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (clinic_id, date) DO UPDATE SET closed = EXCLUDED.closed, capacity = EXCLUDED.capacity, note = EXCLUDED.note
+        WHERE (x.closed, x.capacity, x.note) IS DISTINCT FROM (EXCLUDED.closed, EXCLUDED.capacity, EXCLUDED.note)`,
+      [clinicId, e.date, e.closed, e.capacity, e.note ?? null],
+    );
+  }
+}
+
+/** Slots from `from` on that hold bookings, for the check that a settings change keeps every booked place. */
+export async function bookedSlotsFrom(db: Queryable, clinicId: string, from: string): Promise<{ start: Date; end: Date; booked: number }[]> {
+  const { rows } = await db.query<{ slot_start: Date; slot_end: Date; booked: number }>(
+    'SELECT slot_start, slot_end, booked FROM slot_places WHERE clinic_id = $1 AND slot_end > $2 AND booked > 0 ORDER BY slot_start FOR UPDATE',
+    [clinicId, from],
+  );
+  return rows.map((r) => ({ start: r.slot_start, end: r.slot_end, booked: r.booked }));
+}

@@ -25,6 +25,8 @@ import { cancelPageRoutes } from './routes/cancelPage.js';
 import { clinicRoutes } from './routes/clinics.js';
 import { guaranteeCaseRoutes } from './routes/guaranteeCases.js';
 import { reportRoutes } from './routes/reports.js';
+import { clinicSettingsRoutes } from './routes/clinicSettings.js';
+import { createClinicSettingsService } from '../services/clinicSettings.js';
 import { staffRoutes } from './routes/staff.js';
 import { auditDeniedStaffRequests } from './staffAccess.js';
 import { telephonyRoutes } from './routes/telephony.js';
@@ -88,6 +90,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(staffRoutes({ auth: deps.staffAuth, queue: deps.queue, clock: deps.clock }, registry));
   api.use(guaranteeCaseRoutes({ auth: deps.staffAuth, cases: deps.cases }, registry));
   api.use(reportRoutes({ auth: deps.staffAuth, reports: deps.reports }, registry));
+  const clinicSettings = createClinicSettingsService({ db: deps.db, clock: deps.clock });
+  api.use(clinicSettingsRoutes({ auth: deps.staffAuth, settings: clinicSettings }, registry));
   api.use(telephonyRoutes({ telephony: deps.telephony, secret: deps.telephonySecret }, registry));
   // After the routes: a staff member's refused (403) request is audited before the error handler answers.
   api.use(auditDeniedStaffRequests({ db: deps.db, clock: deps.clock, logger: deps.logger }));
