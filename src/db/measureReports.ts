@@ -58,6 +58,32 @@ export async function sumDailyRollups(
   };
 }
 
+/**
+ * Callbacks pending in "contact the same day" (isPendingSameDay in src/domain/measureRollup.ts, the same rule in
+ * SQL): requested on or after `today`, in a pendable class, still booked, promised slot ending after `now`.
+ * Counted at read time, because whether a slot has ended moves with the clock, not with a change marker.
+ */
+export async function countPendingCallbacks(
+  db: Queryable,
+  q: { clinicIds: string[]; from: string; to: string; today: string; now: string; classes: readonly string[] },
+): Promise<{ byDate: Map<string, number>; byClinic: Map<string, number> }> {
+  const { rows } = await db.query<{ clinic_id: string; date: string; n: number }>(
+    `SELECT m.clinic_id, m.request_date::text AS date, count(*)::int AS n
+       FROM callback_measures m JOIN callbacks c ON c.id = m.callback_id
+      WHERE m.clinic_id = ANY($1) AND m.request_date BETWEEN $2 AND $3 AND m.request_date >= $4
+        AND m.same_day = ANY($6) AND c.cancelled_at IS NULL AND c.slot_end > $5
+      GROUP BY m.clinic_id, m.request_date`,
+    [q.clinicIds, q.from, q.to, q.today, q.now, q.classes],
+  );
+  const byDate = new Map<string, number>();
+  const byClinic = new Map<string, number>();
+  for (const r of rows) {
+    byDate.set(r.date, (byDate.get(r.date) ?? 0) + r.n);
+    byClinic.set(r.clinic_id, (byClinic.get(r.clinic_id) ?? 0) + r.n);
+  }
+  return { byDate, byClinic };
+}
+
 export interface CallbackFact {
   callbackId: string;
   clinicId: string;
@@ -65,6 +91,7 @@ export interface CallbackFact {
   requestedAt: Date;
   slotStart: Date;
   slotEnd: Date;
+  cancelledAt: Date | null;
   sameDay: string;
   deviationMinutes: number | null;
   punctuality: string | null;
@@ -92,11 +119,12 @@ export async function listCallbackFacts(
     requested_at: Date;
     slot_start: Date;
     slot_end: Date;
+    cancelled_at: Date | null;
     same_day: string;
     deviation_minutes: number | null;
     punctuality: string | null;
   }>(
-    `SELECT m.callback_id, m.clinic_id, m.request_date, c.requested_at, c.slot_start, c.slot_end, m.same_day,
+    `SELECT m.callback_id, m.clinic_id, m.request_date, c.requested_at, c.slot_start, c.slot_end, c.cancelled_at, m.same_day,
             m.deviation_minutes, m.punctuality
        FROM callback_measures m JOIN callbacks c ON c.id = m.callback_id
       WHERE m.clinic_id = ANY($1) AND m.request_date BETWEEN $2 AND $3
@@ -127,6 +155,7 @@ export async function listCallbackFacts(
     requestedAt: r.requested_at,
     slotStart: r.slot_start,
     slotEnd: r.slot_end,
+    cancelledAt: r.cancelled_at,
     sameDay: r.same_day,
     deviationMinutes: r.deviation_minutes,
     punctuality: r.punctuality,

@@ -120,11 +120,27 @@ export interface ContactSameDayFigures {
   missed: number;
   cancelledBeforeSlot: number;
   patientChoseLaterDay: number;
+  /**
+   * Today's requests not yet reached whose promised slot has not ended (isPendingSameDay): counted in their
+   * class above but left out of the denominator, so a callback not yet due is not a failure.
+   */
+  pending: number;
 }
 
-export function contactSameDayFigures(r: Rollup): ContactSameDayFigures {
+/** The failure classes a callback of today can still leave by being reached before the day ends. */
+export const PENDING_SAME_DAY: readonly SameDayClass[] = ['not_called_same_day', 'attempted_unanswered'];
+
+/**
+ * Whether a callback is pending in "contact the same day" rather than failing: requested today (the local
+ * date `today`), not reached yet, not cancelled, and its promised slot has not yet ended.
+ */
+export function isPendingSameDay(c: { sameDay: SameDayClass; requestDate: string; slotEnd: number; cancelled: boolean }, today: string, now: number): boolean {
+  return PENDING_SAME_DAY.includes(c.sameDay) && c.requestDate >= today && !c.cancelled && c.slotEnd > now;
+}
+
+export function contactSameDayFigures(r: Rollup, pending = 0): ContactSameDayFigures {
   const c = (name: CountName) => r.counts[at(name)]!;
-  const denominator = sum(SAME_DAY_DENOMINATOR.map((name) => c(name)));
+  const denominator = sum(SAME_DAY_DENOMINATOR.map((name) => c(name))) - pending;
   return {
     numerator: c('reached'),
     denominator,
@@ -138,6 +154,7 @@ export function contactSameDayFigures(r: Rollup): ContactSameDayFigures {
     missed: c('missed'),
     cancelledBeforeSlot: c('cancelled_before_slot'),
     patientChoseLaterDay: c('chose_later_day'),
+    pending,
   };
 }
 
@@ -239,9 +256,10 @@ export interface Figures {
   medicalAssessment: MedicalAssessmentFigures;
 }
 
-export function figures(r: Rollup, pendingCases: number): Figures {
+/** `pendingCallbacks`: of the rollup's same-day failures, those still pending today (isPendingSameDay). */
+export function figures(r: Rollup, pendingCases: number, pendingCallbacks = 0): Figures {
   return {
-    contactSameDay: contactSameDayFigures(r),
+    contactSameDay: contactSameDayFigures(r, pendingCallbacks),
     timeDeviation: timeDeviationFigures(r),
     medicalAssessment: medicalAssessmentFigures(r, pendingCases),
   };

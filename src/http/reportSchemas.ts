@@ -54,6 +54,9 @@ const ContactSameDay = z
     missed: z.number().int().meta({ description: 'In B; not called at all on its day and marked missed when the day ended (rule 12)' }),
     cancelledBeforeSlot: z.number().int(),
     patientChoseLaterDay: z.number().int(),
+    pending: z.number().int().meta({
+      description: 'Today’s requests not yet reached whose promised slot has not ended: counted in notCalledSameDay or attemptedUnanswered, but not in the denominator until then',
+    }),
   })
   .meta({ id: 'ContactSameDay' });
 

@@ -6,12 +6,12 @@ import type { Clock } from '../clock.js';
 import { recordAudit } from '../db/audit.js';
 import { listClinics, type ClinicSummary } from '../db/clinics.js';
 import type { Database } from '../db/database.js';
-import { listCallbackFacts, listCaseFacts, sumDailyRollups, type Page } from '../db/measureReports.js';
+import { countPendingCallbacks, listCallbackFacts, listCaseFacts, sumDailyRollups, type Page } from '../db/measureReports.js';
 import { refreshMeasures } from '../db/measureRollup.js';
 import { findNationalReport, listNationalReports, storeNationalReport } from '../db/nationalReports.js';
 import { DRILLDOWN_FIGURES, sameDayVerdict, type DrilldownFigure } from '../domain/drilldown.js';
 import { CASE_REASONS, daysBetween, deadline, EXCLUSION_REASONS, openCaseState, pendingFrom, type ExclusionReason, type GuaranteeStartBasis } from '../domain/guaranteeCase.js';
-import { addRollup, emptyRollup, figures, type Figures } from '../domain/measureRollup.js';
+import { addRollup, emptyRollup, figures, isPendingSameDay, PENDING_SAME_DAY, type Figures } from '../domain/measureRollup.js';
 import { DEVIATION_BINS, PUNCTUALITY_REASONS, SAME_DAY_REASONS, type Punctuality, type SameDayClass } from '../domain/measures.js';
 import { CONTACT_MODES, PROFESSIONS } from '../domain/profession.js';
 import { csvFile, csvLine } from '../domain/csv.js';
@@ -73,6 +73,8 @@ export interface ReportService {
   nationalReport(staff: StaffMember, month: string): Promise<string>;
 }
 
+const SAME_DAY_PENDING_REASON = 'Pending: requested today and not yet reached, but its promised time has not yet passed; not counted until then.';
+
 const encodeCursor = (date: string, callbackId: string) => Buffer.from(JSON.stringify([date, callbackId])).toString('base64url');
 
 /** A cursor is ours only if it decodes to a date the API accepts and a callback id. */
@@ -122,9 +124,12 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
     const clinics = await scopeOf(staff, q);
     await refreshMeasures(db);
     const now = today();
-    const sums = await sumDailyRollups(db, { clinicIds: clinics.map((c) => c.id), from: q.from, to: q.to, pendingFrom: pendingFrom(now) });
+    const clinicIds = clinics.map((c) => c.id);
+    const sums = await sumDailyRollups(db, { clinicIds, from: q.from, to: q.to, pendingFrom: pendingFrom(now) });
+    const waiting = await countPendingCallbacks(db, { clinicIds, from: q.from, to: q.to, today: now, now: clock.now().toISO()!, classes: PENDING_SAME_DAY });
     const total = emptyRollup();
     let totalPending = 0;
+    let totalWaiting = 0;
     const periods = periodsOf(q).map((p) => {
       const rollup = emptyRollup();
       let pending = 0;
@@ -133,17 +138,20 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
         addRollup(rollup, sum.rollup);
         pending += sum.pending;
       }
+      let pendingCallbacks = 0;
+      for (const [date, n] of waiting.byDate) if (date >= p.from && date <= p.to) pendingCallbacks += n;
       addRollup(total, rollup);
       totalPending += pending;
-      return { period: p.label, from: p.from, to: p.to, ...figures(rollup, pending) };
+      totalWaiting += pendingCallbacks;
+      return { period: p.label, from: p.from, to: p.to, ...figures(rollup, pending, pendingCallbacks) };
     });
     return {
       scope: { clinicIds: clinics.map((c) => c.id), from: q.from, to: q.to, groupBy: q.groupBy, today: now, guaranteeStart: basis },
-      total: figures(total, totalPending),
+      total: figures(total, totalPending, totalWaiting),
       periods,
       clinics: clinics.map((c) => {
         const sum = sums.byClinic.get(c.id);
-        return { clinicId: c.id, name: c.name, ...figures(sum?.rollup ?? emptyRollup(), sum?.pending ?? 0) };
+        return { clinicId: c.id, name: c.name, ...figures(sum?.rollup ?? emptyRollup(), sum?.pending ?? 0, waiting.byClinic.get(c.id) ?? 0) };
       }),
     };
   }
@@ -182,6 +190,12 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
             return { callbackId: f.callbackId, clinicId: f.clinicId, date: f.requestDate, verdict: p === 'on_time' ? 'counts' : 'fails', classification: p, reason: PUNCTUALITY_REASONS[p], details };
           }
           const c = f.sameDay as SameDayClass;
+          const pending = isPendingSameDay(
+            { sameDay: c, requestDate: f.requestDate, slotEnd: f.slotEnd.getTime(), cancelled: f.cancelledAt !== null },
+            now,
+            clock.now().toMillis(),
+          );
+          if (pending) return { callbackId: f.callbackId, clinicId: f.clinicId, date: f.requestDate, verdict: 'pending', classification: c, reason: SAME_DAY_PENDING_REASON, details };
           return { callbackId: f.callbackId, clinicId: f.clinicId, date: f.requestDate, verdict: sameDayVerdict(c), classification: c, reason: SAME_DAY_REASONS[c], details };
         });
       } else {
@@ -291,6 +305,7 @@ const FIGURE_COLUMNS: readonly CsvColumn[] = [
   ['no_same_day_slot', (f) => f.contactSameDay.noSameDaySlot],
   ['attempted_unanswered', (f) => f.contactSameDay.attemptedUnanswered],
   ['not_called_same_day', (f) => f.contactSameDay.notCalledSameDay],
+  ['contact_same_day_pending', (f) => f.contactSameDay.pending],
   ['missed', (f) => f.contactSameDay.missed],
   ['cancelled_before_slot', (f) => f.contactSameDay.cancelledBeforeSlot],
   ['patient_chose_later_day', (f) => f.contactSameDay.patientChoseLaterDay],

@@ -25,6 +25,7 @@ const SCALAR_COLUMNS: Record<string, string> = {
   'contactSameDay.attemptedUnanswered': 'attempted_unanswered',
   'contactSameDay.notCalledSameDay': 'not_called_same_day',
   'contactSameDay.missed': 'missed',
+  'contactSameDay.pending': 'contact_same_day_pending',
   'contactSameDay.cancelledBeforeSlot': 'cancelled_before_slot',
   'contactSameDay.patientChoseLaterDay': 'patient_chose_later_day',
   'timeDeviation.callbacksWithAttempt': 'callbacks_with_attempt',

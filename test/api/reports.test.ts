@@ -53,6 +53,7 @@ describe('GET /api/reports/measures: contact the same day and time deviation on 
       missed: 0,
       cancelledBeforeSlot: 1,
       patientChoseLaterDay: 1,
+      pending: 0,
     });
     // Deviations +5, −10, +5, +795, +820 → |d| sorted 5, 5, 10, 795, 820: median (rank 3) 10; p90 (rank 5) in the ≥240 band.
     expect(report.total.timeDeviation).toMatchObject({
