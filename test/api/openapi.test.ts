@@ -55,6 +55,8 @@ const EXPECTED: Record<string, Record<number, string[]>> = {
   'post /api/staff/callbacks/{id}/attempts': staffWrite(['callback_not_found'], ['not_claimed']),
   'put /api/staff/callbacks/{id}/outcome': staffWrite(['callback_not_found'], ['not_reached']),
   'get /api/staff/callbacks/{id}': staffRead(['callback_not_found']),
+  'get /api/staff/clinics/{clinicId}/missed': staffRead(['clinic_not_found']),
+  'post /api/staff/callbacks/{id}/follow-up': staffWrite(['callback_not_found'], ['not_missed', 'already_followed_up']),
   'get /api/staff/clinics/{clinicId}/guarantee-cases/at-risk': staffRead(['clinic_not_found']),
   'get /api/staff/guarantee-cases/{id}': staffRead(['callback_not_found', 'guarantee_case_not_found']),
   'put /api/staff/guarantee-cases/{id}/assessment': staffWrite(['callback_not_found', 'guarantee_case_not_found'], ['case_not_open']),

@@ -22,6 +22,7 @@ import {
   StaffHeaders,
 } from '../staffSchemas.js';
 import { parseRequest } from '../validation.js';
+import { missedCallbackRoutes } from './missedCallbacks.js';
 
 const bearer = [{ bearerAuth: [] }];
 
@@ -216,6 +217,9 @@ export function staffRoutes(deps: { auth: StaffAuthenticator; queue: CallQueueSe
       outcome: outcomeView(outcome, timezone),
     });
   });
+
+  // Rule 12: the missed callbacks, apart from today's queue.
+  router.use(missedCallbackRoutes({ auth: deps.auth, missed: deps.queue, clock: deps.clock }, registry));
 
   return router;
 }
