@@ -15,6 +15,7 @@ import { errorHandler, notFoundHandler } from './errorHandler.js';
 import { assetRoutes } from './pages/assets.js';
 import { staffPageErrors } from './pages/staff/errors.js';
 import { staffHomeRoutes } from './pages/staff/home.js';
+import { managerPageRoutes } from './pages/manager/routes.js';
 import { signInRoutes } from './pages/staff/session.js';
 import { createStaffSessions } from '../services/staffSessions.js';
 import { countBookingResult, healthRoutes, httpMetrics, metricsRoute, securityHeaders, type HttpSettings } from './operations.js';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): Express {
   const sessions = createStaffSessions({ db: deps.db, clock: deps.clock, auth: deps.staffAuth });
   app.use(signInRoutes(sessions, { secureCookies: deps.http.behindTls, limit: deps.limits.bookings }));
   app.use(staffHomeRoutes({ sessions, listClinics: () => deps.booking.listClinics() }));
+  app.use(managerPageRoutes({ sessions, reports: deps.reports, settings: clinicSettings, clock: deps.clock, listClinics: () => deps.booking.listClinics() }));
   app.use(cancelPageRoutes(deps.booking, deps.limits));
   app.use(staffPageErrors);
   app.use(notFoundHandler);

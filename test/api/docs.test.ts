@@ -30,6 +30,7 @@ describe('API documentation', () => {
       '/api/staff/clinics/{clinicId}/missed',
       '/api/staff/clinics/{clinicId}/queue',
       '/api/staff/clinics/{clinicId}/queue/claim',
+      '/api/staff/clinics/{clinicId}/settings',
       '/api/staff/guarantee-cases/{id}',
       '/api/staff/guarantee-cases/{id}/assessment',
       '/api/staff/guarantee-cases/{id}/exclusion',

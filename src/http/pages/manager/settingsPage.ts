@@ -1,0 +1,252 @@
+// The clinic settings page (manager or admin of that clinic): one plain form for booking hours, slot length,
+// capacity rules, closed dates and date exceptions, tolerances and the duplicate policy. It posts to itself and
+// saves through the same service as PUT /api/staff/clinics/{clinicId}/settings; errors stand beside their fields.
+import { Router, type RequestHandler } from 'express';
+import type { ClinicRules } from '../../../domain/clinic.js';
+import { ValidationFailed } from '../../../errors.js';
+import type { ClinicSettingsService } from '../../../services/clinicSettings.js';
+import type { StaffSessions } from '../../../services/staffSessions.js';
+import { ClinicSettingsBody } from '../../clinicSettingsSchemas.js';
+import { ClinicIdParams } from '../../schemas.js';
+import { parseRequest } from '../../validation.js';
+import { html, type Html } from '../html.js';
+import { layout } from '../layout.js';
+import { staffPaths } from '../staff/home.js';
+import { sessionOf, staffHeader } from '../staff/session.js';
+import { langOf, text, type Lang, type TextKey } from '../texts/index.js';
+import { errorSummary, type FieldError } from './reportsPage.js';
+
+const DAYS = ['1', '2', '3', '4', '5', '6', '7'] as const;
+/** Empty rows offered for adding a rule or a date. */
+const NEW_RULES = 1;
+const NEW_EXCEPTIONS = 2;
+
+/** The form as typed: strings, so a page with errors shows exactly what was sent. */
+export interface SettingsForm {
+  windows: Record<string, { open: string; close: string }>;
+  slotMinutes: string;
+  rules: { weekdays: string[]; from: string; to: string; capacity: string }[];
+  exceptions: { date: string; kind: 'closed' | 'capacity'; capacity: string; note: string }[];
+  early: string;
+  late: string;
+  onePerCaller: boolean;
+}
+
+export function formOf(r: ClinicRules): SettingsForm {
+  return {
+    windows: Object.fromEntries(DAYS.map((d) => [d, { open: r.bookingWindow[d]?.open ?? '', close: r.bookingWindow[d]?.close ?? '' }])),
+    slotMinutes: String(r.slotMinutes),
+    rules: r.capacityRules.map((c) => ({ weekdays: c.weekdays.map(String), from: c.from, to: c.to, capacity: String(c.capacity) })),
+    exceptions: r.dateExceptions.map((e) => ({ date: e.date, kind: e.closed ? 'closed' : 'capacity', capacity: e.capacity === null ? '' : String(e.capacity), note: e.note ?? '' })),
+    early: String(r.earlyToleranceMinutes),
+    late: String(r.lateToleranceMinutes),
+    onePerCaller: r.oneOpenCallbackPerCaller,
+  };
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v.trim().slice(0, 200) : '');
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : typeof v === 'string' ? [v] : []);
+const count = (v: unknown, max: number) => Math.min(max, Math.max(0, Number.parseInt(str(v), 10) || 0));
+
+/** Reads the posted form (urlencoded, flat names) back into the form model. */
+export function formFromBody(body: Record<string, unknown>): SettingsForm {
+  return {
+    windows: Object.fromEntries(DAYS.map((d) => [d, { open: str(body[`open${d}`]), close: str(body[`close${d}`]) }])),
+    slotMinutes: str(body.slotMinutes),
+    rules: Array.from({ length: count(body.rules, 100) }, (_, i) => ({
+      weekdays: list(body[`rule${i}_wd`]),
+      from: str(body[`rule${i}_from`]),
+      to: str(body[`rule${i}_to`]),
+      capacity: str(body[`rule${i}_capacity`]),
+    })),
+    exceptions: Array.from({ length: count(body.exceptions, 400) }, (_, i) => ({
+      date: str(body[`ex${i}_date`]),
+      kind: str(body[`ex${i}_kind`]) === 'closed' ? 'closed' : 'capacity',
+      capacity: str(body[`ex${i}_capacity`]),
+      note: str(body[`ex${i}_note`]),
+    })),
+    early: str(body.early),
+    late: str(body.late),
+    onePerCaller: str(body.onePerCaller) === 'on',
+  };
+}
+
+const num = (s: string): number | string => (/^-?\d+$/.test(s) ? Number(s) : s);
+
+/**
+ * The API body the form stands for, and which form row each kept rule and date came from (empty rows are
+ * dropped: a rule without places, a date row without a date), so a field's error finds its row.
+ */
+export function bodyOf(f: SettingsForm): { body: unknown; ruleRows: number[]; exceptionRows: number[] } {
+  const ruleRows: number[] = [];
+  const exceptionRows: number[] = [];
+  const rules = f.rules.flatMap((r, i) => {
+    if (r.capacity === '' && r.weekdays.length === 0) return [];
+    if (r.capacity === '') return [];
+    ruleRows.push(i);
+    return [{ weekdays: r.weekdays.map(Number), from: r.from, to: r.to, capacity: num(r.capacity) }];
+  });
+  const exceptions = f.exceptions.flatMap((e, i) => {
+    if (e.date === '') return [];
+    exceptionRows.push(i);
+    const closed = e.kind === 'closed';
+    return [{ date: e.date, closed, capacity: closed || e.capacity === '' ? null : num(e.capacity), ...(e.note ? { note: e.note } : {}) }];
+  });
+  const windows = Object.fromEntries(Object.entries(f.windows).filter(([, w]) => w.open !== '' || w.close !== ''));
+  return {
+    body: {
+      bookingWindow: windows,
+      slotMinutes: num(f.slotMinutes),
+      capacityRules: rules,
+      dateExceptions: exceptions,
+      earlyToleranceMinutes: num(f.early),
+      lateToleranceMinutes: num(f.late),
+      oneOpenCallbackPerCaller: f.onePerCaller,
+    },
+    ruleRows,
+    exceptionRows,
+  };
+}
+
+/** Each API field (body.capacityRules.0.to) as the id of the form element it came from. */
+export function fieldId(field: string, rows: { ruleRows: number[]; exceptionRows: number[] }): string {
+  const [, section, a, b] = field.split('.');
+  if (section === 'bookingWindow') return a ? `${b === 'close' ? 'close' : 'open'}${a}` : 'open1';
+  if (section === 'capacityRules') {
+    const row = a === undefined ? 0 : (rows.ruleRows[Number(a)] ?? 0);
+    return `rule${row}_${b === 'to' ? 'to' : b === 'capacity' ? 'capacity' : b === 'weekdays' ? 'wd1' : 'from'}`;
+  }
+  if (section === 'dateExceptions') {
+    const row = a === undefined ? 0 : (rows.exceptionRows[Number(a)] ?? 0);
+    return `ex${row}_${b === 'capacity' ? 'capacity' : b === 'closed' ? 'kind' : 'date'}`;
+  }
+  if (section === 'earlyToleranceMinutes') return 'early';
+  if (section === 'lateToleranceMinutes') return 'late';
+  return 'slotMinutes';
+}
+
+/** The domain's messages in the page's words where a person is likely to meet them. */
+function pageMessage(lang: Lang, message: string): string {
+  if (message.includes('06:00–17:00')) return text(lang, 'manager.settings.error.window');
+  return message;
+}
+
+function settingsBody(lang: Lang, clinicId: string, csrf: string, f: SettingsForm, errors: FieldError[], saved: boolean): Html {
+  const has = (id: string) => errors.some((e) => e.id === id);
+  const err = (id: string) => {
+    const found = errors.filter((e) => e.id === id);
+    return found.length ? html`<p class="field-error" id="${id}-error">${found.map((e) => e.message).join(' ')}</p>` : '';
+  };
+  const aria = (id: string) => (has(id) ? html`aria-describedby="${id}-error" aria-invalid="true"` : '');
+  const day = (d: string) => text(lang, `manager.weekday.${d}` as TextKey);
+  const rules = [...f.rules, ...Array.from({ length: NEW_RULES }, () => ({ weekdays: [] as string[], from: '', to: '', capacity: '' }))];
+  const exceptions = [...f.exceptions, ...Array.from({ length: NEW_EXCEPTIONS }, () => ({ date: '', kind: 'capacity' as const, capacity: '', note: '' }))];
+  const input = (id: string, type: string, value: string, label: string, extra: Html | '' = '') =>
+    html`<div class="field ${has(id) ? 'has-error' : ''}"><label for="${id}">${label}</label>${err(id)}<input type="${type}" id="${id}" name="${id}" value="${value}" ${aria(id)} ${extra}></div>`;
+  return html`
+${saved ? html`<p class="notice" role="status">${text(lang, 'manager.settings.saved')}</p>` : ''}
+${errorSummary(lang, errors)}
+<form method="post" action="${staffPaths.settings(clinicId)}" class="settings-form" novalidate>
+<input type="hidden" name="_csrf" value="${csrf}">
+<input type="hidden" name="rules" value="${rules.length}">
+<input type="hidden" name="exceptions" value="${exceptions.length}">
+
+<fieldset><legend><h2>${text(lang, 'manager.settings.hours')}</h2></legend>
+<p class="hint">${text(lang, 'manager.settings.hoursHint')}</p>
+<div class="weekday-grid">
+${DAYS.map(
+  (d) => html`<div class="weekday-row">
+  ${input(`open${d}`, 'time', f.windows[d]?.open ?? '', text(lang, 'manager.settings.opens', { day: day(d) }))}
+  ${input(`close${d}`, 'time', f.windows[d]?.close ?? '', text(lang, 'manager.settings.closes', { day: day(d) }))}
+</div>`,
+)}
+</div>
+${input('slotMinutes', 'number', f.slotMinutes, text(lang, 'manager.settings.slotMinutes'), html`min="5" max="120" inputmode="numeric"`)}
+</fieldset>
+
+<fieldset><legend><h2>${text(lang, 'manager.settings.capacity')}</h2></legend>
+<p class="hint">${text(lang, 'manager.settings.capacityHint')}</p>
+${rules.map(
+  (r, i) => html`<fieldset class="row-group"><legend>${i < f.rules.length ? text(lang, 'manager.settings.rule', { n: i + 1 }) : text(lang, 'manager.settings.ruleNew')}</legend>
+  <fieldset class="weekdays ${has(`rule${i}_wd1`) ? 'has-error' : ''}"><legend>${text(lang, 'manager.settings.weekdays')}</legend>${err(`rule${i}_wd1`)}
+    ${DAYS.map((d) => html`<label class="inline" for="rule${i}_wd${d}"><input type="checkbox" id="rule${i}_wd${d}" name="rule${i}_wd" value="${d}" ${r.weekdays.includes(d) ? 'checked' : ''}> ${day(d)}</label>`)}
+  </fieldset>
+  <div class="inline-fields">
+  ${input(`rule${i}_from`, 'time', r.from, text(lang, 'manager.settings.from'))}
+  ${input(`rule${i}_to`, 'time', r.to, text(lang, 'manager.settings.to'))}
+  ${input(`rule${i}_capacity`, 'number', r.capacity, text(lang, 'manager.settings.places'), html`min="0" max="1000" inputmode="numeric"`)}
+  </div>
+</fieldset>`,
+)}
+</fieldset>
+
+<fieldset><legend><h2>${text(lang, 'manager.settings.exceptions')}</h2></legend>
+<p class="hint">${text(lang, 'manager.settings.exceptionsHint')}</p>
+${exceptions.map(
+  (e, i) => html`<fieldset class="row-group"><legend>${i < f.exceptions.length ? text(lang, 'manager.settings.exception', { n: i + 1 }) : text(lang, 'manager.settings.exceptionNew')}</legend>
+  <div class="inline-fields">
+  ${input(`ex${i}_date`, 'date', e.date, text(lang, 'manager.settings.date'))}
+  <div class="field ${has(`ex${i}_kind`) ? 'has-error' : ''}"><label for="ex${i}_kind">${text(lang, 'manager.settings.kind')}</label>${err(`ex${i}_kind`)}
+    <select id="ex${i}_kind" name="ex${i}_kind" ${aria(`ex${i}_kind`)}>
+      <option value="capacity" ${e.kind === 'capacity' ? 'selected' : ''}>${text(lang, 'manager.settings.kindCapacity')}</option>
+      <option value="closed" ${e.kind === 'closed' ? 'selected' : ''}>${text(lang, 'manager.settings.kindClosed')}</option>
+    </select></div>
+  ${input(`ex${i}_capacity`, 'number', e.capacity, text(lang, 'manager.settings.exceptionPlaces'), html`min="0" max="1000" inputmode="numeric"`)}
+  ${input(`ex${i}_note`, 'text', e.note, text(lang, 'manager.settings.note'), html`maxlength="200"`)}
+  </div>
+</fieldset>`,
+)}
+</fieldset>
+
+<fieldset><legend><h2>${text(lang, 'manager.settings.tolerances')}</h2></legend>
+${input('early', 'number', f.early, text(lang, 'manager.settings.early'), html`min="0" max="120" inputmode="numeric"`)}
+${input('late', 'number', f.late, text(lang, 'manager.settings.late'), html`min="0" max="120" inputmode="numeric"`)}
+</fieldset>
+
+<fieldset><legend><h2>${text(lang, 'manager.settings.duplicates')}</h2></legend>
+<label class="inline" for="onePerCaller"><input type="checkbox" id="onePerCaller" name="onePerCaller" ${f.onePerCaller ? 'checked' : ''}> ${text(lang, 'manager.settings.onePerCaller')}</label>
+</fieldset>
+
+<p class="hint">${text(lang, 'manager.settings.bookedNote')}</p>
+<button type="submit">${text(lang, 'manager.settings.save')}</button>
+</form>`;
+}
+
+export function settingsRoutes(deps: { sessions: StaffSessions; settings: ClinicSettingsService; guard: RequestHandler[] }): Router {
+  const router = Router();
+  const path = staffPaths.settings(':clinicId');
+
+  const render = (lang: Lang, rules: ClinicRules, session: ReturnType<typeof sessionOf>, f: SettingsForm, errors: FieldError[], saved: boolean) =>
+    layout({
+      lang,
+      title: text(lang, 'manager.settings.title', { clinic: rules.name }),
+      header: staffHeader(lang, session),
+      body: settingsBody(lang, rules.id, session.csrfToken, f, errors, saved),
+    });
+
+  router.get(path, ...deps.guard, async (req, res) => {
+    const lang = langOf(req.query, req.headers.cookie);
+    const session = sessionOf(res);
+    const { clinicId } = parseRequest(ClinicIdParams, req.params, 'params');
+    const rules = await deps.settings.get(session.staff, clinicId);
+    res.send(render(lang, rules, session, formOf(rules), [], req.query.sparat === '1'));
+  });
+
+  router.post(path, ...deps.guard, async (req, res) => {
+    const lang = langOf(req.query, req.headers.cookie);
+    const session = sessionOf(res);
+    const { clinicId } = parseRequest(ClinicIdParams, req.params, 'params');
+    const current = await deps.settings.get(session.staff, clinicId);
+    const form = formFromBody((req.body ?? {}) as Record<string, unknown>);
+    const { body, ...rows } = bodyOf(form);
+    try {
+      await deps.settings.update(session.staff, clinicId, parseRequest(ClinicSettingsBody, body, 'body'));
+      res.redirect(303, `${staffPaths.settings(clinicId)}?sparat=1`);
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      const errors = error.issues.map((i) => ({ id: fieldId(i.field, rows), message: pageMessage(lang, i.message) }));
+      res.status(400).send(render(lang, current, session, form, errors, false));
+    }
+  });
+  return router;
+}
