@@ -121,9 +121,24 @@ export async function startWorkers(config: Config, logger: Logger, deps: WorkerD
     reconcileNow,
     async close() {
       clearInterval(watchdog);
-      await Promise.all(workers.map((w) => w.close()));
+      // Lets the jobs in flight finish. But BullMQ's Worker.close() never resolves while a connection is
+      // reconnecting (Redis down: taskforcesh/bullmq#4656), and a stop (SIGTERM) must end the process all the
+      // same: after one lock duration, at least 10 s, we stop waiting. A job cut short returns to the queue
+      // through the stalled check, as after a crash; every handler is idempotent.
+      const deadlineMs = Math.max(config.workerLockDurationMs, 10_000);
+      let timer: NodeJS.Timeout | undefined;
+      const closedInTime = await Promise.race([
+        Promise.all(workers.map((w) => w.close())).then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(resolve, deadlineMs, false))),
+      ]);
+      clearTimeout(timer);
+      if (!closedInTime) {
+        logger.warn({ waitedMs: deadlineMs }, 'workers did not close in time (Redis unreachable?); the stalled check returns their jobs to the queue');
+      }
       await Promise.all([jobs.close(), ...[...queues.values()].map((q) => q.close())]);
-      await producer.quit();
+      // QUIT waits for Redis to answer; while it cannot, the connection is dropped instead.
+      if (producer.status === 'ready') await producer.quit();
+      else producer.disconnect();
     },
   };
 }
