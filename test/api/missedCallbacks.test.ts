@@ -236,3 +236,41 @@ describe('POST /api/staff/callbacks/{id}/follow-up and GET …/missed', () => {
     expect([bare.status, bare.body.followUp.note]).toEqual([200, null]);
   });
 });
+
+describe('the edges of the sweep', () => {
+  it('leaves a nurse on the phone at midnight to finish: her call at 23:58, logged at 00:02, reaches the patient that day', async () => {
+    const s = server();
+    s.clock.set(tue('08:00'));
+    const c = await clinicWithNurse(s);
+    const late = await c.book(tue('16:45'));
+    s.clock.set(tue('23:55'));
+    expect((await c.claim()).body.id).toBe(late.id);
+    s.clock.set(wed('00:00'));
+    await sweep(s);
+    expect((await statusOf(s, late.id)).status).toBe('claimed');
+    s.clock.set(wed('00:02'));
+    const logged = await s.request('POST', `/api/staff/callbacks/${late.id}/attempts`, {
+      headers: { Authorization: c.nurse },
+      body: { outcome: 'answered', startedAt: tue('23:58'), endedAt: wed('00:01') },
+    });
+    expect([logged.status, logged.body.callbackStatus]).toEqual([201, 'completed']);
+    s.clock.set(wed('00:05'));
+    await sweep(s);
+    expect((await statusOf(s, late.id)).status).toBe('completed');
+    const manager = await s.addStaff('manager', [c.clinicId]);
+    const report = (await s.request('GET', `/api/reports/measures?clinics=${c.clinicId}&from=2027-03-30&to=2027-03-30&groupBy=day`, { headers: { Authorization: manager } })).body;
+    expect(report.total.contactSameDay).toMatchObject({ numerator: 1, denominator: 1, missed: 0 });
+  });
+
+  it('marks each callback once when two sweeps run at the same moment', async () => {
+    const s = server();
+    s.clock.set(tue('08:00'));
+    const c = await clinicWithNurse(s);
+    const booked = await Promise.all(['13:00', '13:15', '13:30', '13:45', '14:00'].map((t) => c.book(tue(t))));
+    s.clock.set('2027-03-31T00:01:23+02:00');
+    const [a, b] = await Promise.all([sweep(s), sweep(s)]);
+    const { rows } = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM callbacks WHERE missed_at = $1', [s.clock.now().toISO()]);
+    expect(a.marked + b.marked).toBe(rows[0]!.n);
+    for (const x of booked) expect((await statusOf(s, x.id)).status).toBe('missed');
+  });
+});
