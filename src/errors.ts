@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'forbidden'
   | 'not_claimed'
+  | 'not_claimable'
   | 'not_reached'
   | 'invalid_signature'
   | 'guarantee_case_not_found'
@@ -158,6 +159,24 @@ export class Forbidden extends AppError {
 export class NotClaimed extends AppError {
   constructor(message = 'You do not hold a live claim on this callback. Claim it from the queue first.') {
     super('not_claimed', message);
+  }
+}
+
+/** A specific callback a nurse asked for cannot be claimed now; `state` says why (queueState, or null once it left the queue). */
+export class NotClaimable extends AppError {
+  constructor(
+    readonly status: string,
+    readonly state: 'claimed' | 'upcoming' | 'due' | null,
+  ) {
+    super(
+      'not_claimable',
+      state === 'claimed'
+        ? 'Another nurse holds this callback right now.'
+        : state === 'upcoming'
+          ? 'This callback is not due yet: calling before the promised time breaks the promise.'
+          : `This callback cannot be claimed (status: ${status}).`,
+      { status, state },
+    );
   }
 }
 

@@ -189,6 +189,28 @@ export async function markDue(db: Queryable, id: string, now: DateTime): Promise
 const CLAIMABLE = `(status = 'due' OR (status = 'booked' AND due_at <= $2) OR (status = 'claimed' AND claim_expires_at <= $2))`;
 
 /**
+ * Claims one specific callback (a patient who calls in again) under the same CLAIMABLE rule as claimNext, in one
+ * conditional UPDATE: of nurses claiming it at once exactly one gets it, the others null. Never one whose day has
+ * ended (`dayStart`, rule 12: it is missed, followed up instead).
+ */
+export async function claimCallback(
+  db: Queryable,
+  id: string,
+  now: DateTime,
+  staffId: string,
+  expiresAt: DateTime,
+  dayStart: DateTime,
+): Promise<StoredCallback | null> {
+  const { rows } = await db.query<CallbackRow>(
+    `UPDATE callbacks SET status = 'claimed', claimed_by = $3, claim_expires_at = $4
+      WHERE id = $1 AND ${CLAIMABLE} AND slot_start >= $5
+      RETURNING *`,
+    [id, now.toISO(), staffId, expiresAt.toISO(), dayStart.toISO()],
+  );
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/**
  * Rule 12 (isMissed in src/domain/missedCallback.ts) in SQL, for an open callback: its slot lies before the
  * start of the clinic's local day (`dayStart`, from startOfClinicDay) and no nurse holds a live claim on it.
  * Open callbacks matching it are missed even before the sweep has marked them.

@@ -18,6 +18,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   already_cancelled: 409,
   not_cancellable: 409,
   not_claimed: 409,
+  not_claimable: 409,
   not_reached: 409,
   invalid_signature: 401,
   guarantee_case_not_found: 404,

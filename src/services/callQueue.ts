@@ -7,6 +7,7 @@ import { recordAudit } from '../db/audit.js';
 import { insertAttempt, listAttempts, type CallAttempt } from '../db/callAttempts.js';
 import { findOutcome, upsertOutcome } from '../db/callbackOutcomes.js';
 import {
+  claimCallback,
   claimNext,
   findCallback,
   listOpenQueue,
@@ -24,7 +25,7 @@ import { outcomeProblems, type CallbackOutcome, type RecordedOutcome } from '../
 import { compareQueueEntries, queueState, type QueueState } from '../domain/callQueue.js';
 import { startOfClinicDay } from '../domain/missedCallback.js';
 import { endOfLocalDate, localDate } from '../domain/schedule.js';
-import { CallbackNotFound, ClinicNotFound, NotClaimed, NotReached, ValidationFailed, type FieldIssue } from '../errors.js';
+import { CallbackNotFound, ClinicNotFound, NotClaimable, NotClaimed, NotReached, ValidationFailed, type FieldIssue } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { JobScheduler } from '../queue/jobScheduler.js';
 import { createAfterCommit } from './afterCommit.js';
@@ -56,6 +57,8 @@ export interface ConcludedAttempt {
 export interface CallQueueService extends MissedCallbackService {
   list(staff: StaffMember, clinicId: string): Promise<{ timezone: string; entries: QueueEntry[] }>;
   claimNext(staff: StaffMember, clinicId: string): Promise<StoredCallback | null>;
+  /** Claims one callback from the list (a patient who calls in again); NotClaimable when it is not due or another nurse has it. */
+  claimCallback(staff: StaffMember, callbackId: string): Promise<StoredCallback>;
   renew(staff: StaffMember, callbackId: string): Promise<StoredCallback>;
   release(staff: StaffMember, callbackId: string): Promise<StoredCallback>;
   logAttempt(staff: StaffMember, callbackId: string, input: AttemptInput): Promise<ConcludedAttempt>;
@@ -168,6 +171,21 @@ export function createCallQueueService(deps: {
       const dayStart = startOfClinicDay(await timezoneOf(clinicId), now);
       const claimed = await claimNext(db, clinicId, now, staff.id, claimExpiry(), dayStart);
       if (claimed) await audit(staff, 'callback.claim', clinicId, [claimed.id]);
+      return claimed;
+    },
+
+    async claimCallback(staff, callbackId) {
+      const callback = await authorizedCallback(staff, callbackId);
+      const now = clock.now();
+      const dayStart = startOfClinicDay(await timezoneOf(callback.clinicId), now);
+      const claimed = await claimCallback(db, callbackId, now, staff.id, claimExpiry(), dayStart);
+      if (!claimed) {
+        const current = (await findCallback(db, callbackId)) ?? callback;
+        // A second click of the nurse who already holds it is not a conflict.
+        if (current.claimedBy === staff.id && queueState(current, now) === 'claimed') return current;
+        throw new NotClaimable(current.status, queueState(current, now));
+      }
+      await audit(staff, 'callback.claim', callback.clinicId, [callbackId]);
       return claimed;
     },
 

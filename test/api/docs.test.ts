@@ -22,6 +22,7 @@ describe('API documentation', () => {
       '/api/reports/national/{month}',
       '/api/staff/callbacks/{id}',
       '/api/staff/callbacks/{id}/attempts',
+      '/api/staff/callbacks/{id}/claim',
       '/api/staff/callbacks/{id}/claim/release',
       '/api/staff/callbacks/{id}/claim/renew',
       '/api/staff/callbacks/{id}/follow-up',

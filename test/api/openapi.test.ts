@@ -50,6 +50,7 @@ const EXPECTED: Record<string, Record<number, string[]>> = {
   'get /api/staff/me': { 401: ['unauthenticated'], 503: ['service_unavailable'] },
   'get /api/staff/clinics/{clinicId}/queue': staffRead(['clinic_not_found']),
   'post /api/staff/clinics/{clinicId}/queue/claim': staffRead(['clinic_not_found']),
+  'post /api/staff/callbacks/{id}/claim': { ...staffRead(['callback_not_found']), 409: ['not_claimable'] },
   'post /api/staff/callbacks/{id}/claim/renew': { ...staffRead(['callback_not_found']), 409: ['not_claimed'] },
   'post /api/staff/callbacks/{id}/claim/release': { ...staffRead(['callback_not_found']), 409: ['not_claimed'] },
   'post /api/staff/callbacks/{id}/attempts': staffWrite(['callback_not_found'], ['not_claimed']),

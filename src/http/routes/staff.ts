@@ -107,6 +107,28 @@ export function staffRoutes(deps: { auth: StaffAuthenticator; queue: CallQueueSe
     res.json(entryView('claimed', claimed, await deps.queue.timezoneOf(clinicId)));
   });
 
+  registry.registerPath({
+    method: 'post',
+    path: '/api/staff/callbacks/{id}/claim',
+    summary: 'Claim one specific due callback (a patient who calls in again; atomic: two nurses never both get it)',
+    description:
+      'The same rule as claiming the next: only a due callback whose day has not ended, and not one another nurse holds. ' +
+      '409 not_claimable says why (details.state: claimed, upcoming, or null once it left the queue). Claiming one you already hold returns it.',
+    tags: ['Staff'],
+    security: bearer,
+    request: { params: CallbackIdParams, headers: StaffHeaders },
+    responses: {
+      200: { description: 'The claimed callback', content: { 'application/json': { schema: QueueEntryView } } },
+      ...errorResponses(400, 401, 403, { 404: ['callback_not_found'], 409: ['not_claimable'] }, 503),
+    },
+  });
+  router.post('/staff/callbacks/:id/claim', async (req, res) => {
+    const staff = await staffOf(req);
+    const { id } = parseRequest(CallbackIdParams, req.params, 'params');
+    const claimed = await deps.queue.claimCallback(staff, id);
+    res.json(entryView('claimed', claimed, await deps.queue.timezoneOf(claimed.clinicId)));
+  });
+
   for (const action of ['renew', 'release'] as const) {
     registry.registerPath({
       method: 'post',
