@@ -15,6 +15,8 @@ import { errorHandler, notFoundHandler } from './errorHandler.js';
 import { assetRoutes } from './pages/assets.js';
 import { staffPageErrors } from './pages/staff/errors.js';
 import { staffHomeRoutes } from './pages/staff/home.js';
+import { atRiskPageRoutes } from './pages/staff/atRisk.js';
+import { queuePageRoutes } from './pages/staff/queue.js';
 import { managerPageRoutes } from './pages/manager/routes.js';
 import { signInRoutes } from './pages/staff/session.js';
 import { createStaffSessions } from '../services/staffSessions.js';
@@ -113,6 +115,9 @@ export function createApp(deps: AppDeps): Express {
   const sessions = createStaffSessions({ db: deps.db, clock: deps.clock, auth: deps.staffAuth });
   app.use(signInRoutes(sessions, { secureCookies: deps.http.behindTls, limit: deps.limits.bookings }));
   app.use(staffHomeRoutes({ sessions, listClinics: () => deps.booking.listClinics() }));
+  const consoleDeps = { sessions, queue: deps.queue, cases: deps.cases, clock: deps.clock, listClinics: () => deps.booking.listClinics() };
+  app.use(queuePageRoutes(consoleDeps));
+  app.use(atRiskPageRoutes(consoleDeps));
   app.use(managerPageRoutes({ sessions, reports: deps.reports, settings: clinicSettings, clock: deps.clock, listClinics: () => deps.booking.listClinics() }));
   app.use(cancelPageRoutes(deps.booking, deps.limits));
   app.use(staffPageErrors);
