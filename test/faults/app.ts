@@ -13,6 +13,7 @@ import { clinicRules, type ClinicRulesInput } from '../../src/domain/clinic.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createBullJobScheduler, type JobScheduler } from '../../src/queue/jobScheduler.js';
 import { createRedisConnection, waitUntilReady } from '../../src/queue/redis.js';
+import { createOutageMonitor } from '../../src/ops/outage.js';
 import { uniqueClinicId } from '../support/database.js';
 
 /** An app log: the logger to hand to whatever the app is made of, and every line it wrote. */
@@ -41,7 +42,7 @@ export async function startFaultApp(deps: { db: Database; redisUrl: string; now:
   const clock = manualClock(deps.now);
   const queuePrefix = `fault-${randomBytes(4).toString('hex')}`;
   // As in src/main.ts: the API's connection fails fast (no offline queue) and logs an outage once.
-  const redis = createRedisConnection(deps.redisUrl, 'api', deps.logger);
+  const redis = createRedisConnection(deps.redisUrl, 'api', createOutageMonitor(deps.logger, 'redis'));
   await waitUntilReady(redis);
   const jobs = createBullJobScheduler({ connection: redis, prefix: queuePrefix, clock });
   const app = composeApi({
