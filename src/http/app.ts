@@ -25,6 +25,7 @@ import type { RateLimits } from './rateLimits.js';
 import { createRegistry, generateDocument } from './openapi.js';
 import { callbackRoutes } from './routes/callbacks.js';
 import { cancelPageRoutes } from './routes/cancelPage.js';
+import { patientPageRoutes } from './pages/patient/routes.js';
 import { clinicRoutes } from './routes/clinics.js';
 import { guaranteeCaseRoutes } from './routes/guaranteeCases.js';
 import { reportRoutes } from './routes/reports.js';
@@ -119,7 +120,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(queuePageRoutes(consoleDeps));
   app.use(atRiskPageRoutes(consoleDeps));
   app.use(managerPageRoutes({ sessions, reports: deps.reports, settings: clinicSettings, clock: deps.clock, listClinics: () => deps.booking.listClinics() }));
-  app.use(cancelPageRoutes(deps.booking, deps.limits));
+  const patientPages = { booking: deps.booking, limits: deps.limits, clock: deps.clock };
+  app.use(cancelPageRoutes(patientPages));
+  app.use(patientPageRoutes(patientPages));
   app.use(staffPageErrors);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -34,7 +34,8 @@ export async function sendSms(deps: SendSmsDeps, payload: { messageId: string })
     slotStart: message.slotStart,
     slotEnd: message.slotEnd,
     cancelUrl: `${deps.publicBaseUrl}/avboka/${message.callbackId}?token=${encodeURIComponent(token)}`,
-    bookingUrl: deps.publicBaseUrl,
+    // The "we tried to call you" link lands on the clinic's own page, where the patient can book again.
+    bookingUrl: `${deps.publicBaseUrl}/vardcentral/${message.clinicId}`,
   });
   try {
     const providerId = await deps.sms.send({ to: message.phoneE164, text, reference: message.id });

@@ -5,14 +5,14 @@ import { useTestServer } from '../support/server.js';
 const server = useTestServer('2027-03-30T08:00:00+02:00');
 
 describe('/avboka/:id', () => {
-  it('shows the promised time and cancels with one button', async () => {
+  it('shows the promised time in words and cancels with one button, then shows the booking as cancelled', async () => {
     const clinicId = await server().addClinic({ name: 'Vårdcentralen <Test>' });
     const booked = (await server().request('POST', `/api/clinics/${clinicId}/callbacks`, { body: { phone: '0701234567' } })).body;
     const shown = await fetch(`${server().baseUrl}/avboka/${booked.id}?token=${encodeURIComponent(booked.token)}`);
     const html = await shown.text();
     expect(shown.status).toBe(200);
-    expect(html).toContain('Vi ringer dig mellan 08:15 och 08:30 tisdag 30 mars.');
-    expect(html).toContain('Vårdcentralen &#60;Test&#62;');
+    expect(html).toContain('Vi ringer dig mellan 08:15 och 08:30 i dag.');
+    expect(html).toContain('Vårdcentralen &lt;Test&gt;');
     expect(shown.headers.get('cache-control')).toBe('no-store');
 
     const cancelled = await fetch(`${server().baseUrl}/avboka/${booked.id}`, {

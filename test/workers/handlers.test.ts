@@ -200,7 +200,7 @@ describe('sendSms', () => {
     expect(sms.sent[0]!.text).toMatch(/^Vårdcentralen Kungsör ringer dig onsdag 24 mars mellan 08:15 och 08:30\. Avboka: /);
   });
 
-  it('sends the “we could not reach you” message with the booking address', async () => {
+  it('sends the “we could not reach you” message with the address of the clinic’s booking page', async () => {
     const clinicId = await addClinic();
     const { callback } = await book(clinicId);
     const messageId = (await insertSms(db, callback.id, 'unreachable'))!;
@@ -209,7 +209,7 @@ describe('sendSms', () => {
     expect(sms.sent).toEqual([
       {
         to: '+46701234567',
-        text: 'Vårdcentralen Kungsör har försökt ringa dig men inte nått dig. Behöver du fortfarande kontakt, boka en ny tid: https://boka.example.se',
+        text: `Vårdcentralen Kungsör har försökt ringa dig men inte nått dig. Behöver du fortfarande kontakt, boka en ny tid: https://boka.example.se/vardcentral/${clinicId}`,
         reference: messageId,
       },
     ]);
