@@ -27,7 +27,7 @@ describe('the manager dashboard and clinic settings', () => {
     await clinic.call(reached.id, '2027-03-30T08:16:00+02:00', true);
     await clinic.outcome(reached.id, 'new_problem');
 
-    const context = await browser().newContext({ viewport: DESKTOP, acceptDownloads: true });
+    const context = await browser().newContext({ viewport: DESKTOP, acceptDownloads: true, locale: 'sv-SE' });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
     const reports = `/personal/rapporter?clinic=${clinic.clinicId}`;
@@ -62,6 +62,7 @@ describe('the manager dashboard and clinic settings', () => {
     await tile.getByRole('link', { name: '2', exact: true }).first().click();
     await page.waitForURL(/\/personal\/rapporter\/poster\?/);
     expect(new URL(page.url()).searchParams.get('figure')).toBe('contactSameDay.numerator');
+    expect(await page.getByRole('main').textContent()).toContain('Kontakt samma dag: räknas (täljare)');
     await expect.poll(() => page.getByRole('row').count()).toBe(3);
     expect(await page.getByRole('cell', { name: 'Räknas' }).count()).toBe(2);
     await expectAccessible(page, 'drill-down');
@@ -105,7 +106,7 @@ describe('the manager dashboard and clinic settings', () => {
   it('looks right on a phone, and keeps nurses out', { timeout: 90_000 }, async () => {
     const s = server();
     const clinic = await trackerClinic(s, { name: 'Vårdcentralen Telefonen' });
-    const context = await browser().newContext({ viewport: PHONE });
+    const context = await browser().newContext({ viewport: PHONE, locale: 'sv-SE' });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
     await signIn(page, s, clinic.manager, '/personal/rapporter');

@@ -5,7 +5,8 @@ import { rating, REFERENCE_LINES, type Rating } from '../../../domain/guaranteeC
 import type { Figures } from '../../../domain/measureRollup.js';
 import type { DrilldownFigure } from '../../../domain/drilldown.js';
 import type { MeasureReport } from '../../../services/reports.js';
-import { text, type Lang } from '../texts/index.js';
+import { sv as SV_KEYS } from '../texts/sv.js';
+import { text, type Lang, type TextKey } from '../texts/index.js';
 
 export const REPORTS_PATH = '/personal/rapporter';
 export const DRILLDOWN_PATH = '/personal/rapporter/poster';
@@ -190,3 +191,28 @@ export function clinicRows(lang: Lang, scope: ReportScope, report: MeasureReport
     };
   });
 }
+
+const MEASURE_TITLES: Record<string, TextKey> = {
+  contactSameDay: 'manager.tile.contactSameDay',
+  timeDeviation: 'manager.tile.onTime',
+  medicalAssessment: 'manager.tile.assessment',
+};
+
+/** A drill-down figure in words: "Kontakt samma dag: räknas (täljare)", with a histogram bin when one is asked for. */
+export function figureLabel(lang: Lang, figure: string, bin?: { fromMinutes: number | null; toMinutes: number | null }): string {
+  const [measure = '', part = ''] = figure.split('.');
+  const title = MEASURE_TITLES[measure];
+  const partKey = `manager.part.${part}` as TextKey;
+  const partText = hasText(partKey) ? text(lang, partKey) : part;
+  const base = title ? `${text(lang, title)}: ${partText}` : figure;
+  if (!bin || (bin.fromMinutes === null && bin.toMinutes === null)) return base;
+  return `${base}, ${text(lang, 'manager.drilldown.deviation', { range: binLabel(bin) })}`;
+}
+
+/** A record's detail name in words; the API's own name when the catalogue has none. */
+export function detailLabel(lang: Lang, name: string): string {
+  const key = `manager.detail.${name}` as TextKey;
+  return hasText(key) ? text(lang, key) : name;
+}
+
+const hasText = (key: string): key is TextKey => Object.hasOwn(SV_KEYS, key);

@@ -10,6 +10,7 @@ import {
   chartData,
   clinicRows,
   CSV_PATH,
+  detailLabel,
   drilldownHref,
   jsonForScript,
   nationalPath,
@@ -168,6 +169,7 @@ ${m.national.length
 export interface DrilldownModel {
   lang: Lang;
   scope: ReportScope;
+  /** The figure in words (figureLabel). */
   figure: string;
   records: DrilldownRecord[];
   clinicNames: Map<string, string>;
@@ -191,7 +193,7 @@ ${m.records.length === 0
   <td>${r.reason}</td>
   <td><dl class="details"><dt>${text(lang, 'manager.drilldown.callback')}</dt><dd><code>${r.callbackId}</code></dd>${Object.entries(r.details)
         .filter(([, v]) => v !== null)
-        .map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`)}</dl></td>
+        .map(([k, v]) => html`<dt>${detailLabel(lang, k)}</dt><dd>${String(v)}</dd>`)}</dl></td>
 </tr>`,
     )}</tbody></table></div>`}
 ${m.nextHref ? html`<p><a class="button secondary" href="${m.nextHref}">${text(lang, 'manager.drilldown.next')}</a></p>` : ''}`;

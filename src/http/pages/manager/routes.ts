@@ -20,7 +20,7 @@ import { html } from '../html.js';
 import { layout } from '../layout.js';
 import { requireStaff, sessionOf, staffHeader } from '../staff/session.js';
 import { langOf, text } from '../texts/index.js';
-import { CSV_PATH, DRILLDOWN_PATH, REPORTS_PATH, scopeQuery, SORTS, type ReportScope } from './present.js';
+import { CSV_PATH, DRILLDOWN_PATH, figureLabel, REPORTS_PATH, scopeQuery, SORTS, type ReportScope } from './present.js';
 import { dashboardBody, drilldownBody, errorSummary, filterForm, type FieldError } from './reportsPage.js';
 import { settingsRoutes } from './settingsPage.js';
 
@@ -146,7 +146,10 @@ export function managerPageRoutes(deps: ManagerPageDeps): Router {
         body: drilldownBody({
           lang,
           scope,
-          figure,
+          figure: figureLabel(lang, figure, {
+            fromMinutes: q.deviationFromMinutes ?? null,
+            toMinutes: q.deviationToMinutes ?? null,
+          }),
           records: result.records,
           clinicNames: new Map(clinics.map((c) => [c.id, c.name])),
           nextHref: result.nextCursor ? `${DRILLDOWN_PATH}?${scopeQuery(scope, { figure, ...keep, cursor: result.nextCursor })}` : null,

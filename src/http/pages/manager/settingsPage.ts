@@ -139,8 +139,16 @@ function settingsBody(lang: Lang, clinicId: string, csrf: string, f: SettingsFor
   };
   const aria = (id: string) => (has(id) ? html`aria-describedby="${id}-error" aria-invalid="true"` : '');
   const day = (d: string) => text(lang, `manager.weekday.${d}` as TextKey);
-  const rules = [...f.rules, ...Array.from({ length: NEW_RULES }, () => ({ weekdays: [] as string[], from: '', to: '', capacity: '' }))];
-  const exceptions = [...f.exceptions, ...Array.from({ length: NEW_EXCEPTIONS }, () => ({ date: '', kind: 'capacity' as const, capacity: '', note: '' }))];
+  // Rows keep their posted positions (errors point at them); empty ones are offered as new, topped up to a few.
+  const emptyRule = (r: SettingsForm['rules'][number]) => r.capacity === '' && r.weekdays.length === 0 && r.from === '' && r.to === '';
+  const emptyException = (e: SettingsForm['exceptions'][number]) => e.date === '' && e.capacity === '' && e.note === '';
+  const rules = [...f.rules, ...Array.from({ length: Math.max(0, NEW_RULES - f.rules.filter(emptyRule).length) }, () => ({ weekdays: [] as string[], from: '', to: '', capacity: '' }))];
+  const exceptions = [
+    ...f.exceptions,
+    ...Array.from({ length: Math.max(0, NEW_EXCEPTIONS - f.exceptions.filter(emptyException).length) }, () => ({ date: '', kind: 'capacity' as const, capacity: '', note: '' })),
+  ];
+  const ruleNumbers = numbering(rules.map(emptyRule));
+  const exceptionNumbers = numbering(exceptions.map(emptyException));
   const input = (id: string, type: string, value: string, label: string, extra: Html | '' = '') =>
     html`<div class="field ${has(id) ? 'has-error' : ''}"><label for="${id}">${label}</label>${err(id)}<input type="${type}" id="${id}" name="${id}" value="${value}" ${aria(id)} ${extra}></div>`;
   return html`
@@ -167,7 +175,7 @@ ${input('slotMinutes', 'number', f.slotMinutes, text(lang, 'manager.settings.slo
 <fieldset><legend><h2>${text(lang, 'manager.settings.capacity')}</h2></legend>
 <p class="hint">${text(lang, 'manager.settings.capacityHint')}</p>
 ${rules.map(
-  (r, i) => html`<fieldset class="row-group"><legend>${i < f.rules.length ? text(lang, 'manager.settings.rule', { n: i + 1 }) : text(lang, 'manager.settings.ruleNew')}</legend>
+  (r, i) => html`<fieldset class="row-group"><legend>${ruleNumbers[i] ? text(lang, 'manager.settings.rule', { n: ruleNumbers[i] }) : text(lang, 'manager.settings.ruleNew')}</legend>
   <fieldset class="weekdays ${has(`rule${i}_wd1`) ? 'has-error' : ''}"><legend>${text(lang, 'manager.settings.weekdays')}</legend>${err(`rule${i}_wd1`)}
     ${DAYS.map((d) => html`<label class="inline" for="rule${i}_wd${d}"><input type="checkbox" id="rule${i}_wd${d}" name="rule${i}_wd" value="${d}" ${r.weekdays.includes(d) ? 'checked' : ''}> ${day(d)}</label>`)}
   </fieldset>
@@ -183,7 +191,7 @@ ${rules.map(
 <fieldset><legend><h2>${text(lang, 'manager.settings.exceptions')}</h2></legend>
 <p class="hint">${text(lang, 'manager.settings.exceptionsHint')}</p>
 ${exceptions.map(
-  (e, i) => html`<fieldset class="row-group"><legend>${i < f.exceptions.length ? text(lang, 'manager.settings.exception', { n: i + 1 }) : text(lang, 'manager.settings.exceptionNew')}</legend>
+  (e, i) => html`<fieldset class="row-group"><legend>${exceptionNumbers[i] ? text(lang, 'manager.settings.exception', { n: exceptionNumbers[i] }) : text(lang, 'manager.settings.exceptionNew')}</legend>
   <div class="inline-fields">
   ${input(`ex${i}_date`, 'date', e.date, text(lang, 'manager.settings.date'))}
   <div class="field ${has(`ex${i}_kind`) ? 'has-error' : ''}"><label for="ex${i}_kind">${text(lang, 'manager.settings.kind')}</label>${err(`ex${i}_kind`)}
@@ -210,6 +218,12 @@ ${input('late', 'number', f.late, text(lang, 'manager.settings.late'), html`min=
 <p class="hint">${text(lang, 'manager.settings.bookedNote')}</p>
 <button type="submit">${text(lang, 'manager.settings.save')}</button>
 </form>`;
+}
+
+/** 1, 2, 3 … for the rows in use; null for the empty rows offered as new. */
+function numbering(empty: boolean[]): (number | null)[] {
+  let n = 0;
+  return empty.map((e) => (e ? null : ++n));
 }
 
 export function settingsRoutes(deps: { sessions: StaffSessions; settings: ClinicSettingsService; guard: RequestHandler[] }): Router {
