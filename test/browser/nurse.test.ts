@@ -4,6 +4,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DESKTOP, expectAccessible, PHONE, screenshot, useBrowser } from '../support/browser.js';
+import { markMissedCallbacks } from '../../src/jobs/markMissedCallbacks.js';
 import { useTestServer } from '../support/server.js';
 
 // Tuesday after Easter 2027 (+02:00), before the first slot.
@@ -152,5 +153,37 @@ describe('the nurse console', () => {
     expect(body).toMatchObject({ version: expect.any(String), status: expect.stringContaining('0 att ringa nu'), html: expect.stringContaining('Ingen väntar just nu.') });
     const audit = await s.db.query<{ action: string }>(`SELECT action FROM audit_events WHERE clinic_id = $1 ORDER BY id`, [clinicId]);
     expect(audit.rows.map((r) => r.action)).toContain('queue.list');
+  });
+
+  it('lists yesterday’s uncalled callback under "Missade – följ upp" until a nurse marks it followed up (rule 12)', async () => {
+    const s = server();
+    const clinicId = await s.addClinic({ name: 'Vårdcentralen Missad' });
+    s.clock.set('2027-03-31T08:00:00+02:00');
+    const booked = await s.request('POST', `/api/clinics/${clinicId}/callbacks`, {
+      body: { phone: '0709876543', name: 'Bertil Berg', reason: 'Förnya recept', slotStart: '2027-03-31T08:15:00+02:00' },
+    });
+    expect(booked.status).toBe(201);
+    // Nobody called on Wednesday; the sweep after midnight marks it missed.
+    s.clock.set('2027-04-01T07:30:00+02:00');
+    await markMissedCallbacks({ db: s.db, clock: s.clock });
+    const token = (await s.addStaff('nurse', [clinicId])).replace('Bearer ', '');
+    const page = await browser().newPage({ viewport: DESKTOP });
+    await page.goto(`${s.baseUrl}/personal/vardcentral/${clinicId}/ko`);
+    await page.getByLabel('Inloggningsnyckel').fill(token);
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    const missed = page.getByRole('region', { name: /^Missade – följ upp/ });
+    await expect.poll(() => missed.getByRole('heading', { name: 'Bertil Berg' }).count()).toBe(1);
+    expect(await missed.textContent()).toContain('onsdag 31 mars 08:15–08:30');
+    // Not at the head of today's queue.
+    expect(await page.getByRole('region', { name: /^Att ringa nu/ }).textContent()).toContain('Ingen väntar just nu.');
+    await expectAccessible(page, 'the queue with a missed callback');
+    await screenshots(page, 'nurse-queue-missed');
+    await missed.getByRole('button', { name: /^Uppföljd/ }).click();
+    await expect.poll(() => page.getByText('Det missade samtalet är markerat som uppföljt.').count()).toBe(1);
+    expect(await page.getByText('Inga missade samtal att följa upp.').count()).toBe(1);
+    const row = (await s.db.query<{ status: string; followed_up_at: Date | null }>('SELECT status, followed_up_at FROM callbacks WHERE id = $1', [booked.body.id])).rows[0]!;
+    expect(row.status).toBe('missed');
+    expect(row.followed_up_at).not.toBeNull();
+    await page.close();
   });
 });
