@@ -1,5 +1,6 @@
 // A manager follows the clinic's figures in a real browser: the tiles after bookings and calls made through the
-// API, a drill-down from a tile, the CSV download, and a clinic's capacity for a date changed on the settings page.
+// API, a drill-down from a tile, the CSV download, and a clinic's capacity for a date changed on the settings page and
+// offered on the patient page at once.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -77,6 +78,20 @@ describe('the manager dashboard and clinic settings', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(bytes.subarray(3).toString('utf8').split('\r\n')[0]).toMatch(/^period,from,to,clinic_id,clinic_name,contact_same_day_numerator,/);
 
+    // Tomorrow 09:00 is full (two places, two bookings): the patient page does not offer it.
+    await clinic.book('2027-03-31T09:00:00+02:00');
+    await clinic.book('2027-03-31T09:00:00+02:00');
+    const patientPage = await context.newPage();
+    // Later days are folded away: open tomorrow as a patient would, then look for its 09:00.
+    const nineTomorrow = async () => {
+      await patientPage.getByText('I morgon, onsdag 31 mars', { exact: true }).first().click();
+      const tomorrow = patientPage.getByRole('group', { name: 'I morgon, onsdag 31 mars' });
+      expect(await tomorrow.getByRole('radio').count()).toBeGreaterThan(0);
+      return tomorrow.getByRole('radio', { name: '09:00–09:15' }).count();
+    };
+    await patientPage.goto(`${s.baseUrl}/vardcentral/${clinic.clinicId}`);
+    expect(await nineTomorrow()).toBe(0);
+
     // Settings: a date with more places, saved, and offered at once.
     await page.goto(`${s.baseUrl}/personal/vardcentral/${clinic.clinicId}/installningar`);
     await expectAccessible(page, 'clinic settings');
@@ -88,6 +103,9 @@ describe('the manager dashboard and clinic settings', () => {
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Inställningarna är sparade.');
     const slots = await s.request('GET', `/api/clinics/${clinic.clinicId}/slots?from=2027-03-31&to=2027-03-31`);
     expect(slots.body.slots[0]).toMatchObject({ start: '2027-03-31T06:00:00+02:00', capacity: 5, available: 5 });
+    await patientPage.reload();
+    expect(await nineTomorrow()).toBe(1);
+    await patientPage.close();
     const audit = await s.db.query("SELECT 1 FROM audit_events WHERE action = 'clinic.settings_changed' AND clinic_id = $1", [clinic.clinicId]);
     expect(audit.rows.length).toBe(1);
 
