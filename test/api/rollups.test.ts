@@ -100,9 +100,13 @@ describe.each(ALL_BACKENDS)('rollups on %s', (backend) => {
     ]);
     expect(results.filter((r) => r === 'booked')).toHaveLength(120);
     const after = await report();
-    expect(after.total.contactSameDay).toMatchObject({ requests: 120, denominator: 120, notCalledSameDay: 120 });
+    // That morning every request waits for its time: pending, not yet a failure.
+    expect(after.total.contactSameDay).toMatchObject({ requests: 120, pending: 120, denominator: 0 });
     const incremental = await snapshot(s.db, [clinic.clinicId]);
     await rebuildAllMeasures(s.db, 'contact');
     expect(await snapshot(s.db, [clinic.clinicId])).toEqual(incremental);
+    // The next day, none of them having been called, all 120 count and fail.
+    s.clock.set('2027-04-27T08:00:00+02:00');
+    expect((await report()).total.contactSameDay).toMatchObject({ requests: 120, pending: 0, denominator: 120, numerator: 0 });
   });
 });
