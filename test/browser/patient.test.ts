@@ -95,6 +95,8 @@ describe('the booking form over HTTP', () => {
     const noChoice = await postForm(`/bokning/${id}/andra`, { token: decodeURIComponent(token!) });
     expect(noChoice.status).toBe(400);
     expect(noChoice.html).toContain('<a href="#slot-0">Välj en av tiderna i listan</a>');
+    // The language link of a page shown after a post opens that same page (token and all), not the post's address.
+    expect(noChoice.html).toContain(`href="/bokning/${id}/andra?token=${token}&amp;lang=en"`);
     const moved = await postForm(`/bokning/${id}/andra`, { token: decodeURIComponent(token!), slot: '2027-03-30T11:00:00+02:00' });
     expect(moved.status).toBe(303);
     const after = await getPage(moved.location!);
@@ -205,7 +207,14 @@ describe('in a browser on a phone', () => {
     await page.getByRole('link', { name: 'Ändra tid' }).click();
     await page.waitForURL('**/andra?token=**');
     expect(await page.getByText('Din tid nu: Vi ringer dig mellan 09:00 och 09:15 i morgon.').count()).toBe(1);
-    if (shots) await capture(page, 'change');
+    if (shots) {
+      await capture(page, 'change');
+      // Sent without a choice: the server names the time field.
+      await page.getByRole('button', { name: 'Byt till den valda tiden' }).click();
+      await page.locator('#slot-error').waitFor();
+      expect(await page.locator('#slot-error').textContent()).toContain('Välj en av tiderna i listan');
+      await capture(page, 'change-error');
+    }
     await page.getByRole('group', { name: 'I dag, tisdag 30 mars' }).getByRole('radio', { name: '10:15–10:30' }).check();
     await page.getByRole('button', { name: 'Byt till den valda tiden' }).click();
     await page.waitForURL('**andrad=1');

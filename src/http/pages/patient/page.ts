@@ -1,7 +1,7 @@
 // What every patient page needs from a request: its language (remembered in a cookie), the link to the same
 // page in the other language, and sending the page; plus the friendly page for each error a patient can meet.
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { AlreadyBooked, AppError, RateLimited, TooManyBookings } from '../../../errors.js';
+import { AppError, RateLimited } from '../../../errors.js';
 import { layout } from '../layout.js';
 import { langOf, text, type Lang } from '../texts/index.js';
 import type { Html } from '../html.js';
@@ -12,7 +12,8 @@ const ONE_YEAR_SECONDS = 365 * 24 * 3600;
 
 export interface PageContext {
   lang: Lang;
-  send(status: number, title: string, body: Html): void;
+  /** `samePage`: this page's own address when the request's is not one a link can open (a form post's). */
+  send(status: number, title: string, body: Html, samePage?: string): void;
 }
 
 /** The language of this request; `?lang=` is remembered in a cookie so the next pages (and form posts) keep it. */
@@ -20,11 +21,11 @@ export function pageContext(req: Request, res: Response): PageContext {
   const lang = langOf(req.query, req.headers.cookie);
   const asked = (req.query as { lang?: unknown }).lang;
   if (asked === 'en' || asked === 'sv') res.cookie('lang', asked, { path: '/', maxAge: ONE_YEAR_SECONDS * 1000, sameSite: 'lax', httpOnly: true });
-  const other = new URL(req.originalUrl, 'http://page.invalid');
-  other.searchParams.set('lang', lang === 'sv' ? 'en' : 'sv');
   return {
     lang,
-    send(status, title, body) {
+    send(status, title, body, samePage) {
+      const other = new URL(samePage ?? req.originalUrl, 'http://page.invalid');
+      other.searchParams.set('lang', lang === 'sv' ? 'en' : 'sv');
       // Free times change by the minute and some addresses carry a booking's token: never cached.
       res.setHeader('Cache-Control', 'no-store');
       res.status(status).type('html').send(layout({ lang, title, body, otherLanguageHref: other.pathname + other.search, scripts: ['/assets/patient.js'] }));
@@ -48,7 +49,6 @@ export const patientErrorPage: ErrorRequestHandler = (err, req, res, next) => {
     page.send(429, t('patient.rateLimited.title'), message([t('patient.rateLimited.text', { minutes: minutesToWait(err.retryAfterSeconds) })]));
     return;
   }
-  if (err instanceof AlreadyBooked || err instanceof TooManyBookings) return next(err); // shown by the booking route itself
   if (err instanceof AppError) {
     res.locals.errorCode = err.code;
     switch (err.code) {

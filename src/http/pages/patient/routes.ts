@@ -207,9 +207,10 @@ ${message(
     const rules = await booking.clinicRules(callback.clinicId);
     const now = clock.now();
     const keepHref = bookingHref(callback.id, token);
+    const samePage = changeHref(callback.id, token);
     const current = html`<p>${t('patient.change.now', { promise: promiseInWords(lang, rules.timezone, callback.slot, now) })}</p>`;
     if (!statusView(lang, callback, rules.name).changeable) {
-      page.send(409, t('patient.notChangeable.title'), message([t('patient.notChangeable.text')], [{ href: keepHref, label: t('patient.change.keep') }]));
+      page.send(409, t('patient.notChangeable.title'), message([t('patient.notChangeable.text')], [{ href: keepHref, label: t('patient.change.keep') }]), keepHref);
       return;
     }
     let offer: BookingOffer | null = null;
@@ -217,14 +218,14 @@ ${message(
       offer = await booking.offer(callback.clinicId);
     } catch (error) {
       if (error instanceof BookingClosed) {
-        page.send(form.status === 200 ? 200 : 409, t('patient.change.title'), html`${current}${refusalBody(lang, rules.timezone, error, now)}`);
+        page.send(form.status === 200 ? 200 : 409, t('patient.change.title'), html`${current}${refusalBody(lang, rules.timezone, error, now)}`, samePage);
         return;
       }
       if (!(error instanceof NoFreeSlot)) throw error;
     }
     const days = offer ? daysOfChoices(lang, rules.timezone, offer, now, form.chosen, callback.slot.start) : [];
     if (days.length === 0) {
-      page.send(form.status, t('patient.change.title'), html`${current}${message([t('patient.change.noOther')], [{ href: keepHref, label: t('patient.change.keep') }])}`);
+      page.send(form.status, t('patient.change.title'), html`${current}${message([t('patient.change.noOther')], [{ href: keepHref, label: t('patient.change.keep') }])}`, samePage);
       return;
     }
     const error = form.error ? t(form.error) : undefined;
@@ -234,6 +235,7 @@ ${message(
       html`${errorSummary(lang, error ? [{ target: 'slot-0', message: error }] : [])}
 ${current}
 ${changeForm(lang, { action: `/bokning/${encodeURIComponent(callback.id)}/andra`, token, error, days, keepHref })}`,
+      samePage,
     );
   }
 
