@@ -55,6 +55,25 @@ export function redisServerPath(): string | null {
   return null;
 }
 
+/**
+ * Runs `cleanup` (a shell command) once this process is gone however it ended, e.g. a test runner killing a
+ * fork whose hook hung: the servers are not this process's children (pg_ctl daemonizes PostgreSQL) or would
+ * outlive it, and must not pile up on a shared machine. cancel() when the test cleaned up itself.
+ */
+function cleanUpWhenGone(cleanup: string): { cancel(): void } {
+  const watchdog = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${cleanup}`], { detached: true, stdio: 'ignore' });
+  watchdog.unref();
+  return {
+    cancel() {
+      try {
+        process.kill(-watchdog.pid!, 'SIGKILL'); // its process group: the shell and its sleep
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
 /** Why the private services cannot run here, or null when they can. */
 export function missingBinaries(): string | null {
   const missing = [postgresBinDir() ? null : 'initdb and pg_ctl under /usr/lib/postgresql/*/bin', redisServerPath() ? null : 'redis-server on PATH'].filter(Boolean);
@@ -79,6 +98,9 @@ export async function startPrivatePostgres(): Promise<PrivateService> {
   const port = await freePort();
   const logFile = path.join(dataDir, 'server.log');
   let running = false;
+  const orphaned = cleanUpWhenGone(
+    `${asRoot ? 'runuser -u postgres -- ' : ''}'${path.join(bin, 'pg_ctl')}' -D '${dataDir}' -m immediate stop >/dev/null 2>&1; rm -rf '${dataDir}'`,
+  );
 
   const start = async () => {
     // fsync off: the tests stop the server, they never pull the power; durability is PostgreSQL's own business.
@@ -98,6 +120,7 @@ export async function startPrivatePostgres(): Promise<PrivateService> {
       if (running) await pg('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
       running = false;
       fs.rmSync(dataDir, { recursive: true, force: true });
+      orphaned.cancel();
     },
   };
   try {
@@ -116,11 +139,13 @@ export async function startPrivateRedis(): Promise<PrivateService> {
   if (!binary) throw new Error('redis-server not found on PATH');
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fault-redis-'));
+  const pidFile = path.join(dir, 'redis.pid');
   let child: ChildProcess | null = null;
+  const orphaned = cleanUpWhenGone(`kill -9 "$(cat '${pidFile}' 2>/dev/null)" 2>/dev/null; rm -rf '${dir}'`);
 
   const start = () =>
     new Promise<void>((resolve, reject) => {
-      const c = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', dir], {
+      const c = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', dir, '--pidfile', pidFile], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = c;
@@ -152,6 +177,7 @@ export async function startPrivateRedis(): Promise<PrivateService> {
     async dispose() {
       await stop();
       fs.rmSync(dir, { recursive: true, force: true });
+      orphaned.cancel();
     },
   };
   try {
