@@ -116,6 +116,23 @@ describe('the booking form over HTTP', () => {
     expect(again.html).toContain('Använd länken i sms:et');
   });
 
+  it('refuses a post while booking is closed with the page that says when it opens (Saturday: Monday 06:00)', async () => {
+    const clinicId = await server().addClinic();
+    server().clock.set('2027-04-03T10:00:00+02:00');
+    try {
+      const res = await postForm(`/vardcentral/${clinicId}`, { phone: '0701234567', slot: '' });
+      expect(res.status).toBe(409);
+      expect(res.html).toContain('Du kan boka telefontid igen måndag 5 april klockan 06:00.');
+      const english = await getPage(`/vardcentral/${clinicId}?lang=en`);
+      expect(english.html).toContain('You can book a callback again on Monday 5 April at 06:00.');
+      // Sunday evening: it opens tomorrow.
+      server().clock.set('2027-04-04T20:00:00+02:00');
+      expect((await getPage(`/vardcentral/${clinicId}`)).html).toContain('Du kan boka telefontid igen i morgon klockan 06:00.');
+    } finally {
+      server().clock.set(TUESDAY_0800);
+    }
+  });
+
   it('answers an unknown clinic and a wrong booking link with a 404 page, not JSON', async () => {
     for (const path of ['/vardcentral/vc-finns-inte', '/vardcentral/NOT%20A%20CLINIC']) {
       const res = await getPage(path);
