@@ -74,7 +74,9 @@ export function createClinicSettingsService(deps: { db: Database; clock: Clock }
         if (!current) throw new ClinicNotFound(clinicId);
         const next = validate({ ...current, ...settings });
         const now = clock.now();
-        // Locks the booked slots' counters, so a booking cannot slip in between this check and the change.
+        // Locks the booked slots' counters: a booking cannot commit between this check and the change. A booking
+        // that read the old rules just before may still take a place under the old capacity just after; the
+        // next settings change then sees it (docs: clinic settings).
         const lost = placesLost(next, await bookedSlotsFrom(tx, clinicId, now.toISO()!));
         if (lost.length) throw new ValidationFailed(lost.slice(0, MAX_REPORTED_SLOTS).map((l) => lostIssue(next, l)));
         await updateClinicSettings(tx, clinicId, settings);

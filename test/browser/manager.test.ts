@@ -65,7 +65,8 @@ describe('the manager dashboard and clinic settings', () => {
     expect(new URL(page.url()).searchParams.get('figure')).toBe('contactSameDay.numerator');
     expect(await page.getByRole('main').textContent()).toContain('Kontakt samma dag: räknas (täljare)');
     await expect.poll(() => page.getByRole('row').count()).toBe(3);
-    expect(await page.getByRole('cell', { name: 'Räknas' }).count()).toBe(2);
+    expect(await page.getByRole('cell', { name: 'Räknas', exact: true }).count()).toBe(2);
+    expect(await page.getByRole('cell', { name: 'Räknas: begärd före brytpunkten en vardag och nådd samma dag.' }).count()).toBe(2);
     await expectAccessible(page, 'drill-down');
     await screenshot(page, 'manager-drilldown-desktop');
     const audited = await s.db.query("SELECT 1 FROM audit_events WHERE action = 'report.drilldown' AND clinic_id = $1", [clinic.clinicId]);

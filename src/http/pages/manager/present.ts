@@ -4,7 +4,7 @@
 import { rating, REFERENCE_LINES, type Rating } from '../../../domain/guaranteeCase.js';
 import type { Figures } from '../../../domain/measureRollup.js';
 import type { DrilldownFigure } from '../../../domain/drilldown.js';
-import type { MeasureReport } from '../../../services/reports.js';
+import type { DrilldownRecord, MeasureReport } from '../../../services/reports.js';
 import { sv as SV_KEYS } from '../texts/sv.js';
 import { text, type Lang, type TextKey } from '../texts/index.js';
 
@@ -216,3 +216,22 @@ export function detailLabel(lang: Lang, name: string): string {
 }
 
 const hasText = (key: string): key is TextKey => Object.hasOwn(SV_KEYS, key);
+
+/**
+ * Why a record counts, fails, is excluded or waits, in the page's language. The service's own sentence (English,
+ * as the API gives it) stands when the catalogue has no words for a classification.
+ */
+export function recordReason(lang: Lang, figure: string, r: DrilldownRecord): string {
+  const measure = figure.split('.')[0];
+  const d = r.details;
+  let key: string;
+  let vars: Record<string, string | number> = {};
+  if (measure === 'contactSameDay') key = r.verdict === 'pending' ? 'manager.reason.sameDay.pending' : `manager.reason.sameDay.${r.classification}`;
+  else if (measure === 'timeDeviation') key = `manager.reason.punctuality.${r.classification}`;
+  else if (r.classification === 'excluded') key = `manager.reason.case.${String(d.exclusionReason)}`;
+  else {
+    key = `manager.reason.case.${r.classification}`;
+    vars = { days: d.daysToAssessment ?? '', deadline: d.deadline ?? '' };
+  }
+  return hasText(key) ? text(lang, key, vars) : r.reason;
+}

@@ -15,6 +15,7 @@ import {
   jsonForScript,
   nationalPath,
   percent,
+  recordReason,
   REPORTS_PATH,
   scopeQuery,
   SORTS,
@@ -171,6 +172,8 @@ export interface DrilldownModel {
   scope: ReportScope;
   /** The figure in words (figureLabel). */
   figure: string;
+  /** The figure as the API names it (contactSameDay.numerator). */
+  figureName: string;
   records: DrilldownRecord[];
   clinicNames: Map<string, string>;
   nextHref: string | null;
@@ -190,7 +193,7 @@ ${m.records.length === 0
   <td>${r.date}</td>
   <td>${m.clinicNames.get(r.clinicId) ?? r.clinicId}</td>
   <td><span class="verdict verdict-${r.verdict}">${text(lang, `manager.verdict.${r.verdict}` as TextKey)}</span></td>
-  <td>${r.reason}</td>
+  <td>${recordReason(lang, m.figureName, r)}</td>
   <td><dl class="details"><dt>${text(lang, 'manager.drilldown.callback')}</dt><dd><code>${r.callbackId}</code></dd>${Object.entries(r.details)
         .filter(([, v]) => v !== null)
         .map(([k, v]) => html`<dt>${detailLabel(lang, k)}</dt><dd>${String(v)}</dd>`)}</dl></td>

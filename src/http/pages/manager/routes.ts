@@ -150,6 +150,7 @@ export function managerPageRoutes(deps: ManagerPageDeps): Router {
             fromMinutes: q.deviationFromMinutes ?? null,
             toMinutes: q.deviationToMinutes ?? null,
           }),
+          figureName: figure,
           records: result.records,
           clinicNames: new Map(clinics.map((c) => [c.id, c.name])),
           nextHref: result.nextCursor ? `${DRILLDOWN_PATH}?${scopeQuery(scope, { figure, ...keep, cursor: result.nextCursor })}` : null,

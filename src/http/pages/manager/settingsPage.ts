@@ -128,6 +128,10 @@ export function fieldId(field: string, rows: { ruleRows: number[]; exceptionRows
 /** The domain's messages in the page's words where a person is likely to meet them. */
 function pageMessage(lang: Lang, message: string): string {
   if (message.includes('06:00–17:00')) return text(lang, 'manager.settings.error.window');
+  const gone = /^the slot (\S+ \S+) has (\d+) booked (?:patient|patients) and would no longer exist/.exec(message);
+  if (gone) return text(lang, 'manager.settings.error.slotGone', { slot: gone[1]!, booked: gone[2]! });
+  const fewer = /^the slot (\S+ \S+) has (\d+) booked patients but would have only (\d+)/.exec(message);
+  if (fewer) return text(lang, 'manager.settings.error.fewerPlaces', { slot: fewer[1]!, booked: fewer[2]!, places: fewer[3]! });
   return message;
 }
 
