@@ -186,4 +186,36 @@ describe('the nurse console', () => {
     expect(row.followed_up_at).not.toBeNull();
     await page.close();
   });
+
+  it('sends a nurse whose lapsed claim a colleague took back to the card, which says so, instead of an error', async () => {
+    const s = server();
+    s.clock.set('2027-04-01T08:00:00+02:00');
+    const clinicId = await s.addClinic();
+    const booked = await s.request('POST', `/api/clinics/${clinicId}/callbacks`, { body: { phone: '0701112233', slotStart: '2027-04-01T08:15:00+02:00' } });
+    const first = await s.addStaff('nurse', [clinicId]);
+    const colleague = await s.addStaff('nurse', [clinicId]);
+    const signIn = await fetch(`${s.baseUrl}/personal/logga-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: first.replace('Bearer ', ''), next: '/personal' }),
+      redirect: 'manual',
+    });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const card = `${s.baseUrl}/personal/vardcentral/${clinicId}/samtal/${booked.body.id}`;
+    s.clock.set('2027-04-01T08:16:00+02:00');
+    expect((await s.request('POST', `/api/staff/callbacks/${booked.body.id}/claim`, { headers: { Authorization: first } })).status).toBe(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await fetch(card, { headers: { cookie } })).text())![1]!;
+    s.clock.set('2027-04-01T08:27:00+02:00');
+    expect((await s.request('POST', `/api/staff/callbacks/${booked.body.id}/claim`, { headers: { Authorization: colleague } })).status).toBe(200);
+    const logged = await fetch(`${card}/forsok`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: new URLSearchParams({ _csrf: csrf, outcome: 'no_answer' }),
+      redirect: 'manual',
+    });
+    expect(logged.status).toBe(303);
+    expect(logged.headers.get('location')).toBe(`/personal/vardcentral/${clinicId}/samtal/${booked.body.id}`);
+    expect(await (await fetch(card, { headers: { cookie } })).text()).toContain('Du har inte det här samtalet.');
+    expect((await s.db.query('SELECT 1 FROM call_attempts WHERE callback_id = $1', [booked.body.id])).rows).toEqual([]);
+  });
 });

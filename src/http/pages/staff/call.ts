@@ -4,7 +4,7 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { CALL_OUTCOMES } from '../../../domain/callAttempt.js';
 import { deadline, startDate } from '../../../domain/guaranteeCase.js';
-import { CallbackNotFound, GuaranteeCaseNotFound } from '../../../errors.js';
+import { CallbackNotFound, GuaranteeCaseNotFound, NotClaimed } from '../../../errors.js';
 import type { StaffMember } from '../../../services/staffAuth.js';
 import { ClinicIdParams } from '../../schemas.js';
 import { AttemptBody, CallbackIdParams, OutcomeBody } from '../../staffSchemas.js';
@@ -97,8 +97,13 @@ export function callRoutes(deps: ConsoleDeps, staffOnly: RequestHandler[]): Rout
     const { clinicId, id } = ids(req.params as Record<string, string>);
     // One click: the outcome is the button pressed; the attempt is now, as the API's defaults have it.
     const body = parseRequest(AttemptBody, { outcome: req.body?.outcome }, 'body');
-    const result = await deps.queue.logAttempt(sessionOf(res).staff, id, { outcome: body.outcome, startedAt: null, endedAt: null, note: null });
-    res.redirect(303, result.next.kind === 'retry' ? `${consolePaths.call(clinicId, id)}` : `${consolePaths.call(clinicId, id)}#resultat`);
+    try {
+      await deps.queue.logAttempt(sessionOf(res).staff, id, { outcome: body.outcome, startedAt: null, endedAt: null, note: null });
+    } catch (error) {
+      // Her claim lapsed and a colleague took the call: the card says where it is now.
+      if (!(error instanceof NotClaimed)) throw error;
+    }
+    res.redirect(303, consolePaths.call(clinicId, id));
   });
 
   router.post(routePatterns.renew, ...staffOnly, async (req, res) => {
