@@ -78,7 +78,7 @@ export function describeRequest(r: FuzzRequest): string {
 
 /**
  * The property every answer must have: below 500, and every error answer (4xx) is the JSON error shape.
- * Two exceptions, both by design: the SMS cancel page answers its errors as HTML, and Node's own HTTP parser
+ * Two exceptions, both by design: pages (patient, cancel, staff console) answer their errors as HTML, and Node's own HTTP parser
  * refuses requests it cannot parse (431 headers too large, 400 bad request) before the app sees them, without a body.
  */
 export function checkResponse(request: FuzzRequest, response: FuzzResponse): void {
@@ -88,7 +88,9 @@ export function checkResponse(request: FuzzRequest, response: FuzzResponse): voi
   if (response.status < 400 || request.method === 'HEAD') return;
   const beforeTheApp = (response.status === 431 || response.status === 400) && response.contentType === '' && response.text === '';
   if (beforeTheApp) return;
-  if (request.path.startsWith('/avboka/') && response.contentType.startsWith('text/html')) return;
+  // Pages (the patient pages, the SMS cancel page, the staff console) answer their errors as pages.
+  const isPage = !/^\/(api|health|metrics)([/?]|$)/.test(request.path);
+  if (isPage && response.contentType.startsWith('text/html')) return;
   if (!response.contentType.startsWith('application/json')) throw new Error(`a non-JSON error answer:\n${what()}`);
   let body: unknown;
   try {
