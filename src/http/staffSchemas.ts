@@ -83,6 +83,18 @@ export const OutcomeBody = z
   })
   .meta({ id: 'CallbackOutcomeRequest' });
 
+/** What the call queue service records, from a checked outcome body (the API's and the call page's alike). */
+export function outcomeInputOf(body: z.output<typeof OutcomeBody>) {
+  return {
+    resolution: body.resolution,
+    appointment: body.appointment ?? null,
+    referredTo: body.referredTo ?? null,
+    guaranteeReason: body.guarantee.covered ? body.guarantee.reason! : null,
+    assessedBy: body.medicalAssessment.performed ? body.medicalAssessment.profession! : null,
+    note: body.note ?? null,
+  };
+}
+
 const AttemptView = z
   .object({
     id: z.uuid(),

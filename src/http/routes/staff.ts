@@ -17,6 +17,7 @@ import {
   CallbackDetailsView,
   CallbackIdParams,
   OutcomeBody,
+  outcomeInputOf,
   QueueEntryView,
   QueueView,
   StaffHeaders,
@@ -196,14 +197,7 @@ export function staffRoutes(deps: { auth: StaffAuthenticator; queue: CallQueueSe
     const staff = await staffOf(req);
     const { id } = parseRequest(CallbackIdParams, req.params, 'params');
     const body = parseRequest(OutcomeBody, req.body, 'body');
-    await deps.queue.recordOutcome(staff, id, {
-      resolution: body.resolution,
-      appointment: body.appointment ?? null,
-      referredTo: body.referredTo ?? null,
-      guaranteeReason: body.guarantee.covered ? body.guarantee.reason! : null,
-      assessedBy: body.medicalAssessment.performed ? body.medicalAssessment.profession! : null,
-      note: body.note ?? null,
-    });
+    await deps.queue.recordOutcome(staff, id, outcomeInputOf(body));
     res.status(204).end();
   });
 

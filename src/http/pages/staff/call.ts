@@ -7,7 +7,7 @@ import { deadline, startDate } from '../../../domain/guaranteeCase.js';
 import { CallbackNotFound, GuaranteeCaseNotFound, NotClaimed } from '../../../errors.js';
 import type { StaffMember } from '../../../services/staffAuth.js';
 import { ClinicIdParams } from '../../schemas.js';
-import { AttemptBody, CallbackIdParams, OutcomeBody } from '../../staffSchemas.js';
+import { AttemptBody, CallbackIdParams, OutcomeBody, outcomeInputOf } from '../../staffSchemas.js';
 import { parseRequest } from '../../validation.js';
 import { layout } from '../layout.js';
 import { langOf, text, type Lang } from '../texts/index.js';
@@ -124,14 +124,7 @@ export function callRoutes(deps: ConsoleDeps, staffOnly: RequestHandler[]): Rout
     const values = outcomeFormValues(req.body);
     try {
       const body = parseRequest(OutcomeBody, outcomeRequest(values), 'body');
-      await deps.queue.recordOutcome(sessionOf(res).staff, id, {
-        resolution: body.resolution,
-        appointment: body.appointment ?? null,
-        referredTo: body.referredTo ?? null,
-        guaranteeReason: body.guarantee.covered ? body.guarantee.reason! : null,
-        assessedBy: body.medicalAssessment.performed ? body.medicalAssessment.profession! : null,
-        note: body.note ?? null,
-      });
+      await deps.queue.recordOutcome(sessionOf(res).staff, id, outcomeInputOf(body));
     } catch (error) {
       await sendCallPage(res, lang, clinicId, id, { values, errors: formErrorsOf(error, outcomeFields(values)) });
       return;
