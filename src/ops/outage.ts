@@ -12,6 +12,9 @@ export interface OutageMonitor {
   readonly down: boolean;
 }
 
+/** How long after the last failure a success must come to count as the end of the outage. */
+const SETTLE_MS = 2000;
+
 /** What users notice while it lasts, for whoever reads the log line. */
 const EFFECT: Record<Dependency, string> = {
   database: 'requests answer 503 with Retry-After until it is back',
@@ -20,17 +23,21 @@ const EFFECT: Record<Dependency, string> = {
 
 export function createOutageMonitor(logger: Logger, dependency: Dependency, clock: () => number = Date.now): OutageMonitor {
   let downSince: number | null = null;
+  let lastFailureAt = 0;
   let failures = 0;
   return {
     failed(error) {
       failures += 1;
+      lastFailureAt = clock();
       if (downSince !== null) return;
       downSince = clock();
       const e = error as { name?: string; code?: string };
       logger.error({ dependency, effect: EFFECT[dependency], err: { type: e?.name, code: e?.code } }, `${dependency} unreachable`);
     },
     succeeded() {
-      if (downSince === null) return;
+      // A stopping server still answers on some connections while others fail: only a success that follows
+      // a quiet spell ends the outage, so one outage stays one pair of lines.
+      if (downSince === null || clock() - lastFailureAt < SETTLE_MS) return;
       logger.warn({ dependency, downForMs: clock() - downSince, failedRequests: failures }, `${dependency} reachable again`);
       downSince = null;
       failures = 0;

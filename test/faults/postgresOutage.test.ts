@@ -71,6 +71,7 @@ describe('PostgreSQL stopped while bookings flow', () => {
           await new Promise((resolve) => setTimeout(resolve, 25));
         }
       };
+      const logged = (text: string) => log.lines.filter((l) => l.includes(text)).length;
       const answered = (status: number, inPhase: number) => sent.filter((s) => s.phase === inPhase && s.answer.status === status).length;
 
       const patients = Array.from({ length: CLIENTS }, patient);
@@ -83,6 +84,8 @@ describe('PostgreSQL stopped while bookings flow', () => {
           await waitFor(`503s while PostgreSQL is down (outage ${outage})`, () => answered(503, phase) >= 5, 60_000);
           await pg!.start();
           phase += 1;
+          // The end of an outage is logged once bookings have gone through for a moment (src/ops/outage.ts).
+          await waitFor(`the end of outage ${outage} to be logged`, () => logged('database reachable again') >= outage, 60_000);
         }
         await waitFor('bookings to be taken after the last outage', () => answered(201, phase) >= 10, 60_000);
       } finally {

@@ -31,6 +31,20 @@ describe('the outage monitor', () => {
     expect(lines[0]).not.toContain('127.0.0.1');
   });
 
+  it('keeps one outage one pair of lines while a stopping server still answers now and then', () => {
+    const { lines, logger } = capture();
+    let now = 0;
+    const monitor = createOutageMonitor(logger, 'database', () => now);
+    for (const step of ['fail', 'ok', 'fail', 'ok', 'fail']) {
+      now += 100;
+      if (step === 'fail') monitor.failed(new Error('Connection terminated unexpectedly'));
+      else monitor.succeeded();
+    }
+    now += 5_000;
+    monitor.succeeded();
+    expect(lines.map((l) => JSON.parse(l).msg)).toEqual(['database unreachable', 'database reachable again']);
+  });
+
   it('tells an unreachable database from a bad statement', () => {
     expect(isDatabaseUnreachable(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(true);
     expect(isDatabaseUnreachable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
