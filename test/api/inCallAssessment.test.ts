@@ -9,6 +9,7 @@ import { trackerClinic, type TrackerClinic } from '../support/tracker.js';
 const MONDAY_0800 = '2027-03-22T08:00:00+01:00';
 const THURSDAY_SLOT = '2027-03-25T09:00:00+01:00';
 const ANSWERED = '2027-03-25T23:55:00+01:00';
+const CLAIMED = '2027-03-25T23:50:00+01:00';
 const ENDED = '2027-03-26T00:10:00+01:00';
 const RECORDED = '2027-03-26T00:20:00+01:00';
 
@@ -61,9 +62,11 @@ describe('an in-call medical assessment (the call itself was the assessment)', (
   it('is dated by the attempt a nurse logs the same way: started 23:55, ended 00:10', async () => {
     const { clinic, callbackId } = await bookedOnMondayForThursday();
     const s = server();
-    s.clock.set(ENDED);
+    // She claimed it before midnight (a callback whose day has ended can no longer be claimed: rule 12).
+    s.clock.set(CLAIMED);
     const claimed = await s.request('POST', `/api/staff/clinics/${clinic.clinicId}/queue/claim`, { headers: { Authorization: clinic.nurse } });
     expect(claimed.body.id).toBe(callbackId);
+    s.clock.set(ENDED);
     const logged = await s.request('POST', `/api/staff/callbacks/${callbackId}/attempts`, {
       headers: { Authorization: clinic.nurse },
       body: { outcome: 'answered', startedAt: ANSWERED, endedAt: ENDED },

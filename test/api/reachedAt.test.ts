@@ -12,6 +12,7 @@ const MONDAY_0800 = '2027-03-22T08:00:00+01:00';
 const THURSDAY_SLOT = '2027-03-25T09:00:00+01:00';
 const STARTED = '2027-03-25T23:54:40+01:00';
 const ANSWERED = '2027-03-25T23:55:00+01:00';
+const CLAIMED = '2027-03-25T23:50:00+01:00';
 const ENDED = '2027-03-26T00:10:00+01:00';
 
 const server = useTestServer(MONDAY_0800);
@@ -41,9 +42,11 @@ async function callEvent(callbackId: string, callId: string, type: 'call.started
 /** A nurse claims the callback and logs the call: answered, started 23:55, ended 00:10. */
 async function nurseLogsTheCall(clinic: TrackerClinic, callbackId: string): Promise<void> {
   const s = server();
-  s.clock.set(ENDED);
+  // She claimed it before midnight (a callback whose day has ended can no longer be claimed: rule 12).
+  s.clock.set(CLAIMED);
   const claimed = await s.request('POST', `/api/staff/clinics/${clinic.clinicId}/queue/claim`, { headers: { Authorization: clinic.nurse } });
   expect(claimed.body.id).toBe(callbackId);
+  s.clock.set(ENDED);
   const logged = await s.request('POST', `/api/staff/callbacks/${callbackId}/attempts`, {
     headers: { Authorization: clinic.nurse },
     body: { outcome: 'answered', startedAt: ANSWERED, endedAt: ENDED },
