@@ -12,8 +12,11 @@ export interface OutageMonitor {
   readonly down: boolean;
 }
 
-/** How long after the last failure a success must come to count as the end of the outage. */
-const SETTLE_MS = 2000;
+/**
+ * How long after the last failure a success must come to count as the end of the outage. A stopping PostgreSQL
+ * still answers on some pooled connections while others fail; Redis's 'ready' means a fresh connection is up.
+ */
+const SETTLE_MS: Record<Dependency, number> = { database: 2000, redis: 0 };
 
 /** What users notice while it lasts, for whoever reads the log line. */
 const EFFECT: Record<Dependency, string> = {
@@ -37,7 +40,7 @@ export function createOutageMonitor(logger: Logger, dependency: Dependency, cloc
     succeeded() {
       // A stopping server still answers on some connections while others fail: only a success that follows
       // a quiet spell ends the outage, so one outage stays one pair of lines.
-      if (downSince === null || clock() - lastFailureAt < SETTLE_MS) return;
+      if (downSince === null || clock() - lastFailureAt < SETTLE_MS[dependency]) return;
       logger.warn({ dependency, downForMs: clock() - downSince, failedRequests: failures }, `${dependency} reachable again`);
       downSince = null;
       failures = 0;
