@@ -3,6 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // CI runs the suite twice, on PostgreSQL (DATABASE_URL set) and on PGlite. The browser journeys and the
+    // fault tests (which start their own PostgreSQL and Redis) do not depend on that choice: they run in the
+    // pass without DATABASE_URL, which is also what a plain `npm test` is.
+    exclude: process.env.DATABASE_URL ? ['test/browser/**', 'test/faults/**', 'node_modules/**'] : ['node_modules/**'],
     pool: 'forks',
     // Two cores on the CI machine; each file may start its own embedded PostgreSQL.
     maxWorkers: 2,
