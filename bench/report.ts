@@ -87,6 +87,7 @@ async function timeReport(db: Database): Promise<{ medianMs: number; callbacks: 
     dueLeadMinutes: 0,
     claimTimeoutMinutes: 10,
     telephonySecret: null,
+    publicBaseUrl: 'http://127.0.0.1',
     guaranteeStart: 'contact',
     // Not connected until used: only the readiness check would use it here.
     redis: new Redis({ lazyConnect: true, enableOfflineQueue: false }),

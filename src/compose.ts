@@ -28,6 +28,8 @@ export interface ApiDeps {
   dueLeadMinutes: number;
   claimTimeoutMinutes: number;
   telephonySecret: string | null;
+  /** Where patients and the telephony provider reach this app (PUBLIC_BASE_URL). */
+  publicBaseUrl: string;
   guaranteeStart: GuaranteeStartBasis;
   /** Staff may also sign in with the issuer's JWTs; null or omitted: bearer tokens only. */
   oidc?: OidcConfig | null;
@@ -64,6 +66,7 @@ export function composeApi(deps: ApiDeps): Express {
     reports: createReportService({ db, clock, basis: deps.guaranteeStart }),
     staffAuth: createStaffAuthenticator({ db, clock, oidc: deps.oidc ? createOidcVerifier(deps.oidc, { clock, logger }) : null }),
     telephonySecret: deps.telephonySecret,
+    publicBaseUrl: deps.publicBaseUrl,
     checkDatabase: async () => void (await db.query('SELECT 1')),
     checkRedis: async () => void (await deps.redis.ping()),
     limits:

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     dueLeadMinutes: config.dueLeadMinutes,
     claimTimeoutMinutes: config.claimTimeoutMinutes,
     telephonySecret: config.telephonyWebhookSecret,
+    publicBaseUrl: config.publicBaseUrl,
     guaranteeStart: config.guaranteeStart,
     oidc: config.oidc,
     maxOpenCallbacksPerPhone: config.maxOpenCallbacksPerPhone,

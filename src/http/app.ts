@@ -34,6 +34,7 @@ import { createClinicSettingsService } from '../services/clinicSettings.js';
 import { staffRoutes } from './routes/staff.js';
 import { auditDeniedStaffRequests } from './staffAccess.js';
 import { telephonyRoutes } from './routes/telephony.js';
+import { elksWebhooks, redactWebhookKey } from '../telephony/webhookKey.js';
 
 export interface AppDeps {
   db: Database;
@@ -46,6 +47,8 @@ export interface AppDeps {
   /** The one way staff routes learn who is asking (bearer token or OpenID Connect). */
   staffAuth: StaffAuthenticator;
   telephonySecret: string | null;
+  /** Where the provider reaches this app: the base of every webhook URL handed to it. */
+  publicBaseUrl: string;
   logger: Logger;
   /** Readiness: resolves when the database answers. */
   checkDatabase: () => Promise<void>;
@@ -67,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
       logger: deps.logger,
       // Only method, path and status: bodies and query strings may hold patient data.
       serializers: {
-        req: (req) => ({ method: req.method, url: String(req.url).split('?')[0] }),
+        req: (req) => ({ method: req.method, url: redactWebhookKey(String(req.url).split('?')[0]!) }),
         res: (res) => ({ statusCode: res.statusCode }),
         // pino-http attaches a made-up error with a stack to every 5xx; the error handler logs real ones.
         err: (err) => ({ type: err?.type ?? err?.name }),
@@ -97,6 +100,8 @@ export function createApp(deps: AppDeps): Express {
   const clinicSettings = createClinicSettingsService({ db: deps.db, clock: deps.clock });
   api.use(clinicSettingsRoutes({ auth: deps.staffAuth, settings: clinicSettings }, registry));
   api.use(telephonyRoutes({ telephony: deps.telephony, secret: deps.telephonySecret }, registry));
+  // 46elks webhooks: authenticated by the key in their URLs (src/telephony/webhookKey.ts).
+  api.use(elksWebhooks(deps.telephonySecret, notFoundHandler));
   // After the routes: a staff member's refused (403) request is audited before the error handler answers.
   api.use(auditDeniedStaffRequests({ db: deps.db, clock: deps.clock, logger: deps.logger }));
   const document = generateDocument(registry);

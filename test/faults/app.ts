@@ -54,6 +54,7 @@ export async function startFaultApp(deps: { db: Database; redisUrl: string; now:
     dueLeadMinutes: 0,
     claimTimeoutMinutes: 10,
     telephonySecret: null,
+    publicBaseUrl: 'http://127.0.0.1',
     guaranteeStart: 'contact',
     maxOpenCallbacksPerPhone: 1000,
     redis,

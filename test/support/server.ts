@@ -1,4 +1,5 @@
 // Starts the real Express app on a random port with an injected clock, for tests that speak HTTP.
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { Writable } from 'node:stream';
@@ -69,6 +70,10 @@ export async function startTestServer(db: Database, now: string, options: TestSe
   const redis = createRedisConnection(TEST_REDIS_URL, 'api');
   await waitUntilReady(redis);
   const jobs = createBullJobScheduler({ connection: redis, prefix: queuePrefix, clock });
+  // Listening first: the app hands its own address to the telephony provider in webhook URLs.
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const app = composeApi({
     db,
     clock,
@@ -78,6 +83,7 @@ export async function startTestServer(db: Database, now: string, options: TestSe
     dueLeadMinutes: 0,
     claimTimeoutMinutes: 10,
     telephonySecret: TEST_TELEPHONY_SECRET,
+    publicBaseUrl: baseUrl,
     guaranteeStart: 'contact',
     maxOpenCallbacksPerPhone: options.maxOpenCallbacksPerPhone ?? 1000,
     redis,
@@ -86,10 +92,7 @@ export async function startTestServer(db: Database, now: string, options: TestSe
     http: options.http,
     oidc: options.oidc ?? null,
   });
-  const server = await new Promise<import('node:http').Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server.on('request', app);
 
   return {
     baseUrl,
