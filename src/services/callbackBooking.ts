@@ -37,6 +37,8 @@ import {
 import type { Logger } from '../logger.js';
 import type { JobScheduler } from '../queue/jobScheduler.js';
 import { insertSms } from '../db/smsMessages.js';
+import { insertWebRefusal } from '../db/turnedAway.js';
+import { webRefusalReason } from '../domain/turnedAway.js';
 import { createAfterCommit } from './afterCommit.js';
 import type { CallbackTokens } from './callbackTokens.js';
 
@@ -132,6 +134,92 @@ export function createCallbackBookingService(deps: {
     return { callback: existing, token: tokens.issue(existing.id), replayed: true };
   }
 
+  async function bookAt(rules: ClinicRules, request: BookingRequest, idempotencyKey: string | null): Promise<BookingResult> {
+    const requestHash = idempotencyKey ? hashRequest(request) : null;
+    if (idempotencyKey && requestHash) {
+      const existing = await findByIdempotencyKey(db, rules.id, idempotencyKey);
+      if (existing) return replay(existing, requestHash);
+    }
+
+    const now = clock.now();
+    const range = planningRange(rules, now);
+    const plan = planBooking(rules, now, await countsForDates(rules, range.fromDate, range.toDate), request.slotStart ?? undefined);
+
+    const id = randomUUID();
+    const token = tokens.issue(id);
+    try {
+      const booked = await db.transaction(async (tx) => {
+        await lockCaller(tx, request.phoneE164);
+        // Under the caller's lock: the same key sent twice at once finds the first booking here.
+        if (idempotencyKey && requestHash) {
+          const existing = await findByIdempotencyKey(tx, rules.id, idempotencyKey);
+          if (existing) return { kind: 'replay' as const, existing };
+        }
+        const open = await listOpenCallbacksOfPhone(tx, request.phoneE164);
+        const refusal = callerRefusal(rules, open, maxOpenPerPhone, now);
+        if (refusal?.kind === 'already_booked') {
+          const { start, end } = refusal.existing.slot;
+          throw new AlreadyBooked({ start: showInstant(rules, start), end: showInstant(rules, end) });
+        }
+        if (refusal) throw new TooManyBookings(refusal.max);
+        for (const slot of plan.candidates) {
+          if (!(await reserveSlotPlace(tx, rules.id, slot))) continue;
+          const callback = await insertCallback(tx, {
+            id,
+            clinicId: rules.id,
+            phoneE164: request.phoneE164,
+            personalIdentityNumber: request.personalIdentityNumber,
+            patientName: request.patientName,
+            reason: request.reason,
+            channel: request.channel,
+            requestedAt: now,
+            slot: { start: slot.start, end: slot.end },
+            requestedBeforeCutoff: plan.requestedBeforeCutoff,
+            sameDaySlotFree: plan.sameDaySlotFree,
+            patientChoseLaterDay: plan.patientChoseLaterDay,
+            tokenHash: tokens.hash(token),
+            idempotencyKey,
+            requestHash,
+            dueAt: dueAtForSlot(slot.start, dueLeadMinutes),
+          });
+          // In the same transaction: a confirmation is never lost, even if the process dies right after.
+          const smsId = await insertSms(tx, callback.id, 'booking_confirmation');
+          return { kind: 'booked' as const, callback, smsId };
+        }
+        return null;
+      });
+      if (booked?.kind === 'replay') return replay(booked.existing, requestHash!);
+      if (booked) {
+        const { callback, smsId } = booked;
+        await afterCommit('schedule the due job', () => jobs.scheduleDue(callback.id, 0, callback.dueAt));
+        if (smsId) await afterCommit('enqueue the confirmation SMS', () => jobs.enqueueSms(smsId));
+        return { callback, token, replayed: false };
+      }
+    } catch (error) {
+      // The same key sent twice at once under different phone numbers: the loser's transaction is rolled back.
+      if (idempotencyKey && requestHash && isUniqueViolation(error, IDEMPOTENCY_CONSTRAINT)) {
+        const existing = await findByIdempotencyKey(db, rules.id, idempotencyKey);
+        if (existing) return replay(existing, requestHash);
+      }
+      throw error;
+    }
+    // Every candidate filled up between planning and reserving.
+    if (request.slotStart) throw new SlotFull(showInstant(rules, request.slotStart));
+    throw new NoFreeSlot(range.toDate);
+  }
+
+  /** Counts a refused web booking; a failure to count is logged, never the patient's error. */
+  async function recordWebRefusal(rules: ClinicRules, request: BookingRequest, error: unknown): Promise<void> {
+    const reason = webRefusalReason(error, request.slotStart !== null);
+    if (!reason) return;
+    const at = clock.now();
+    try {
+      await insertWebRefusal(db, { clinicId: rules.id, at, localDate: localDate(rules, at), reason });
+    } catch (failure) {
+      logger.warn({ err: { type: (failure as Error)?.name, code: (failure as { code?: string })?.code }, clinicId: rules.id, reason }, 'could not record a refused web booking');
+    }
+  }
+
   return {
     listClinics: () => listClinics(db),
     clinicRules,
@@ -165,77 +253,13 @@ export function createCallbackBookingService(deps: {
 
     async book(clinicId, request, idempotencyKey) {
       const rules = await clinicRules(clinicId);
-      const requestHash = idempotencyKey ? hashRequest(request) : null;
-      if (idempotencyKey && requestHash) {
-        const existing = await findByIdempotencyKey(db, clinicId, idempotencyKey);
-        if (existing) return replay(existing, requestHash);
-      }
-
-      const now = clock.now();
-      const range = planningRange(rules, now);
-      const plan = planBooking(rules, now, await countsForDates(rules, range.fromDate, range.toDate), request.slotStart ?? undefined);
-
-      const id = randomUUID();
-      const token = tokens.issue(id);
       try {
-        const booked = await db.transaction(async (tx) => {
-          await lockCaller(tx, request.phoneE164);
-          // Under the caller's lock: the same key sent twice at once finds the first booking here.
-          if (idempotencyKey && requestHash) {
-            const existing = await findByIdempotencyKey(tx, clinicId, idempotencyKey);
-            if (existing) return { kind: 'replay' as const, existing };
-          }
-          const open = await listOpenCallbacksOfPhone(tx, request.phoneE164);
-          const refusal = callerRefusal(rules, open, maxOpenPerPhone, now);
-          if (refusal?.kind === 'already_booked') {
-            const { start, end } = refusal.existing.slot;
-            throw new AlreadyBooked({ start: showInstant(rules, start), end: showInstant(rules, end) });
-          }
-          if (refusal) throw new TooManyBookings(refusal.max);
-          for (const slot of plan.candidates) {
-            if (!(await reserveSlotPlace(tx, rules.id, slot))) continue;
-            const callback = await insertCallback(tx, {
-              id,
-              clinicId: rules.id,
-              phoneE164: request.phoneE164,
-              personalIdentityNumber: request.personalIdentityNumber,
-              patientName: request.patientName,
-              reason: request.reason,
-              channel: request.channel,
-              requestedAt: now,
-              slot: { start: slot.start, end: slot.end },
-              requestedBeforeCutoff: plan.requestedBeforeCutoff,
-              sameDaySlotFree: plan.sameDaySlotFree,
-              patientChoseLaterDay: plan.patientChoseLaterDay,
-              tokenHash: tokens.hash(token),
-              idempotencyKey,
-              requestHash,
-              dueAt: dueAtForSlot(slot.start, dueLeadMinutes),
-            });
-            // In the same transaction: a confirmation is never lost, even if the process dies right after.
-            const smsId = await insertSms(tx, callback.id, 'booking_confirmation');
-            return { kind: 'booked' as const, callback, smsId };
-          }
-          return null;
-        });
-        if (booked?.kind === 'replay') return replay(booked.existing, requestHash!);
-        if (booked) {
-          const { callback, smsId } = booked;
-          await afterCommit('schedule the due job', () => jobs.scheduleDue(callback.id, 0, callback.dueAt));
-          if (smsId) await afterCommit('enqueue the confirmation SMS', () => jobs.enqueueSms(smsId));
-          return { callback, token, replayed: false };
-        }
+        return await bookAt(rules, request, idempotencyKey);
       } catch (error) {
-        // The same key sent twice at once under different phone numbers: the loser's transaction is rolled back.
-        if (idempotencyKey && requestHash && isUniqueViolation(error, IDEMPOTENCY_CONSTRAINT)) {
-          const existing = await findByIdempotencyKey(db, clinicId, idempotencyKey);
-          if (existing) return replay(existing, requestHash);
-        }
+        // Rule 13: a web patient turned away is counted; phone refusals are the incoming call's outcome.
+        if (request.channel === 'web') await recordWebRefusal(rules, request, error);
         throw error;
       }
-      // Every candidate filled up between planning and reserving.
-      if (request.slotStart) throw new SlotFull(showInstant(rules, request.slotStart));
-      throw new NoFreeSlot(range.toDate);
     },
 
     show: verified,
