@@ -18,6 +18,8 @@ import { createStaffAuthenticator } from './services/staffAuth.js';
 import type { OidcConfig } from './config.js';
 import type { GuaranteeStartBasis } from './domain/guaranteeCase.js';
 import { createTelephonyService } from './services/telephony.js';
+import { createPhoneBookingService } from './services/phoneBooking.js';
+import { clipSetIn } from './telephony/clips.js';
 
 export interface ApiDeps {
   db: Database;
@@ -30,6 +32,8 @@ export interface ApiDeps {
   telephonySecret: string | null;
   /** Where patients and the telephony provider reach this app (PUBLIC_BASE_URL). */
   publicBaseUrl: string;
+  /** The voice clips' folder (VOICE_CLIPS_DIR); null or omitted: the shipped Swedish set. */
+  voiceClipsDir?: string | null;
   guaranteeStart: GuaranteeStartBasis;
   /** Staff may also sign in with the issuer's JWTs; null or omitted: bearer tokens only. */
   oidc?: OidcConfig | null;
@@ -47,19 +51,23 @@ export interface ApiDeps {
 export function composeApi(deps: ApiDeps): Express {
   const { db, clock, logger, jobs } = deps;
   const tokens = createCallbackTokens(deps.callbackTokenSecret);
+  const booking = createCallbackBookingService({
+    db,
+    clock,
+    tokens,
+    jobs,
+    logger,
+    dueLeadMinutes: deps.dueLeadMinutes,
+    maxOpenPerPhone: deps.maxOpenCallbacksPerPhone,
+  });
   return createApp({
     db,
     clock,
     logger,
-    booking: createCallbackBookingService({
-      db,
-      clock,
-      tokens,
-      jobs,
-      logger,
-      dueLeadMinutes: deps.dueLeadMinutes,
-      maxOpenPerPhone: deps.maxOpenCallbacksPerPhone,
-    }),
+    booking,
+    phoneBooking: createPhoneBookingService({ db, clock, booking, jobs, logger, maxOpenPerPhone: deps.maxOpenCallbacksPerPhone }),
+    // Loaded (and checked complete) once per folder: a bad folder stops start-up naming the missing clips.
+    voiceClips: clipSetIn(deps.voiceClipsDir ?? undefined),
     queue: createCallQueueService({ db, clock, jobs, logger, claimTimeoutMinutes: deps.claimTimeoutMinutes }),
     telephony: createTelephonyService({ db, clock, jobs, logger }),
     cases: createGuaranteeCaseService({ db, clock, basis: deps.guaranteeStart }),

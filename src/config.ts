@@ -82,6 +82,8 @@ const EnvSchema = z
     PUBLIC_BASE_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
     /** Shared secret for HMAC-SHA256 signatures on telephony events. Unset: the endpoint refuses every event. */
     TELEPHONY_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Folder of the phone line's voice clips (<name>.wav, one format); unset: the shipped Swedish set. */
+    VOICE_CLIPS_DIR: z.string().min(1).optional(),
     RECONCILE_INTERVAL_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(5).max(3600).default(30),
     WORKER_LOCK_DURATION_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1000).max(600_000).default(30_000),
     /** Day 0 of the three-day care guarantee, region-wide: the patient's contact, or the triage decision. */
@@ -179,6 +181,8 @@ export interface Config {
   sms: { provider: 'console' } | { provider: 'http'; url: string; token: string | null; sender: string };
   publicBaseUrl: string;
   telephonyWebhookSecret: string | null;
+  /** null: the shipped clips (src/telephony/clips/sv). */
+  voiceClipsDir: string | null;
   reconcileIntervalSeconds: number;
   workerLockDurationMs: number;
   guaranteeStart: Env['GUARANTEE_START'];
@@ -225,6 +229,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
         : { provider: 'console' },
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     telephonyWebhookSecret: e.TELEPHONY_WEBHOOK_SECRET ?? null,
+    voiceClipsDir: e.VOICE_CLIPS_DIR ?? null,
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
     workerLockDurationMs: e.WORKER_LOCK_DURATION_MS,
     guaranteeStart: e.GUARANTEE_START,

@@ -27,7 +27,8 @@ export type ErrorCode =
   | 'too_many_bookings'
   | 'rate_limited'
   | 'not_missed'
-  | 'already_followed_up';
+  | 'already_followed_up'
+  | 'phone_number_taken';
 
 export class AppError extends Error {
   constructor(
@@ -252,5 +253,12 @@ export class NotMissed extends AppError {
 export class AlreadyFollowedUp extends AppError {
   constructor(at: string) {
     super('already_followed_up', `This missed callback was already followed up at ${at}.`, { followedUpAt: at });
+  }
+}
+
+/** A booking number belongs to one clinic: another clinic already answers calls to these numbers. */
+export class PhoneNumberTaken extends AppError {
+  constructor(readonly numbers: string[]) {
+    super('phone_number_taken', `Already a booking number of another clinic: ${numbers.join(', ')}.`, { numbers });
   }
 }

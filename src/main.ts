@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     claimTimeoutMinutes: config.claimTimeoutMinutes,
     telephonySecret: config.telephonyWebhookSecret,
     publicBaseUrl: config.publicBaseUrl,
+    voiceClipsDir: config.voiceClipsDir,
     guaranteeStart: config.guaranteeStart,
     oidc: config.oidc,
     maxOpenCallbacksPerPhone: config.maxOpenCallbacksPerPhone,

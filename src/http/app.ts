@@ -35,6 +35,10 @@ import { staffRoutes } from './routes/staff.js';
 import { auditDeniedStaffRequests } from './staffAccess.js';
 import { telephonyRoutes } from './routes/telephony.js';
 import { elksWebhooks, redactWebhookKey } from '../telephony/webhookKey.js';
+import type { PhoneBookingService } from '../services/phoneBooking.js';
+import type { ClipSet } from '../telephony/clips.js';
+import { elksVoiceRoutes } from './routes/elksVoice.js';
+import { clinicTelephonyRoutes } from './routes/clinicTelephony.js';
 
 export interface AppDeps {
   db: Database;
@@ -49,6 +53,9 @@ export interface AppDeps {
   telephonySecret: string | null;
   /** Where the provider reaches this app: the base of every webhook URL handed to it. */
   publicBaseUrl: string;
+  /** Booking by phone keypad (IVR), and the voice clips its prompts are made of. */
+  phoneBooking: PhoneBookingService;
+  voiceClips: ClipSet;
   logger: Logger;
   /** Readiness: resolves when the database answers. */
   checkDatabase: () => Promise<void>;
@@ -101,7 +108,9 @@ export function createApp(deps: AppDeps): Express {
   api.use(clinicSettingsRoutes({ auth: deps.staffAuth, settings: clinicSettings }, registry));
   api.use(telephonyRoutes({ telephony: deps.telephony, secret: deps.telephonySecret }, registry));
   // 46elks webhooks: authenticated by the key in their URLs (src/telephony/webhookKey.ts).
-  api.use(elksWebhooks(deps.telephonySecret, notFoundHandler));
+  const voice = elksVoiceRoutes({ phone: deps.phoneBooking, clips: deps.voiceClips, publicBaseUrl: deps.publicBaseUrl, secret: deps.telephonySecret, logger: deps.logger });
+  api.use(elksWebhooks(deps.telephonySecret, notFoundHandler, voice));
+  api.use(clinicTelephonyRoutes({ auth: deps.staffAuth, db: deps.db, clock: deps.clock, publicBaseUrl: deps.publicBaseUrl, secret: deps.telephonySecret }, registry));
   // After the routes: a staff member's refused (403) request is audited before the error handler answers.
   api.use(auditDeniedStaffRequests({ db: deps.db, clock: deps.clock, logger: deps.logger }));
   const document = generateDocument(registry);

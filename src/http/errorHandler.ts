@@ -31,6 +31,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   rate_limited: 429,
   not_missed: 409,
   already_followed_up: 409,
+  phone_number_taken: 409,
 };
 
 export function errorBody(code: string, message: string, details?: Record<string, unknown>) {

@@ -1,0 +1,160 @@
+// 46elks voice webhooks for booking by phone keypad: an incoming call's voice_start, the IVR steps after it, and
+// the composed prompts as audio. A live caller never gets a 4xx/5xx or silence: bad input, errors and slowness all
+// answer 200 with a spoken apology and the clinic's fallback number. Mounted under the webhook key (webhookKey.ts).
+import { Router, type Response } from 'express';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { Logger } from '../../logger.js';
+import type { Clip } from '../../domain/spokenPrompt.js';
+import { normaliseSwedishPhone } from '../../domain/patientContact.js';
+import type { CallState, PhoneBookingService, VoiceReply } from '../../services/phoneBooking.js';
+import type { ClipSet } from '../../telephony/clips.js';
+import { webhookUrl } from '../../telephony/webhookKey.js';
+
+/** 46elks waits for a webhook's answer only so long; the caller must hear something well before that. */
+export const VOICE_DEADLINE_MS = 3000;
+/** Seconds 46elks waits for a key, and how often it plays the menu before giving up. */
+const IVR_TIMEOUT_SECONDS = 10;
+const IVR_REPEAT = 3;
+/** A prompt longer than this many clips is no prompt of ours. */
+const MAX_PROMPT_CLIPS = 80;
+
+const CallId = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/);
+const E164 = z.string().regex(/^\+[1-9][0-9]{6,14}$/);
+
+const StartBody = z.object({
+  callid: CallId,
+  // Hidden callers arrive as "anonymous", "unknown" or nothing: the flow asks them for a number.
+  from: z.string().max(64).optional().default(''),
+  to: z.string().min(1).max(64),
+});
+
+/** The state a step carries in its next URL, short keys to keep URLs short. */
+const StateQuery = z.object({
+  c: CallId,
+  k: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(64),
+  s: z.enum(['offer', 'number', 'confirm', 'cancel']),
+  p: E164.optional(),
+  h: z.enum(['0', '1']).default('0'),
+  t: z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .transform((ms) => DateTime.fromMillis(Number(ms), { zone: 'utc' }))
+    .optional(),
+  b: z.uuid().optional(),
+  f: z.string().regex(/^\d{3,15}$/).optional(),
+});
+
+const NextBody = z.object({
+  // What was keyed: digits, maybe ending in #; "failed" or nothing when no key was pressed.
+  result: z.string().max(64).optional(),
+});
+
+function stateFromQuery(q: z.output<typeof StateQuery>): CallState {
+  return { callId: q.c, clinicId: q.k, step: q.s, phone: q.p ?? null, keyed: q.h === '1', slot: q.t ?? null, callbackId: q.b ?? null, fallback: q.f ?? null };
+}
+
+function stateToQuery(s: CallState): URLSearchParams {
+  const q = new URLSearchParams({ c: s.callId, k: s.clinicId, s: s.step, h: s.keyed ? '1' : '0' });
+  if (s.phone) q.set('p', s.phone);
+  if (s.slot) q.set('t', String(s.slot.toMillis()));
+  if (s.callbackId) q.set('b', s.callbackId);
+  if (s.fallback) q.set('f', s.fallback);
+  return q;
+}
+
+class DeadlinePassed extends Error {}
+
+function withinDeadline<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlinePassed(`no answer within ${VOICE_DEADLINE_MS} ms`)), VOICE_DEADLINE_MS);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+export function elksVoiceRoutes(deps: {
+  phone: PhoneBookingService;
+  clips: ClipSet;
+  publicBaseUrl: string;
+  secret: string | null;
+  logger: Logger;
+}): Router {
+  const router = Router();
+  const { phone, clips, logger } = deps;
+  // Without a secret no webhook is mounted at all (elksWebhooks answers 404); the URLs need one to be built.
+  const url = (path: string) => webhookUrl(deps.publicBaseUrl, deps.secret ?? '', path);
+
+  const audioUrl = (names: Clip[]) => `${url('/audio/prompt.wav')}?clips=${names.join(',')}`;
+
+  function actions(reply: VoiceReply): Record<string, unknown> {
+    if (reply.kind === 'say') return { play: audioUrl(reply.clips), skippable: false };
+    return {
+      ivr: audioUrl(reply.clips),
+      digits: reply.maxDigits,
+      timeout: IVR_TIMEOUT_SECONDS,
+      repeat: IVR_REPEAT,
+      next: `${url('/voice/next')}?${stateToQuery(reply.next).toString()}`,
+    };
+  }
+
+  /** Answers the provider: the step's reply, or on any failure or slowness the apology with the fallback number. */
+  async function answer(res: Response, work: () => Promise<VoiceReply>, onFailure: { callId: string | null; fallback: string | null }) {
+    let reply: VoiceReply;
+    try {
+      reply = await withinDeadline(work());
+    } catch (error) {
+      logger.error(
+        { err: { type: (error as Error)?.name, message: (error as Error)?.message, code: (error as { code?: string })?.code }, callId: onFailure.callId },
+        'phone booking step failed; the caller hears an apology and the fallback number',
+      );
+      // Not awaited: the database may be what is failing, and the caller must hear the apology now.
+      if (onFailure.callId) void phone.markFailed(onFailure.callId);
+      reply = phone.apology(onFailure.fallback);
+    }
+    res.status(200).json(actions(reply));
+  }
+
+  router.post('/voice/start', async (req, res) => {
+    const body = StartBody.safeParse(req.body ?? {});
+    if (!body.success) {
+      logger.warn({ fields: body.error.issues.map((i) => i.path.join('.')) }, 'voice_start without usable fields');
+      return answer(res, async () => phone.apology(null), { callId: null, fallback: null });
+    }
+    const to = bookingNumber(body.data.to);
+    const call = { callId: body.data.callid, from: body.data.from, to };
+    await answer(res, () => phone.start(call), { callId: call.callId, fallback: phone.knownFallback(to) });
+  });
+
+  router.post('/voice/next', async (req, res) => {
+    const query = StateQuery.safeParse(req.query);
+    const fallback = typeof req.query.f === 'string' && /^\d{3,15}$/.test(req.query.f) ? req.query.f : null;
+    if (!query.success) {
+      logger.warn({ fields: query.error.issues.map((i) => i.path.join('.')) }, 'voice step with unusable state');
+      return answer(res, async () => phone.apology(fallback), { callId: null, fallback });
+    }
+    const state = stateFromQuery(query.data);
+    const body = NextBody.safeParse(req.body ?? {});
+    const keyed = body.success ? (body.data.result ?? null) : null;
+    await answer(res, () => phone.answer(state, keyed), { callId: state.callId, fallback: state.fallback });
+  });
+
+  router.get('/audio/prompt.wav', (req, res, next) => {
+    const names = typeof req.query.clips === 'string' ? req.query.clips.split(',') : [];
+    if (!names.length || names.length > MAX_PROMPT_CLIPS || !names.every((n) => clips.has(n))) return next();
+    res.set('Content-Type', 'audio/wav');
+    // The same clips always make the same sound; 46elks caches by URL anyway.
+    res.set('Cache-Control', 'public, max-age=86400');
+    res.send(clips.join(names));
+  });
+
+  return router;
+}
+
+/** The called number as stored for clinics (E.164); a national form is normalised, anything else kept for the lookup to miss. */
+function bookingNumber(to: string): string {
+  const trimmed = to.trim();
+  if (/^\+[1-9][0-9]{6,14}$/.test(trimmed)) return trimmed;
+  const normalised = normaliseSwedishPhone(trimmed);
+  return normalised.ok ? normalised.value : trimmed;
+}

@@ -1,0 +1,288 @@
+// Booking a callback by phone keypad (IVR): what the caller hears at each step and what the key they press does.
+// Every decision about times, the booking window and the duplicate policy is the web booking's (callbackBooking
+// and the domain); this module only turns them into prompts and keeps the incoming_calls row up to date.
+// Provider-neutral: a step's reply is "say these clips" or "ask for digits, then continue with this state".
+import type { DateTime } from 'luxon';
+import { DateTime as LuxonDateTime } from 'luxon';
+import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
+import type { Clock } from '../clock.js';
+import { findCallback, listOpenCallbacksOfPhone, lockCallback, markCancelled, type StoredCallback } from '../db/callbacks.js';
+import { findClinicByBookingNumber, findClinicTelephony } from '../db/clinicTelephony.js';
+import type { Database } from '../db/database.js';
+import { recordIncomingCall, setIncomingCallOutcome, type IncomingCallOutcome } from '../db/incomingCalls.js';
+import { releaseSlotPlace } from '../db/slotPlaces.js';
+import { isCancellable } from '../domain/callback.js';
+import { callerRefusal, DEFAULT_MAX_OPEN_PER_PHONE, isStillToCome } from '../domain/callerPolicy.js';
+import type { ClinicRules } from '../domain/clinic.js';
+import { localDate } from '../domain/schedule.js';
+import { normaliseSwedishPhone } from '../domain/patientContact.js';
+import {
+  alreadyBookedPrompt,
+  bookedPrompt,
+  bookingClosedPrompt,
+  fallbackPrompt,
+  offerPrompt,
+  spokenDigits,
+  type Clip,
+} from '../domain/spokenPrompt.js';
+import { AlreadyBooked, BookingClosed, NoFreeSlot, SlotFull, SlotUnavailable, TooManyBookings } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { JobScheduler } from '../queue/jobScheduler.js';
+import { createAfterCommit } from './afterCommit.js';
+import type { CallbackBookingService, SlotView } from './callbackBooking.js';
+
+/** Where a call is: carried from one webhook to the next (in the provider's next URL, which is secret-keyed). */
+export interface CallState {
+  callId: string;
+  clinicId: string;
+  step: 'offer' | 'number' | 'confirm' | 'cancel';
+  /** The number to call back (E.164); null while a hidden caller has not keyed one. */
+  phone: string | null;
+  /** The number was keyed in, not shown by the network: anyone can key anyone's number. */
+  keyed: boolean;
+  /** The offered slot's start (offer step). */
+  slot: DateTime | null;
+  /** The caller's open callback they may cancel (cancel step). */
+  callbackId: string | null;
+  /** The clinic's fallback number, national digits, read out when something fails. */
+  fallback: string | null;
+}
+
+export type VoiceReply =
+  | { kind: 'say'; clips: Clip[] }
+  | { kind: 'ask'; clips: Clip[]; maxDigits: number; next: CallState };
+
+export interface IncomingCallStart {
+  callId: string;
+  /** The caller's number as the network gives it: "anonymous", empty or garbage when hidden. */
+  from: string;
+  /** The booking number called. */
+  to: string;
+}
+
+export interface PhoneBookingService {
+  start(call: IncomingCallStart): Promise<VoiceReply>;
+  /** The digits keyed at an ask (null or "" when none were). */
+  answer(state: CallState, keyed: string | null): Promise<VoiceReply>;
+  /** Records that the call failed; never throws. */
+  markFailed(callId: string): Promise<void>;
+  /** The apology with the fallback number last known for a booking number (no database needed). */
+  apology(fallback: string | null): VoiceReply;
+  /** The fallback digits last seen for a booking number, for apologies when the database is down. */
+  knownFallback(bookingNumber: string): string | null;
+}
+
+const KEYED_NUMBER_MAX_DIGITS = 15;
+const INTRO: Clip[] = ['greeting', 'emergency'];
+
+export function createPhoneBookingService(deps: {
+  db: Database;
+  clock: Clock;
+  booking: CallbackBookingService;
+  jobs: JobScheduler;
+  logger: Logger;
+  maxOpenPerPhone?: number;
+}): PhoneBookingService {
+  const { db, clock, booking, jobs, logger } = deps;
+  const maxOpenPerPhone = deps.maxOpenPerPhone ?? DEFAULT_MAX_OPEN_PER_PHONE;
+  const afterCommit = createAfterCommit(logger);
+  // Booking number → fallback digits, so an apology during a database outage can still give a number to call.
+  const fallbackByNumber = new Map<string, string | null>();
+
+  const setOutcome = (callId: string, outcome: IncomingCallOutcome, callbackId: string | null = null) =>
+    setIncomingCallOutcome(db, callId, outcome, clock.now(), callbackId);
+
+  function apology(fallback: string | null): VoiceReply {
+    return { kind: 'say', clips: ['sorry', ...fallbackPrompt(fallback), 'goodbye'] };
+  }
+
+  function inZone(rules: ClinicRules, at: DateTime): DateTime {
+    return at.setZone(rules.timezone);
+  }
+
+  function now(rules: ClinicRules): DateTime {
+    return inZone(rules, clock.now());
+  }
+
+  /** The offer menu for a slot, recording "no time today" when only a later day was left. */
+  async function offerSlot(state: CallState, rules: ClinicRules, slot: SlotView, prefix: Clip[], todayFull: boolean): Promise<VoiceReply> {
+    if (todayFull) await setOutcome(state.callId, 'no_time_today');
+    const clips = [...prefix, ...(todayFull ? ['no_time_today'] : []), ...offerPrompt({ start: inZone(rules, slot.start), end: inZone(rules, slot.end) }, now(rules))];
+    return { kind: 'ask', clips, maxDigits: 1, next: { ...state, step: 'offer', slot: slot.start, callbackId: null } };
+  }
+
+  /** What the booking rules say when no time can be offered: closed (and when it opens), or nothing free. */
+  async function refusal(state: CallState, rules: ClinicRules, error: unknown, prefix: Clip[]): Promise<VoiceReply> {
+    if (error instanceof BookingClosed) {
+      await setOutcome(state.callId, 'booking_closed');
+      const opensAt = error.opensAt ? LuxonDateTime.fromISO(error.opensAt, { zone: rules.timezone }) : null;
+      return { kind: 'say', clips: [...prefix, ...bookingClosedPrompt(opensAt, now(rules))] };
+    }
+    if (error instanceof NoFreeSlot) {
+      await setOutcome(state.callId, 'no_free_time');
+      return { kind: 'say', clips: [...prefix, 'no_free_time', ...fallbackPrompt(state.fallback), 'goodbye'] };
+    }
+    throw error;
+  }
+
+  /** Rule 11 for this caller: null when they may book; otherwise what they hear. */
+  async function duplicate(state: CallState, rules: ClinicRules, phone: string, prefix: Clip[]): Promise<VoiceReply | null> {
+    const open = await listOpenCallbacksOfPhone(db, phone);
+    const at = clock.now();
+    const refused = callerRefusal(rules, open, maxOpenPerPhone, at);
+    if (!refused) return null;
+    await setOutcome(state.callId, 'duplicate');
+    if (refused.kind === 'too_many_bookings') return { kind: 'say', clips: [...prefix, 'too_many_bookings', 'goodbye'] };
+    if (state.keyed) return { kind: 'say', clips: [...prefix, ...alreadyBookedPrompt(null, now(rules))] };
+    const existing = open.find((c) => c.clinicId === rules.id && isStillToCome(c, at)) as StoredCallback;
+    const slot = { start: inZone(rules, existing.slot.start), end: inZone(rules, existing.slot.end) };
+    return { kind: 'ask', clips: [...prefix, ...alreadyBookedPrompt(slot, now(rules))], maxDigits: 1, next: { ...state, step: 'cancel', callbackId: existing.id, slot: null } };
+  }
+
+  /** From a known number on: the duplicate policy, then the earliest time (after `after`, when given). */
+  async function offerFor(state: CallState, rules: ClinicRules, prefix: Clip[], after: DateTime | null = null): Promise<VoiceReply> {
+    const refused = await duplicate(state, rules, state.phone!, prefix);
+    if (refused) return refused;
+    let offer;
+    try {
+      offer = await booking.offer(rules.id);
+    } catch (error) {
+      return refusal(state, rules, error, prefix);
+    }
+    const slots = offer.days.flatMap((d) => d.slots);
+    if (after) {
+      const next = slots.find((s) => s.start > after);
+      // Past the last free time the menu starts again from the earliest.
+      if (!next) return offerSlot(state, rules, offer.earliest, [...prefix, 'no_more_times'], offer.todayFull);
+      return offerSlot(state, rules, next, prefix, offer.todayFull);
+    }
+    return offerSlot(state, rules, offer.earliest, prefix, offer.todayFull);
+  }
+
+  async function book(state: CallState, rules: ClinicRules): Promise<VoiceReply> {
+    try {
+      const { callback } = await booking.book(
+        rules.id,
+        { phoneE164: state.phone!, personalIdentityNumber: null, patientName: null, reason: null, channel: 'ivr', slotStart: state.slot },
+        // A webhook the provider sends again books nothing new.
+        `ivr-${state.callId}`,
+      );
+      await setOutcome(state.callId, 'booked', callback.id);
+      return { kind: 'say', clips: bookedPrompt({ start: inZone(rules, callback.slot.start), end: inZone(rules, callback.slot.end) }, now(rules)) };
+    } catch (error) {
+      if (error instanceof SlotFull || error instanceof SlotUnavailable) return offerFor(state, rules, ['slot_taken'], state.slot);
+      if (error instanceof AlreadyBooked || error instanceof TooManyBookings) {
+        return (await duplicate(state, rules, state.phone!, [])) ?? apology(state.fallback);
+      }
+      return refusal(state, rules, error, []);
+    }
+  }
+
+  async function cancel(state: CallState): Promise<VoiceReply> {
+    const at = clock.now();
+    // As the web cancel does: the place is freed in the same transaction, the due job removed after it.
+    const cancelled = await db.transaction(async (tx) => {
+      const current = await lockCallback(tx, state.callbackId!);
+      if (!current || current.phoneE164 !== state.phone || current.clinicId !== state.clinicId || !isCancellable(current)) return null;
+      const done = await markCancelled(tx, current.id, at);
+      if (done) await releaseSlotPlace(tx, done.clinicId, done.slot.start);
+      return done;
+    });
+    if (!cancelled) {
+      const current = await findCallback(db, state.callbackId!);
+      if (current?.status === 'cancelled') return { kind: 'say', clips: ['cancelled', 'goodbye'] };
+      return apology(state.fallback);
+    }
+    await afterCommit('remove the due job', () => jobs.unscheduleDue(cancelled.id, cancelled.attemptCount));
+    return { kind: 'say', clips: ['cancelled', 'goodbye'] };
+  }
+
+  function askNumber(state: CallState, prefix: Clip[]): VoiceReply {
+    return { kind: 'ask', clips: [...prefix, 'enter_number'], maxDigits: KEYED_NUMBER_MAX_DIGITS, next: { ...state, step: 'number', phone: null, slot: null } };
+  }
+
+  async function rulesOf(clinicId: string): Promise<ClinicRules> {
+    return booking.clinicRules(clinicId);
+  }
+
+  return {
+    apology,
+    knownFallback: (bookingNumber) => fallbackByNumber.get(bookingNumber) ?? null,
+
+    async markFailed(callId) {
+      try {
+        await setOutcome(callId, 'failed');
+      } catch (error) {
+        logger.warn({ err: { type: (error as Error)?.name } }, 'could not record a failed phone booking call');
+      }
+    },
+
+    async start(call) {
+      const clinicId = await findClinicByBookingNumber(db, call.to);
+      if (!clinicId) return { kind: 'say', clips: ['unknown_number', 'goodbye'] };
+      const [rules, telephony] = await Promise.all([rulesOf(clinicId), findClinicTelephony(db, clinicId)]);
+      const fallback = nationalDigits(telephony?.fallbackPhone ?? null);
+      fallbackByNumber.set(call.to, fallback);
+      const shown = normaliseSwedishPhone(call.from);
+      const at = clock.now();
+      await recordIncomingCall(db, { callId: call.callId, clinicId, receivedAt: at, localDate: localDate(rules, at), callerHidden: !shown.ok });
+      const state: CallState = { callId: call.callId, clinicId, step: 'offer', phone: shown.ok ? shown.value : null, keyed: false, slot: null, callbackId: null, fallback };
+      if (state.phone) return offerFor(state, rules, INTRO);
+      // A hidden number keys in one, but only when there is a time to offer: a closed line says so at once.
+      try {
+        await booking.offer(clinicId);
+      } catch (error) {
+        return refusal(state, rules, error, INTRO);
+      }
+      return askNumber(state, INTRO);
+    },
+
+    async answer(state, keyed) {
+      const key = (keyed ?? '').replace(/#$/, '');
+      // No key after the menu's repeats: the caller is left with a polite goodbye.
+      if (!key || !/^[0-9*]+$/.test(key)) return { kind: 'say', clips: ['goodbye'] };
+      const rules = await rulesOf(state.clinicId);
+      switch (state.step) {
+        case 'offer':
+          if (!state.phone || !state.slot) return apology(state.fallback);
+          if (key === '1') return book(state, rules);
+          if (key === '2') return offerFor(state, rules, [], state.slot);
+          return offerFor(state, rules, ['invalid_choice'], state.slot.minus({ milliseconds: 1 }));
+        case 'number': {
+          const number = normaliseSwedishPhone(key);
+          if (!number.ok) return askNumber(state, ['invalid_number']);
+          return {
+            kind: 'ask',
+            clips: ['you_entered', ...spokenDigits(key), 'press_1_if_correct'],
+            maxDigits: 1,
+            next: { ...state, step: 'confirm', phone: number.value, keyed: true },
+          };
+        }
+        case 'confirm':
+          if (!state.phone) return apology(state.fallback);
+          if (key === '1') return offerFor(state, rules, []);
+          if (key === '2') return askNumber(state, []);
+          return {
+            kind: 'ask',
+            clips: ['invalid_choice', 'you_entered', ...spokenDigits(nationalDigits(state.phone) ?? ''), 'press_1_if_correct'],
+            maxDigits: 1,
+            next: state,
+          };
+        case 'cancel':
+          if (state.keyed || !state.phone || !state.callbackId) return apology(state.fallback);
+          if (key === '3') return cancel(state);
+          return { kind: 'say', clips: ['goodbye'] };
+      }
+    },
+  };
+}
+
+/** A number as dialled within Sweden (08-123 45 67 → "081234567"), for reading out digit by digit. */
+export function nationalDigits(e164: string | null): string | null {
+  if (!e164) return null;
+  try {
+    return parsePhoneNumberWithError(e164).formatNational().replace(/\D/g, '');
+  } catch {
+    return e164.replace(/\D/g, '');
+  }
+}
