@@ -99,7 +99,7 @@ export function elksVoiceRoutes(deps: {
   }
 
   /** Answers the provider: the step's reply, or on any failure or slowness the apology with the fallback number. */
-  async function answer(res: Response, work: () => Promise<VoiceReply>, onFailure: { callId: string | null; fallback: string | null }) {
+  async function answer(res: Response, work: () => Promise<VoiceReply>, onFailure: { callId: string | null; fallback: () => string | null }) {
     let reply: VoiceReply;
     try {
       reply = await withinDeadline(work());
@@ -110,7 +110,7 @@ export function elksVoiceRoutes(deps: {
       );
       // Not awaited: the database may be what is failing, and the caller must hear the apology now.
       if (onFailure.callId) void phone.markFailed(onFailure.callId);
-      reply = phone.apology(onFailure.fallback);
+      reply = phone.apology(onFailure.fallback());
     }
     res.status(200).json(actions(reply));
   }
@@ -119,11 +119,12 @@ export function elksVoiceRoutes(deps: {
     const body = StartBody.safeParse(req.body ?? {});
     if (!body.success) {
       logger.warn({ fields: body.error.issues.map((i) => i.path.join('.')) }, 'voice_start without usable fields');
-      return answer(res, async () => phone.apology(null), { callId: null, fallback: null });
+      return answer(res, async () => phone.apology(null), { callId: null, fallback: () => null });
     }
     const to = bookingNumber(body.data.to);
     const call = { callId: body.data.callid, from: body.data.from, to };
-    await answer(res, () => phone.start(call), { callId: call.callId, fallback: phone.knownFallback(to) });
+    // Asked after the failure: the start step learns the clinic's fallback number before anything else can fail.
+    await answer(res, () => phone.start(call), { callId: call.callId, fallback: () => phone.knownFallback(to) });
   });
 
   router.post('/voice/next', async (req, res) => {
@@ -131,12 +132,12 @@ export function elksVoiceRoutes(deps: {
     const fallback = typeof req.query.f === 'string' && /^\d{3,15}$/.test(req.query.f) ? req.query.f : null;
     if (!query.success) {
       logger.warn({ fields: query.error.issues.map((i) => i.path.join('.')) }, 'voice step with unusable state');
-      return answer(res, async () => phone.apology(fallback), { callId: null, fallback });
+      return answer(res, async () => phone.apology(fallback), { callId: null, fallback: () => fallback });
     }
     const state = stateFromQuery(query.data);
     const body = NextBody.safeParse(req.body ?? {});
     const keyed = body.success ? (body.data.result ?? null) : null;
-    await answer(res, () => phone.answer(state, keyed), { callId: state.callId, fallback: state.fallback });
+    await answer(res, () => phone.answer(state, keyed), { callId: state.callId, fallback: () => state.fallback });
   });
 
   router.get('/audio/prompt.wav', (req, res, next) => {

@@ -1,0 +1,144 @@
+// A live caller never hears silence: when the database fails or hangs, every voice webhook still answers 200 in
+// time with an apology and the clinic's fallback number, and the call is recorded as failed when it can be.
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replaceClinicTelephony } from '../../src/db/clinicTelephony.js';
+import type { Database, Queryable } from '../../src/db/database.js';
+import { VOICE_DEADLINE_MS } from '../../src/http/routes/elksVoice.js';
+import { FakeElksCall } from '../support/fakeElksCaller.js';
+import { openTestDatabase } from '../support/database.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const TUESDAY_0800 = '2027-03-30T08:00:00+02:00';
+const APOLOGY = 'Tyvärr gick något fel. Ring i stället noll åtta ett två tre fyra fem sex sju noll. Tack för samtalet. Hej då.';
+
+/** A database whose statements matching `fault.matches` fail (as when PostgreSQL is gone) or never answer. */
+function faultyDatabase(db: Database) {
+  const fault: { matches: RegExp | null; mode: 'fail' | 'hang' } = { matches: null, mode: 'fail' };
+  const guard = <T>(sql: string, run: () => Promise<T>): Promise<T> => {
+    if (!fault.matches?.test(sql)) return run();
+    if (fault.mode === 'hang') return new Promise<T>(() => {});
+    return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+  };
+  const wrap = (q: Queryable): Queryable => ({
+    query: (sql, params) => guard(sql, () => q.query(sql, params)),
+    exec: (sql) => guard(sql, () => q.exec(sql)),
+  });
+  const faulty: Database = {
+    kind: db.kind,
+    ...wrap(db),
+    transaction: (work) => db.transaction((tx) => work(wrap(tx))),
+    close: () => db.close(),
+  };
+  return { db: faulty, fault };
+}
+
+let server: TestServer;
+let fault: ReturnType<typeof faultyDatabase>['fault'];
+beforeAll(async () => {
+  const faulty = faultyDatabase(await openTestDatabase());
+  fault = faulty.fault;
+  server = await startTestServer(faulty.db, TUESDAY_0800);
+});
+afterAll(async () => {
+  fault.matches = null;
+  await server?.close();
+  await server?.db.close();
+});
+
+async function clinicWithNumber() {
+  const id = await server.addClinic();
+  const bookingNumber = `+4686${randomInt(1_000_000, 9_999_999)}`;
+  await replaceClinicTelephony(server.db, id, { bookingNumbers: [bookingNumber], fallbackPhone: '+46812345670', dialAgentFirst: false, callerId: null });
+  return { id, bookingNumber };
+}
+
+async function outcomeOf(callId: string): Promise<string | undefined> {
+  const { rows } = await server.db.query<{ outcome: string }>('SELECT outcome FROM incoming_calls WHERE call_id = $1', [callId]);
+  return rows[0]?.outcome;
+}
+
+/** The failure is recorded after the caller's answer (never holding it up): poll for it. */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('condition not met within 2 s');
+}
+
+describe('phone booking when the database fails', () => {
+  it('a failing query mid-call: apology with the fallback number read digit by digit, 200, outcome failed', async () => {
+    const { bookingNumber } = await clinicWithNumber();
+    fault.matches = /FROM callbacks/;
+    fault.mode = 'fail';
+    try {
+      const call = await FakeElksCall.dial(server, { from: '+46701234567', to: bookingNumber });
+      expect(call.heard).toEqual([APOLOGY]);
+      expect(call.ended).toBe(true);
+      await eventually(async () => (await outcomeOf(call.callId)) === 'failed');
+    } finally {
+      fault.matches = null;
+    }
+    expect(server.logLines.join('\n')).not.toContain('701234567');
+  });
+
+  it('a failure after the menu (the key press step) still apologises with the number carried from the call', async () => {
+    const { bookingNumber } = await clinicWithNumber();
+    const call = await FakeElksCall.dial(server, { from: '+46701234568', to: bookingNumber });
+    fault.matches = /./;
+    fault.mode = 'fail';
+    try {
+      await call.press('1');
+      expect(call.lastPrompt.text).toBe(APOLOGY);
+    } finally {
+      fault.matches = null;
+    }
+  });
+
+  it('the database down from the first statement: apology, still 200', async () => {
+    fault.matches = /./;
+    fault.mode = 'fail';
+    try {
+      const call = await FakeElksCall.dial(server, { from: '+46701234569', to: '+46851234567' });
+      expect(call.lastPrompt.text).toBe('Tyvärr gick något fel. Tack för samtalet. Hej då.');
+    } finally {
+      fault.matches = null;
+    }
+  });
+
+  it(`a database that does not answer: the caller hears the apology within ${VOICE_DEADLINE_MS} ms, and the call is recorded failed`, async () => {
+    const { bookingNumber } = await clinicWithNumber();
+    fault.matches = /FROM callbacks/;
+    fault.mode = 'hang';
+    try {
+      const started = Date.now();
+      const call = await FakeElksCall.dial(server, { from: '+46701234570', to: bookingNumber });
+      expect(Date.now() - started).toBeLessThan(VOICE_DEADLINE_MS + 1500);
+      expect(call.heard).toEqual([APOLOGY]);
+      await eventually(async () => (await outcomeOf(call.callId)) === 'failed');
+    } finally {
+      fault.matches = null;
+    }
+  }, 15_000);
+
+  it('bad or missing webhook fields get a spoken apology, never a 4xx', async () => {
+    const { webhookUrl } = await import('../../src/telephony/webhookKey.js');
+    const { TEST_TELEPHONY_SECRET } = await import('../support/server.js');
+    for (const [path, body] of [
+      ['/voice/start', ''],
+      ['/voice/start', 'callid=%00bad&to=x'],
+      ['/voice/next', 'result=1'],
+      ['/voice/next?c=abc&k=vc-x&s=offer&t=notanumber&f=0812345670', 'result=1'],
+    ] as const) {
+      const response = await fetch(webhookUrl(server.baseUrl, TEST_TELEPHONY_SECRET, path), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      expect(response.status, path).toBe(200);
+      const action = (await response.json()) as { play: string };
+      expect(new URL(action.play).searchParams.get('clips')).toMatch(/^sorry,/);
+    }
+  });
+});
