@@ -20,6 +20,8 @@ import type { GuaranteeStartBasis } from './domain/guaranteeCase.js';
 import { createTelephonyService } from './services/telephony.js';
 import { createPhoneBookingService } from './services/phoneBooking.js';
 import { clipSetIn } from './telephony/clips.js';
+import { createDiallingService } from './services/dialling.js';
+import type { TelephonyProvider } from './telephony/port.js';
 
 export interface ApiDeps {
   db: Database;
@@ -32,6 +34,8 @@ export interface ApiDeps {
   telephonySecret: string | null;
   /** Where patients and the telephony provider reach this app (PUBLIC_BASE_URL). */
   publicBaseUrl: string;
+  /** Places agent-first calls (TELEPHONY_PROVIDER); null or omitted: dialling through the app is unavailable. */
+  telephonyProvider?: TelephonyProvider | null;
   /** The voice clips' folder (VOICE_CLIPS_DIR); null or omitted: the shipped Swedish set. */
   voiceClipsDir?: string | null;
   guaranteeStart: GuaranteeStartBasis;
@@ -60,6 +64,7 @@ export function composeApi(deps: ApiDeps): Express {
     dueLeadMinutes: deps.dueLeadMinutes,
     maxOpenPerPhone: deps.maxOpenCallbacksPerPhone,
   });
+  const telephony = createTelephonyService({ db, clock, jobs, logger });
   return createApp({
     db,
     clock,
@@ -69,7 +74,16 @@ export function composeApi(deps: ApiDeps): Express {
     // Loaded (and checked complete) once per folder: a bad folder stops start-up naming the missing clips.
     voiceClips: clipSetIn(deps.voiceClipsDir ?? undefined),
     queue: createCallQueueService({ db, clock, jobs, logger, claimTimeoutMinutes: deps.claimTimeoutMinutes }),
-    telephony: createTelephonyService({ db, clock, jobs, logger }),
+    telephony,
+    dialling: createDiallingService({
+      db,
+      clock,
+      logger,
+      telephony,
+      provider: deps.telephonyProvider ?? null,
+      webhookSecret: deps.telephonySecret,
+      publicBaseUrl: deps.publicBaseUrl,
+    }),
     cases: createGuaranteeCaseService({ db, clock, basis: deps.guaranteeStart }),
     reports: createReportService({ db, clock, basis: deps.guaranteeStart }),
     staffAuth: createStaffAuthenticator({ db, clock, oidc: deps.oidc ? createOidcVerifier(deps.oidc, { clock, logger }) : null }),

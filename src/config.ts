@@ -73,7 +73,7 @@ const EnvSchema = z
     CALLBACK_DUE_LEAD_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int().min(0).max(60).default(0),
     /** A claim not renewed and without a logged attempt returns the callback to the queue after this long. */
     CLAIM_TIMEOUT_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int().min(1).max(120).default(10),
-    SMS_PROVIDER: z.enum(['console', 'http']).default('console'),
+    SMS_PROVIDER: z.enum(['console', 'http', '46elks']).default('console'),
     SMS_HTTP_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
     SMS_HTTP_TOKEN: z.string().min(1).optional(),
     /** Alphanumeric sender shown on the patient's phone (at most 11 characters). */
@@ -82,6 +82,11 @@ const EnvSchema = z
     PUBLIC_BASE_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
     /** Shared secret for HMAC-SHA256 signatures on telephony events. Unset: the endpoint refuses every event. */
     TELEPHONY_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Who places agent-first calls (dialling callbacks): none, or 46elks (needs the ELKS_API_* credentials). */
+    TELEPHONY_PROVIDER: z.enum(['none', '46elks']).default('none'),
+    ELKS_API_URL: z.url({ error: 'must be an http(s) URL' }).regex(/^https?:\/\//, 'must be an http(s) URL').default('https://api.46elks.com/a1'),
+    ELKS_API_USERNAME: z.string().min(1).optional(),
+    ELKS_API_PASSWORD: z.string().min(1).optional(),
     /** Folder of the phone line's voice clips (<name>.wav, one format); unset: the shipped Swedish set. */
     VOICE_CLIPS_DIR: z.string().min(1).optional(),
     RECONCILE_INTERVAL_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(5).max(3600).default(30),
@@ -141,6 +146,7 @@ const EnvSchema = z
     if (env.NODE_ENV === 'production' && env.APP_NOW) {
       ctx.addIssue({ code: 'custom', path: ['APP_NOW'], message: 'must not be set when NODE_ENV=production' });
     }
+    for (const issue of elksProblems(env)) ctx.addIssue({ code: 'custom', ...issue });
     if (env.SMS_PROVIDER === 'http' && !env.SMS_HTTP_URL) {
       ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'is required when SMS_PROVIDER=http' });
     }
@@ -178,7 +184,14 @@ export interface Config {
   queuePrefix: string;
   dueLeadMinutes: number;
   claimTimeoutMinutes: number;
-  sms: { provider: 'console' } | { provider: 'http'; url: string; token: string | null; sender: string };
+  sms:
+    | { provider: 'console' }
+    | { provider: 'http'; url: string; token: string | null; sender: string }
+    | { provider: '46elks'; sender: string };
+  /** Who places agent-first calls; null: nobody (TELEPHONY_PROVIDER=none). */
+  telephonyProvider: '46elks' | null;
+  /** 46elks' API and credentials; null unless 46elks places calls or sends SMS. */
+  elks: { apiUrl: string; username: string; password: string } | null;
   publicBaseUrl: string;
   telephonyWebhookSecret: string | null;
   /** null: the shipped clips (src/telephony/clips/sv). */
@@ -226,7 +239,14 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     sms:
       e.SMS_PROVIDER === 'http'
         ? { provider: 'http', url: e.SMS_HTTP_URL!, token: e.SMS_HTTP_TOKEN ?? null, sender: e.SMS_SENDER }
-        : { provider: 'console' },
+        : e.SMS_PROVIDER === '46elks'
+          ? { provider: '46elks', sender: e.SMS_SENDER }
+          : { provider: 'console' },
+    telephonyProvider: e.TELEPHONY_PROVIDER === '46elks' ? '46elks' : null,
+    elks:
+      e.TELEPHONY_PROVIDER === '46elks' || e.SMS_PROVIDER === '46elks'
+        ? { apiUrl: e.ELKS_API_URL.replace(/\/$/, ''), username: e.ELKS_API_USERNAME!, password: e.ELKS_API_PASSWORD! }
+        : null,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     telephonyWebhookSecret: e.TELEPHONY_WEBHOOK_SECRET ?? null,
     voiceClipsDir: e.VOICE_CLIPS_DIR ?? null,
@@ -305,6 +325,27 @@ function parseAlgorithms(value: string): string[] | string {
   const unknown = list.filter((a) => !(OIDC_ALGORITHMS as readonly string[]).includes(a));
   if (unknown.length || !list.length) return `must be a comma-separated list of ${OIDC_ALGORITHMS.join(', ')} (no HS*, no none)`;
   return list;
+}
+
+/**
+ * 46elks is used for calls or SMS: its credentials are required. Its calls hand it webhook URLs, so in
+ * production they need the secret in those URLs and the public address 46elks can reach.
+ */
+function elksProblems(
+  env: Pick<Env, 'NODE_ENV' | 'TELEPHONY_PROVIDER' | 'SMS_PROVIDER' | 'ELKS_API_USERNAME' | 'ELKS_API_PASSWORD' | 'TELEPHONY_WEBHOOK_SECRET' | 'PUBLIC_BASE_URL'>,
+): { path: string[]; message: string }[] {
+  const users = [env.TELEPHONY_PROVIDER === '46elks' && 'TELEPHONY_PROVIDER=46elks', env.SMS_PROVIDER === '46elks' && 'SMS_PROVIDER=46elks'].filter(Boolean);
+  if (!users.length) return [];
+  const problems: { path: string[]; message: string }[] = [];
+  for (const name of ['ELKS_API_USERNAME', 'ELKS_API_PASSWORD'] as const) {
+    if (!env[name]) problems.push({ path: [name], message: `is required when ${users.join(' or ')}` });
+  }
+  if (env.TELEPHONY_PROVIDER === '46elks' && env.NODE_ENV === 'production') {
+    for (const name of ['TELEPHONY_WEBHOOK_SECRET', 'PUBLIC_BASE_URL'] as const) {
+      if (!env[name]) problems.push({ path: [name], message: 'is required when TELEPHONY_PROVIDER=46elks and NODE_ENV=production (46elks calls back the URLs built from it)' });
+    }
+  }
+  return problems;
 }
 
 /** OpenID Connect settings are all-or-none: issuer and audience together, the rest only with them. */

@@ -28,7 +28,12 @@ export type ErrorCode =
   | 'rate_limited'
   | 'not_missed'
   | 'already_followed_up'
-  | 'phone_number_taken';
+  | 'phone_number_taken'
+  | 'agent_phone_missing'
+  | 'dialling_unavailable'
+  | 'before_promised_time'
+  | 'outside_calling_hours'
+  | 'call_refused';
 
 export class AppError extends Error {
   constructor(
@@ -260,5 +265,55 @@ export class AlreadyFollowedUp extends AppError {
 export class PhoneNumberTaken extends AppError {
   constructor(readonly numbers: string[]) {
     super('phone_number_taken', `Already a booking number of another clinic: ${numbers.join(', ')}.`, { numbers });
+  }
+}
+
+/** Agent-first dialling rings the nurse's phone: the request names none and her account has none stored. */
+export class AgentPhoneMissing extends AppError {
+  constructor() {
+    super('agent_phone_missing', 'No phone number to ring you on: send agentPhone, or have one stored on your account.', {
+      fields: [{ field: 'body.agentPhone', message: 'is required: no phone number is stored for you' }],
+    });
+  }
+}
+
+/** The clinic does not dial through the app: dialling is off, it has no number to show, or no provider is set up. */
+export class DiallingUnavailable extends AppError {
+  constructor(readonly reason: 'off' | 'no_caller_id' | 'no_provider') {
+    super(
+      'dialling_unavailable',
+      reason === 'off'
+        ? 'This clinic does not dial callbacks through the app (agent-first dialling is off).'
+        : reason === 'no_caller_id'
+          ? 'This clinic has no phone number to show patients; set its caller id or a booking number.'
+          : 'No telephony provider is configured (TELEPHONY_PROVIDER, TELEPHONY_WEBHOOK_SECRET).',
+      { reason },
+    );
+  }
+}
+
+/** Rule 4: a call before the promised time breaks the promise. */
+export class BeforePromisedTime extends AppError {
+  constructor(callableFrom: string) {
+    super('before_promised_time', `The patient was promised a call from ${callableFrom}; calling earlier breaks the promise.`, { callableFrom });
+  }
+}
+
+export class OutsideCallingHours extends AppError {
+  constructor(hours: { opens: string; closes: string } | null, opensAt: string | null) {
+    super(
+      'outside_calling_hours',
+      hours
+        ? `Calls are placed between ${hours.opens} and ${hours.closes} today.${opensAt ? ` Next from ${opensAt}.` : ''}`
+        : `The clinic places no calls today.${opensAt ? ` Next from ${opensAt}.` : ''}`,
+      { callingHours: hours, opensAt },
+    );
+  }
+}
+
+/** The provider refused the call for good (e.g. a number it cannot ring); pressing again will not help. */
+export class CallRefusedByProvider extends AppError {
+  constructor(reason: string) {
+    super('call_refused', `The telephony provider refused the call: ${reason}`);
   }
 }

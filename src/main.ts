@@ -15,6 +15,7 @@ import { setQueueDepthSource } from './ops/metrics.js';
 import { createOutageMonitor } from './ops/outage.js';
 import { assertRedisReachable, createRedisConnection, RedisUnavailable, waitUntilReady } from './queue/redis.js';
 import { startWorkers, type RunningWorkers } from '../workers/index.js';
+import { createElksClient, createElksTelephony } from './telephony/elks.js';
 
 async function main(): Promise<void> {
   const apiOnly = process.argv.includes('--api-only');
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     telephonySecret: config.telephonyWebhookSecret,
     publicBaseUrl: config.publicBaseUrl,
     voiceClipsDir: config.voiceClipsDir,
+    telephonyProvider: config.telephonyProvider === '46elks' && config.elks ? createElksTelephony(createElksClient(config.elks)) : null,
     guaranteeStart: config.guaranteeStart,
     oidc: config.oidc,
     maxOpenCallbacksPerPhone: config.maxOpenCallbacksPerPhone,

@@ -20,6 +20,9 @@ import { assertRedisReachable, createRedisConnection, RedisUnavailable } from '.
 import { createCallbackTokens } from '../src/services/callbackTokens.js';
 import { createConsoleSms } from '../src/sms/consoleSms.js';
 import { createHttpSms } from '../src/sms/httpSms.js';
+import { createElksSms } from '../src/sms/elksSms.js';
+import { createElksClient, ELKS_WEBHOOK_PATHS } from '../src/telephony/elks.js';
+import { webhookUrl } from '../src/telephony/webhookKey.js';
 import type { SmsSender } from '../src/sms/port.js';
 import { createLogNotifier } from '../src/notify/logNotifier.js';
 import type { ManagerNotifier } from '../src/notify/port.js';
@@ -59,6 +62,20 @@ async function ensureSchedules(queues: Map<QueueKey, Queue>, wanted: Schedule[])
   return created;
 }
 
+/** The SMS provider SMS_PROVIDER names. 46elks reports delivery to our webhook when its secret is set. */
+export function smsSenderOf(config: Config, logger: Logger): SmsSender {
+  if (config.sms.provider === 'http') return createHttpSms({ url: config.sms.url, token: config.sms.token, sender: config.sms.sender });
+  if (config.sms.provider === '46elks' && config.elks) {
+    const secret = config.telephonyWebhookSecret;
+    return createElksSms({
+      client: createElksClient(config.elks),
+      sender: config.sms.sender,
+      deliveryReportUrl: secret ? (reference) => webhookUrl(config.publicBaseUrl, secret, ELKS_WEBHOOK_PATHS.smsDelivered(reference)) : null,
+    });
+  }
+  return createConsoleSms(logger);
+}
+
 export async function startWorkers(config: Config, logger: Logger, deps: WorkerDeps): Promise<RunningWorkers> {
   await assertRedisReachable(config.redisUrl);
   const redisOutage = createOutageMonitor(logger, 'redis');
@@ -73,11 +90,7 @@ export async function startWorkers(config: Config, logger: Logger, deps: WorkerD
   const queues = new Map(wanted.map((s) => [s.queue, createQueue(s.queue, producer, config.queuePrefix)]));
   const reports = createReportService({ db: deps.db, clock: deps.clock, basis: config.guaranteeStart });
   const cases = createGuaranteeCaseService({ db: deps.db, clock: deps.clock, basis: config.guaranteeStart });
-  const sms =
-    deps.sms ??
-    (config.sms.provider === 'http'
-      ? createHttpSms({ url: config.sms.url, token: config.sms.token, sender: config.sms.sender })
-      : createConsoleSms(logger));
+  const sms = deps.sms ?? smsSenderOf(config, logger);
 
   const workers = [
     startCallbackDueWorker(settings, deps),

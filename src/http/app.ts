@@ -39,6 +39,9 @@ import type { PhoneBookingService } from '../services/phoneBooking.js';
 import type { ClipSet } from '../telephony/clips.js';
 import { elksVoiceRoutes } from './routes/elksVoice.js';
 import { clinicTelephonyRoutes } from './routes/clinicTelephony.js';
+import type { DiallingService } from '../services/dialling.js';
+import { dialRoutes } from './routes/dial.js';
+import { elksDiallingRoutes } from './routes/elksDialling.js';
 
 export interface AppDeps {
   db: Database;
@@ -46,6 +49,8 @@ export interface AppDeps {
   booking: CallbackBookingService;
   queue: CallQueueService;
   telephony: TelephonyService;
+  /** Agent-first dialling of callbacks through the telephony provider. */
+  dialling: DiallingService;
   cases: GuaranteeCaseService;
   reports: ReportService;
   /** The one way staff routes learn who is asking (bearer token or OpenID Connect). */
@@ -109,7 +114,9 @@ export function createApp(deps: AppDeps): Express {
   api.use(telephonyRoutes({ telephony: deps.telephony, secret: deps.telephonySecret }, registry));
   // 46elks webhooks: authenticated by the key in their URLs (src/telephony/webhookKey.ts).
   const voice = elksVoiceRoutes({ phone: deps.phoneBooking, clips: deps.voiceClips, publicBaseUrl: deps.publicBaseUrl, secret: deps.telephonySecret, logger: deps.logger });
-  api.use(elksWebhooks(deps.telephonySecret, notFoundHandler, voice));
+  api.use(dialRoutes({ auth: deps.staffAuth, dialling: deps.dialling }, registry));
+  const dialling = elksDiallingRoutes({ dialling: deps.dialling, db: deps.db, clock: deps.clock });
+  api.use(elksWebhooks(deps.telephonySecret, notFoundHandler, voice, dialling));
   api.use(clinicTelephonyRoutes({ auth: deps.staffAuth, db: deps.db, clock: deps.clock, publicBaseUrl: deps.publicBaseUrl, secret: deps.telephonySecret }, registry));
   // After the routes: a staff member's refused (403) request is audited before the error handler answers.
   api.use(auditDeniedStaffRequests({ db: deps.db, clock: deps.clock, logger: deps.logger }));
@@ -131,7 +138,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(signInRoutes(sessions, { secureCookies: deps.http.behindTls, limit: deps.limits.bookings }));
   app.use(staffHomeRoutes({ sessions, listClinics: () => deps.booking.listClinics() }));
   app.use(managerPageRoutes({ sessions, reports: deps.reports, settings: clinicSettings, clock: deps.clock, listClinics: () => deps.booking.listClinics() }));
-  const consoleDeps = { sessions, queue: deps.queue, cases: deps.cases, clock: deps.clock, listClinics: () => deps.booking.listClinics() };
+  const consoleDeps = { sessions, queue: deps.queue, cases: deps.cases, clock: deps.clock, listClinics: () => deps.booking.listClinics(), dialling: deps.dialling };
   app.use(queuePageRoutes(consoleDeps));
   app.use(atRiskPageRoutes(consoleDeps));
   const patientPages = { booking: deps.booking, limits: deps.limits, clock: deps.clock };

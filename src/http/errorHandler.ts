@@ -32,6 +32,11 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   not_missed: 409,
   already_followed_up: 409,
   phone_number_taken: 409,
+  agent_phone_missing: 422,
+  dialling_unavailable: 409,
+  before_promised_time: 409,
+  outside_calling_hours: 409,
+  call_refused: 502,
 };
 
 export function errorBody(code: string, message: string, details?: Record<string, unknown>) {

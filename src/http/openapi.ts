@@ -19,8 +19,9 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   404: 'Not found',
   409: 'Conflicts with the current state',
   413: 'The request body is larger than 32 kB',
-  422: 'Idempotency-Key reused with a different body',
+  422: 'Cannot be done as sent: an Idempotency-Key reused with a different body, or a value the request needs is missing',
   429: 'Too many requests; try again after Retry-After seconds',
+  502: 'The telephony provider refused the request; sending it again will not help',
   503: 'A backing service (the database) is unavailable; nothing was changed, try again shortly',
 };
 

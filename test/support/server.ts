@@ -20,6 +20,8 @@ import { createStaffMember } from '../../src/services/staffAuth.js';
 import type { OidcConfig } from '../../src/config.js';
 import { signTelephonyBody } from '../../src/services/telephony.js';
 import { afterAll, beforeAll } from 'vitest';
+import { createElksClient, createElksTelephony } from '../../src/telephony/elks.js';
+import { FAKE_ELKS_PASSWORD, FAKE_ELKS_USERNAME } from './fakeElks.js';
 import { openTestDatabase, uniqueClinicId, type Backend } from './database.js';
 import { deleteKeysUnder } from './redis.js';
 
@@ -54,6 +56,8 @@ export interface TestServerOptions {
   /** Default none: tests book far faster than any patient. The rate-limit tests set their own. */
   rateLimits?: RateLimitSettings;
   http?: Partial<HttpSettings>;
+  /** Place agent-first calls through 46elks at this URL (a test/support/fakeElks.ts server); default: no provider. */
+  elksApiUrl?: string;
 }
 
 export async function startTestServer(db: Database, now: string, options: TestServerOptions = {}): Promise<TestServer> {
@@ -91,6 +95,9 @@ export async function startTestServer(db: Database, now: string, options: TestSe
     rateLimits: options.rateLimits ?? null,
     http: options.http,
     oidc: options.oidc ?? null,
+    telephonyProvider: options.elksApiUrl
+      ? createElksTelephony(createElksClient({ apiUrl: options.elksApiUrl, username: FAKE_ELKS_USERNAME, password: FAKE_ELKS_PASSWORD, timeoutMs: 2000 }))
+      : null,
   });
   server.on('request', app);
 

@@ -1,0 +1,128 @@
+// SQL for agent-first outgoing calls: one row per callback attempt is the idempotency key, and only the
+// conditional UPDATE to 'placing' (from pending, or failed to let a new press retry) may ask the provider.
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { Queryable } from './database.js';
+
+export type OutgoingCallState = 'pending' | 'placing' | 'placed' | 'failed' | 'ended';
+
+export interface OutgoingCall {
+  id: string;
+  callbackId: string;
+  attemptNumber: number;
+  staffId: string | null;
+  agentPhone: string;
+  callerId: string;
+  state: OutgoingCallState;
+  providerCallId: string | null;
+  /** Why it failed or ended without reaching the patient: provider_unavailable, provider_refused, agent_unanswered, … */
+  failure: string | null;
+  createdAt: DateTime;
+  updatedAt: DateTime;
+}
+
+interface Row {
+  id: string;
+  callback_id: string;
+  attempt_number: number;
+  staff_id: string | null;
+  agent_phone_e164: string;
+  caller_id_e164: string;
+  state: OutgoingCallState;
+  provider_call_id: string | null;
+  failure: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function fromRow(r: Row): OutgoingCall {
+  return {
+    id: r.id,
+    callbackId: r.callback_id,
+    attemptNumber: r.attempt_number,
+    staffId: r.staff_id,
+    agentPhone: r.agent_phone_e164,
+    callerId: r.caller_id_e164,
+    state: r.state,
+    providerCallId: r.provider_call_id,
+    failure: r.failure,
+    createdAt: DateTime.fromJSDate(r.created_at, { zone: 'utc' }),
+    updatedAt: DateTime.fromJSDate(r.updated_at, { zone: 'utc' }),
+  };
+}
+
+const one = (rows: Row[]) => (rows[0] ? fromRow(rows[0]) : null);
+
+/** The call of this attempt, created 'pending' unless a press (now or earlier) already created it. */
+export async function reserveOutgoingCall(
+  db: Queryable,
+  key: { callbackId: string; attemptNumber: number },
+  call: { staffId: string; agentPhone: string; callerId: string; at: DateTime },
+): Promise<OutgoingCall> {
+  await db.query(
+    `INSERT INTO outgoing_calls (id, callback_id, attempt_number, staff_id, agent_phone_e164, caller_id_e164, state, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7)
+     ON CONFLICT (callback_id, attempt_number) DO NOTHING`,
+    [randomUUID(), key.callbackId, key.attemptNumber, call.staffId, call.agentPhone, call.callerId, call.at.toISO()],
+  );
+  const { rows } = await db.query<Row>('SELECT * FROM outgoing_calls WHERE callback_id = $1 AND attempt_number = $2', [
+    key.callbackId,
+    key.attemptNumber,
+  ]);
+  return fromRow(rows[0]!);
+}
+
+/**
+ * Takes the call for placing: of any number of presses (or repeated jobs) exactly one gets the row back and
+ * asks the provider. A failed call may be taken again (a new press after the provider was down, or after the
+ * nurse's phone did not answer), with who is rung now.
+ */
+export async function takeForPlacing(
+  db: Queryable,
+  id: string,
+  call: { staffId: string; agentPhone: string; callerId: string; at: DateTime },
+): Promise<OutgoingCall | null> {
+  const { rows } = await db.query<Row>(
+    `UPDATE outgoing_calls
+        SET state = 'placing', staff_id = $2, agent_phone_e164 = $3, caller_id_e164 = $4, provider_call_id = NULL, failure = NULL, updated_at = $5
+      WHERE id = $1 AND state IN ('pending', 'failed')
+      RETURNING *`,
+    [id, call.staffId, call.agentPhone, call.callerId, call.at.toISO()],
+  );
+  return one(rows);
+}
+
+export async function markPlaced(db: Queryable, id: string, providerCallId: string, at: DateTime): Promise<OutgoingCall | null> {
+  const { rows } = await db.query<Row>(
+    `UPDATE outgoing_calls SET state = 'placed', provider_call_id = $2, updated_at = $3 WHERE id = $1 AND state = 'placing' RETURNING *`,
+    [id, providerCallId, at.toISO()],
+  );
+  return one(rows);
+}
+
+/** The call did not reach the patient; a new press may take it again. */
+export async function markFailed(db: Queryable, id: string, failure: string, at: DateTime): Promise<void> {
+  await db.query(
+    `UPDATE outgoing_calls SET state = 'failed', failure = $2, updated_at = $3 WHERE id = $1 AND state IN ('placing', 'placed')`,
+    [id, failure, at.toISO()],
+  );
+}
+
+/** The call rang the patient and its attempt is recorded. */
+export async function markEnded(db: Queryable, id: string, at: DateTime): Promise<void> {
+  await db.query(`UPDATE outgoing_calls SET state = 'ended', updated_at = $2 WHERE id = $1 AND state = 'placed'`, [id, at.toISO()]);
+}
+
+export async function findOutgoingCall(db: Queryable, id: string): Promise<OutgoingCall | null> {
+  const { rows } = await db.query<Row>('SELECT * FROM outgoing_calls WHERE id = $1', [id]);
+  return one(rows);
+}
+
+/** The latest call placed for a callback (the console shows its state), or null. */
+export async function latestOutgoingCall(db: Queryable, callbackId: string): Promise<OutgoingCall | null> {
+  const { rows } = await db.query<Row>(
+    'SELECT * FROM outgoing_calls WHERE callback_id = $1 ORDER BY attempt_number DESC LIMIT 1',
+    [callbackId],
+  );
+  return one(rows);
+}

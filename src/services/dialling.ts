@@ -1,0 +1,184 @@
+// Agent-first dialling: "Ring" on a claimed callback asks the provider to ring the nurse, whose answer loads
+// our voice_start (connect the patient, showing the clinic's number); the hang-up record becomes the call
+// attempt through the same path as other telephony events (retries, unreachable, the measures).
+import type { Clock } from '../clock.js';
+import { recordAudit } from '../db/audit.js';
+import { findCallback } from '../db/callbacks.js';
+import { findClinicTelephony, shownCallerId } from '../db/clinicTelephony.js';
+import { findClinicRules } from '../db/clinics.js';
+import type { Database } from '../db/database.js';
+import {
+  findOutgoingCall,
+  latestOutgoingCall,
+  markEnded,
+  markFailed,
+  markPlaced,
+  reserveOutgoingCall,
+  takeForPlacing,
+  type OutgoingCall,
+} from '../db/outgoingCalls.js';
+import { findStaffPhone } from '../db/staffPhones.js';
+import { isOpen } from '../domain/callback.js';
+import { diallingRefusal, readHangup, type HangupFields } from '../domain/dialling.js';
+import { showInstant } from '../domain/schedule.js';
+import {
+  AgentPhoneMissing,
+  AppError,
+  BeforePromisedTime,
+  CallbackNotFound,
+  CallRefusedByProvider,
+  ClinicNotFound,
+  DiallingUnavailable,
+  NotClaimed,
+  OutsideCallingHours,
+  ServiceUnavailable,
+} from '../errors.js';
+import type { Logger } from '../logger.js';
+import { maskPhone } from '../sms/port.js';
+import { ELKS_WEBHOOK_PATHS } from '../telephony/elks.js';
+import { CallRefused, type TelephonyProvider } from '../telephony/port.js';
+import { webhookUrl } from '../telephony/webhookKey.js';
+import { authorize, type StaffMember } from './staffAuth.js';
+import type { TelephonyService } from './telephony.js';
+
+/** How long the nurse's phone and then the patient's may ring. */
+export const RING_SECONDS = 30;
+
+/** What voice_start answers: a 46elks call action. */
+export type VoiceAction = { connect: string; callerid: string; timeout: number } | { hangup: 'reject' };
+
+export interface DiallingService {
+  /** Places (at most once per attempt) the call for a callback the nurse holds; `placedNow` false for a repeat. */
+  dial(staff: StaffMember, callbackId: string, agentPhone: string | null): Promise<{ call: OutgoingCall; placedNow: boolean }>;
+  /** The nurse answered: connect the patient, or hang up when the callback is no longer open. */
+  voiceStart(outgoingCallId: string, providerCallId: string | null): Promise<VoiceAction>;
+  /** The provider's hang-up record; idempotent (the provider repeats it until it gets a 2xx). */
+  hangup(outgoingCallId: string, fields: HangupFields): Promise<'recorded' | 'not_dialled' | 'ignored'>;
+  /** The latest call of a callback, for the console. */
+  latest(callbackId: string): Promise<OutgoingCall | null>;
+  /** Whether dialling could work at all (a provider and webhook secret are configured). */
+  readonly configured: boolean;
+}
+
+export function createDiallingService(deps: {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  telephony: TelephonyService;
+  /** null: TELEPHONY_PROVIDER=none. */
+  provider: TelephonyProvider | null;
+  webhookSecret: string | null;
+  publicBaseUrl: string;
+}): DiallingService {
+  const { db, clock, logger, provider, webhookSecret } = deps;
+  const configured = provider !== null && webhookSecret !== null;
+
+  return {
+    configured,
+
+    async dial(staff, callbackId, agentPhoneGiven) {
+      const callback = await findCallback(db, callbackId);
+      if (!callback) throw new CallbackNotFound();
+      authorize(staff, ['nurse', 'admin'], callback.clinicId);
+      // As for logging an attempt: only the holder of the claim; a lapsed claim counts until someone else claims.
+      if (callback.status !== 'claimed' || callback.claimedBy !== staff.id) throw new NotClaimed();
+      const settings = await findClinicTelephony(db, callback.clinicId);
+      const rules = await findClinicRules(db, callback.clinicId);
+      if (!settings || !rules) throw new ClinicNotFound(callback.clinicId);
+      if (!settings.dialAgentFirst) throw new DiallingUnavailable('off');
+      const callerId = shownCallerId(settings);
+      if (!callerId) throw new DiallingUnavailable('no_caller_id');
+      if (!provider || !webhookSecret) throw new DiallingUnavailable('no_provider');
+      const agentPhone = agentPhoneGiven ?? (await findStaffPhone(db, staff.id));
+      if (!agentPhone) throw new AgentPhoneMissing();
+
+      const now = clock.now();
+      const refusal = diallingRefusal(rules, callback.slot, now);
+      if (refusal?.kind === 'before_promised_time') throw new BeforePromisedTime(showInstant(rules, refusal.callableFrom));
+      if (refusal?.kind === 'outside_calling_hours') {
+        const hours = refusal.hours && { opens: showInstant(rules, refusal.hours.opens), closes: showInstant(rules, refusal.hours.closes) };
+        throw new OutsideCallingHours(hours, refusal.opensAt && showInstant(rules, refusal.opensAt));
+      }
+
+      const who = { staffId: staff.id, agentPhone, callerId, at: now };
+      const reserved = await reserveOutgoingCall(db, { callbackId, attemptNumber: callback.attemptCount + 1 }, who);
+      const taken = await takeForPlacing(db, reserved.id, who);
+      if (!taken) return { call: (await findOutgoingCall(db, reserved.id))!, placedNow: false };
+
+      const url = (path: string) => webhookUrl(deps.publicBaseUrl, webhookSecret, path);
+      try {
+        const { providerCallId } = await provider.placeCall({
+          from: callerId,
+          to: agentPhone,
+          voiceStartUrl: url(ELKS_WEBHOOK_PATHS.voiceStart(taken.id)),
+          whenHangupUrl: url(ELKS_WEBHOOK_PATHS.hangup(taken.id)),
+          timeoutSeconds: RING_SECONDS,
+        });
+        const placed = await markPlaced(db, taken.id, providerCallId, clock.now());
+        await recordAudit(db, { at: now, staffId: staff.id, action: 'callback.dial', clinicId: callback.clinicId, callbackIds: [callbackId] });
+        logger.info({ outgoingCallId: taken.id, agent: maskPhone(agentPhone) }, 'agent-first call placed');
+        return { call: placed ?? (await findOutgoingCall(db, taken.id))!, placedNow: true };
+      } catch (error) {
+        const refused = error instanceof CallRefused;
+        await markFailed(db, taken.id, refused ? 'provider_refused' : 'provider_unavailable', clock.now());
+        logger.warn({ outgoingCallId: taken.id, err: { type: (error as Error).name } }, 'agent-first call not placed');
+        if (refused) throw new CallRefusedByProvider(error.message);
+        throw new ServiceUnavailable('The telephony provider');
+      }
+    },
+
+    async voiceStart(outgoingCallId, providerCallId) {
+      const call = await findOutgoingCall(db, outgoingCallId);
+      if (!call || (call.providerCallId && providerCallId && call.providerCallId !== providerCallId)) return { hangup: 'reject' };
+      const callback = await findCallback(db, call.callbackId);
+      // Cancelled (or otherwise closed) while the nurse's phone rang: nobody to connect.
+      if (!callback || !isOpen(callback)) return { hangup: 'reject' };
+      return { connect: callback.phoneE164, callerid: call.callerId, timeout: RING_SECONDS };
+    },
+
+    async hangup(outgoingCallId, fields) {
+      const call = await findOutgoingCall(db, outgoingCallId);
+      if (!call) return 'ignored';
+      // Our record of the placed call is not stored yet: the provider repeats the hang-up until it is.
+      if (call.state === 'placing' || call.state === 'pending') throw new ServiceUnavailable('The call record', 30);
+      // A record of an earlier call of this attempt (the nurse pressed again after it failed).
+      if (call.providerCallId !== fields.id) return 'ignored';
+      const callback = await findCallback(db, call.callbackId);
+      if (!callback) return 'ignored';
+      const reading = readHangup(fields, callback.phoneE164);
+      if (reading.kind === 'not_dialled') {
+        await markFailed(db, call.id, reading.reason, clock.now());
+        return 'not_dialled';
+      }
+      // One call, one attempt: the three events carry ids derived from the provider's call id, so a repeated
+      // hang-up record (or a crash half-way through) adds nothing twice.
+      const callId = `46elks:${fields.id}`;
+      const event = (type: 'call.started' | 'call.answered' | 'call.ended', at = reading.startedAt) => ({
+        eventId: `${callId}:${type}`,
+        type,
+        callId,
+        callbackId: callback.id,
+        at,
+      });
+      try {
+        await deps.telephony.ingest(event('call.started'));
+        if (reading.answeredAt) await deps.telephony.ingest(event('call.answered', reading.answeredAt));
+        await deps.telephony.ingest({
+          ...event('call.ended', reading.endedAt),
+          ...(reading.outcome !== 'answered' ? { outcome: reading.outcome } : {}),
+        });
+      } catch (error) {
+        // A record that can never be taken (a time in the future, before the booking): log it and stop the
+        // provider's retries; anything else (the database down) is answered 5xx so the provider repeats it.
+        if (!(error instanceof AppError) || error.code === 'service_unavailable') throw error;
+        logger.warn({ outgoingCallId: call.id, code: error.code }, 'hang-up record not taken as an attempt');
+        await markFailed(db, call.id, `hangup_${error.code}`, clock.now());
+        return 'ignored';
+      }
+      await markEnded(db, call.id, clock.now());
+      return 'recorded';
+    },
+
+    latest: (callbackId) => latestOutgoingCall(db, callbackId),
+  };
+}

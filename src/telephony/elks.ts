@@ -1,0 +1,89 @@
+// 46elks REST client (calls and SMS): HTTP basic auth, form-encoded requests, JSON replies. A 4xx other than
+// 408/429 is a refusal that retrying cannot mend; anything else (5xx, timeout, network) is transient.
+import { CallRefused, type TelephonyProvider } from './port.js';
+
+export const DEFAULT_ELKS_API_URL = 'https://api.46elks.com/a1';
+
+/** Our webhook paths under the key (src/telephony/webhookKey.ts) that we hand 46elks for calls and SMS. */
+export const ELKS_WEBHOOK_PATHS = {
+  voiceStart: (outgoingCallId: string) => `/calls/${outgoingCallId}/voice-start`,
+  hangup: (outgoingCallId: string) => `/calls/${outgoingCallId}/hangup`,
+  smsDelivered: (messageId: string) => `/sms/${encodeURIComponent(messageId)}/delivered`,
+};
+
+export interface ElksCredentials {
+  /** e.g. https://api.46elks.com/a1 (no trailing slash needed). */
+  apiUrl: string;
+  username: string;
+  password: string;
+  /** Per request; default 10 s. A nurse waits on a call being placed, and the SMS worker retries anyway. */
+  timeoutMs?: number;
+}
+
+/** 46elks refused the request (HTTP 4xx): bad number, bad credentials, no credit. */
+export class ElksRefused extends Error {
+  constructor(
+    readonly status: number,
+    detail: string,
+  ) {
+    super(`46elks refused the request (HTTP ${status}${detail ? `: ${detail}` : ''})`);
+  }
+}
+
+export interface ElksClient {
+  /** POSTs form fields to `path` (e.g. "/calls"); returns the JSON reply. */
+  post(path: string, fields: Record<string, string>): Promise<Record<string, unknown>>;
+}
+
+export function createElksClient(credentials: ElksCredentials): ElksClient {
+  const base = credentials.apiUrl.replace(/\/$/, '');
+  const authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+  return {
+    async post(path, fields) {
+      const response = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams(fields).toString(),
+        signal: AbortSignal.timeout(credentials.timeoutMs ?? 10_000),
+      });
+      const text = await response.text();
+      if (response.ok) {
+        try {
+          const body: unknown = JSON.parse(text);
+          if (body && typeof body === 'object') return body as Record<string, unknown>;
+        } catch {
+          // fall through: a 2xx without JSON is a fault on their side, worth a retry
+        }
+        throw new Error(`46elks answered HTTP ${response.status} without a JSON body`);
+      }
+      if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+        // 46elks explains refusals in a short plain-text body ("Invalid to number"); never a phone number of ours.
+        throw new ElksRefused(response.status, text.slice(0, 200).replace(/\+?\d{6,}/g, '…'));
+      }
+      throw new Error(`46elks unavailable (HTTP ${response.status})`);
+    },
+  };
+}
+
+/** The provider port on 46elks' POST /calls. */
+export function createElksTelephony(client: ElksClient): TelephonyProvider {
+  return {
+    async placeCall(call) {
+      let body: Record<string, unknown>;
+      try {
+        body = await client.post('/calls', {
+          from: call.from,
+          to: call.to,
+          voice_start: call.voiceStartUrl,
+          whenhangup: call.whenHangupUrl,
+          timeout: String(call.timeoutSeconds),
+        });
+      } catch (error) {
+        if (error instanceof ElksRefused) throw new CallRefused(error.message);
+        throw error;
+      }
+      if (typeof body.id !== 'string' || !body.id) throw new Error('46elks placed a call without an id in its reply');
+      return { providerCallId: body.id };
+    },
+  };
+}
