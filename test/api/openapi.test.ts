@@ -58,6 +58,11 @@ const EXPECTED: Record<string, Record<number, string[]>> = {
   'get /api/staff/callbacks/{id}': staffRead(['callback_not_found']),
   'get /api/staff/clinics/{clinicId}/missed': staffRead(['clinic_not_found']),
   'post /api/staff/callbacks/{id}/follow-up': staffWrite(['callback_not_found'], ['not_missed', 'already_followed_up']),
+  'post /api/staff/callbacks/{id}/dial': {
+    ...staffWrite(['callback_not_found'], ['not_claimed', 'dialling_unavailable', 'before_promised_time', 'outside_calling_hours']),
+    422: ['agent_phone_missing'],
+    502: ['call_refused'],
+  },
   'get /api/staff/clinics/{clinicId}/guarantee-cases/at-risk': staffRead(['clinic_not_found']),
   'get /api/staff/guarantee-cases/{id}': staffRead(['callback_not_found', 'guarantee_case_not_found']),
   'put /api/staff/guarantee-cases/{id}/assessment': staffWrite(['callback_not_found', 'guarantee_case_not_found'], ['case_not_open']),
