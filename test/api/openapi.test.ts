@@ -69,6 +69,8 @@ const EXPECTED: Record<string, Record<number, string[]>> = {
   'put /api/staff/guarantee-cases/{id}/exclusion': staffWrite(['callback_not_found', 'guarantee_case_not_found'], ['case_not_open']),
   'get /api/staff/clinics/{clinicId}/settings': staffRead(['clinic_not_found']),
   'put /api/staff/clinics/{clinicId}/settings': { ...staffRead(['clinic_not_found']), 400: ['validation_failed', 'malformed_json'], 413: ['bad_request'] },
+  'get /api/staff/clinics/{clinicId}/telephony': staffRead(['clinic_not_found']),
+  'put /api/staff/clinics/{clinicId}/telephony': staffWrite(['clinic_not_found'], ['phone_number_taken']),
   'get /api/reports/measures': report,
   'get /api/reports/measures.csv': report,
   'get /api/reports/drilldown': report,
