@@ -86,7 +86,7 @@ export interface AttemptFact {
 export async function listAttemptFacts(
   db: Queryable,
   page: { clinicIds: string[]; from: string; to: string; after: { date: string; key: string } | null; limit: number },
-  filter: { phone: readonly string[]; web: readonly string[] },
+  filter: { phone: readonly string[]; web: readonly string[]; answeredSameDay?: boolean },
 ): Promise<AttemptFact[]> {
   const { rows } = await db.query<{
     key: string;
@@ -101,7 +101,9 @@ export async function listAttemptFacts(
     `SELECT * FROM (
        SELECT 'phone:' || call_id AS key, clinic_id, local_date::text AS date, received_at AS at, 'phone' AS channel,
               outcome, caller_hidden, callback_id::text AS callback_id
-         FROM incoming_calls WHERE clinic_id = ANY($1) AND local_date BETWEEN $2 AND $3 AND outcome = ANY($4)
+         FROM incoming_calls i WHERE clinic_id = ANY($1) AND local_date BETWEEN $2 AND $3 AND outcome = ANY($4)
+          AND (NOT $9::boolean OR EXISTS (SELECT 1 FROM callback_measures m
+                WHERE m.callback_id = i.callback_id AND m.same_day = 'reached' AND m.request_date = i.local_date))
        UNION ALL
        SELECT 'web:' || id::text, clinic_id, local_date::text, refused_at, 'web', reason, NULL, NULL
          FROM web_booking_refusals WHERE clinic_id = ANY($1) AND local_date BETWEEN $2 AND $3 AND reason = ANY($5)
@@ -109,7 +111,7 @@ export async function listAttemptFacts(
      WHERE ($6::text IS NULL OR (date, key) > ($6::text, $7::text))
      ORDER BY date, key
      LIMIT $8`,
-    [page.clinicIds, page.from, page.to, filter.phone, filter.web, page.after?.date ?? null, page.after?.key ?? null, page.limit],
+    [page.clinicIds, page.from, page.to, filter.phone, filter.web, page.after?.date ?? null, page.after?.key ?? null, page.limit, filter.answeredSameDay ?? false],
   );
   return rows.map((r) => ({
     key: r.key,

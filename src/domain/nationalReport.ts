@@ -1,5 +1,6 @@
 // The monthly file for the national waiting-times reporting (rule 10): per clinic, callbacks, contact
-// the same day, and medical assessment within three days by profession. Cells under 20 are suppressed.
+// the same day, calls to the booking numbers and those answered the same day (the national telephone
+// measure), and medical assessment within three days by profession. Cells under 20 are suppressed.
 import { csvDocument, csvFile, csvLine, parseCsv } from './csv.js';
 import { contactSameDayFigures, medicalAssessmentFigures, type Rollup } from './measureRollup.js';
 
@@ -11,13 +12,15 @@ export interface NationalClinicInput {
   clinicName: string;
   rollup: Rollup;
   pending: number;
+  /** Calls to the clinic's booking numbers, and those whose callback reached the patient the same day. */
+  calls: { received: number; answeredSameDay: number };
 }
 
 export interface NationalRow {
   month: string;
   clinicId: string;
   clinicName: string;
-  measure: 'callbacks' | 'contact_same_day' | 'medical_assessment_within_3_days';
+  measure: 'callbacks' | 'contact_same_day' | 'calls' | 'calls_answered_same_day' | 'medical_assessment_within_3_days';
   /** 'all', or the assessing profession. */
   profession: string;
   numerator: number | null;
@@ -40,6 +43,9 @@ export function nationalRows(month: string, clinics: readonly NationalClinicInpu
     // "callbacks" is a count: its own size decides suppression, so numerator and denominator are the same.
     rows.push(row({ ...base, measure: 'callbacks' }, contact.requests, contact.requests));
     rows.push(row({ ...base, measure: 'contact_same_day' }, contact.numerator, contact.denominator));
+    // The national telephone measure: total calls (a count, like callbacks), and of them those answered the same day.
+    rows.push(row({ ...base, measure: 'calls' }, c.calls.received, c.calls.received));
+    rows.push(row({ ...base, measure: 'calls_answered_same_day' }, c.calls.answeredSameDay, c.calls.received));
     rows.push(row({ ...base, measure: 'medical_assessment_within_3_days' }, assessment.numerator, assessment.denominator));
     for (const p of assessment.byProfession) {
       rows.push(row({ ...base, measure: 'medical_assessment_within_3_days', profession: p.profession }, p.within, p.within + p.late));

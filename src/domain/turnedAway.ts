@@ -154,3 +154,54 @@ export function webRefusalReason(error: unknown, slotChosen: boolean): TurnedAwa
   if (error instanceof AlreadyBooked || error instanceof TooManyBookings) return 'duplicate';
   return null;
 }
+
+/**
+ * The turned-away figures' drill-downs: which call outcomes and which web refusal reasons each lists.
+ * `answeredSameDay` narrows booked calls to those whose callback reached the patient on the call's date.
+ */
+export interface AttemptFilter {
+  phone: readonly CallOutcome[];
+  web: readonly TurnedAwayReason[];
+  answeredSameDay?: true;
+}
+
+export const TURNED_AWAY_FIGURES = {
+  'turnedAway.callsReceived': { phone: CALL_OUTCOMES, web: [] },
+  'turnedAway.callsBooked': { phone: ['booked'], web: [] },
+  'turnedAway.callsAnsweredSameDay': { phone: ['booked'], web: [], answeredSameDay: true },
+  'turnedAway.leftWithoutBooking': { phone: ['answered'], web: [] },
+  'turnedAway.callsFailed': { phone: ['failed'], web: [] },
+  'turnedAway.total': { phone: TURNED_AWAY_REASONS, web: TURNED_AWAY_REASONS },
+  'turnedAway.bookingClosed': { phone: ['booking_closed'], web: ['booking_closed'] },
+  'turnedAway.noTimeToday': { phone: ['no_time_today'], web: ['no_time_today'] },
+  'turnedAway.noFreeTime': { phone: ['no_free_time'], web: ['no_free_time'] },
+  'turnedAway.duplicate': { phone: ['duplicate'], web: ['duplicate'] },
+} as const satisfies Record<string, AttemptFilter>;
+
+export type TurnedAwayFigure = keyof typeof TURNED_AWAY_FIGURES;
+export const TURNED_AWAY_FIGURE_NAMES = Object.keys(TURNED_AWAY_FIGURES) as [TurnedAwayFigure, ...TurnedAwayFigure[]];
+export const isTurnedAwayFigure = (figure: string): figure is TurnedAwayFigure => Object.hasOwn(TURNED_AWAY_FIGURES, figure);
+
+export const ATTEMPT_CHANNELS = ['phone', 'web'] as const;
+export type AttemptChannel = (typeof ATTEMPT_CHANNELS)[number];
+
+/** An attempt's verdict, classification and reason in the drill-down: refusals and failures fail, bookings count. */
+export function attemptVerdict(outcome: CallOutcome): { verdict: 'counts' | 'fails' | 'outside'; classification: string; reason: string } {
+  switch (outcome) {
+    case 'booked':
+      return { verdict: 'counts', classification: 'booked', reason: 'Booked a callback during the call.' };
+    case 'answered':
+      return { verdict: 'outside', classification: 'left_without_booking', reason: 'The caller hung up without booking.' };
+    case 'failed':
+      return { verdict: 'fails', classification: 'failed', reason: 'The call failed before the caller could book; they heard the fallback number.' };
+    default:
+      return { verdict: 'fails', classification: outcome, reason: TURNED_AWAY_REASON_TEXTS[outcome] };
+  }
+}
+
+const TURNED_AWAY_REASON_TEXTS: Record<TurnedAwayReason, string> = {
+  booking_closed: 'Turned away: booking was closed; told when it opens.',
+  no_time_today: 'Turned away: no time was left today and the caller did not take the later day offered.',
+  no_free_time: 'Turned away: no time was free up to the booking horizon.',
+  duplicate: 'Turned away: the caller already had a booked callback (rule 11).',
+};

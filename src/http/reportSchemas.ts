@@ -4,6 +4,7 @@ import { DRILLDOWN_FIGURE_NAMES } from '../domain/drilldown.js';
 import { EXCLUSION_REASONS, GUARANTEE_START_BASES } from '../domain/guaranteeCase.js';
 import { GROUPINGS } from '../domain/reportPeriod.js';
 import { CONTACT_MODES, PROFESSIONS } from '../domain/profession.js';
+import { ATTEMPT_CHANNELS, TURNED_AWAY_FIGURE_NAMES } from '../domain/turnedAway.js';
 import { ClinicId, freeText, isoInstant, localDate } from './primitives.js';
 
 const LocalDate = localDate('A local date (Europe/Stockholm)', '2026-03-05');
@@ -28,7 +29,8 @@ export const ReportQuerySchema = z.object({
 });
 
 export const DrilldownQuerySchema = ReportQuerySchema.extend({
-  figure: z.enum(DRILLDOWN_FIGURE_NAMES).meta({ description: 'The figure whose records to list, as named in the report' }),
+  figure: z.enum([...DRILLDOWN_FIGURE_NAMES, ...TURNED_AWAY_FIGURE_NAMES]).meta({ description: 'The figure whose records to list, as named in the report' }),
+  channel: z.enum(ATTEMPT_CHANNELS).optional().meta({ description: 'turnedAway figures: only calls to the booking numbers (phone) or only web bookings (web)' }),
   profession: z.enum(PROFESSIONS).optional().meta({ description: 'medicalAssessment figures: only this assessing profession' }),
   mode: z.enum(CONTACT_MODES).optional().meta({ description: 'medicalAssessment figures: only this mode' }),
   exclusionReason: z.enum(EXCLUSION_REASONS).optional(),
@@ -94,7 +96,33 @@ const MedicalAssessment = z
   })
   .meta({ id: 'MedicalAssessmentWithin3Days' });
 
-const Figures = { contactSameDay: ContactSameDay, timeDeviation: TimeDeviation, medicalAssessment: MedicalAssessment };
+const Count = z.number().int();
+const ReasonCounts = z.object({ total: Count, bookingClosed: Count, noTimeToday: Count, noFreeTime: Count, duplicate: Count });
+
+const TurnedAway = z
+  .object({
+    callsReceived: Count.meta({ description: 'Calls to the clinic’s booking numbers' }),
+    booked: z
+      .object({ total: Count, phone: Count, web: Count })
+      .meta({ description: 'Callbacks requested (total = contactSameDay.requests); phone: booked during a call to a booking number; web: the rest' }),
+    total: Count.meta({ description: 'Refused booking attempts, phone and web: closed, no time left today, no time at all, duplicate' }),
+    bookingClosed: Count,
+    noTimeToday: Count.meta({ description: 'Phone: only a later day could be offered and the caller did not take it' }),
+    noFreeTime: Count,
+    duplicate: Count.meta({ description: 'The caller already had a booked callback (rule 11)' }),
+    byChannel: z.object({ phone: ReasonCounts, web: ReasonCounts }),
+    leftWithoutBooking: Count.meta({ description: 'Calls that ended without a booking or a refusal (the caller hung up)' }),
+    callsFailed: Count,
+    callsAnsweredSameDay: Count.meta({ description: 'Calls that booked a callback reached the same day (contact the same day’s numerator, on the call’s date)' }),
+    share: Share.meta({ description: 'total / (booked.total + total)' }),
+    contactSameDayShareWithTurnedAway: Share.meta({
+      description: 'Contact the same day with the attempts refused for want of a time (noTimeToday, noFreeTime) added to the denominator; beside the official share, not replacing it',
+    }),
+    hiddenQueue: z.boolean().meta({ description: 'Same-day share ≥ 85 % while ≥ 10 % of at least 20 attempts were turned away' }),
+  })
+  .meta({ id: 'TurnedAway' });
+
+const Figures = { contactSameDay: ContactSameDay, timeDeviation: TimeDeviation, medicalAssessment: MedicalAssessment, turnedAway: TurnedAway };
 
 export const MeasureReportView = z
   .object({
@@ -117,9 +145,10 @@ export const DrilldownView = z
     figure: z.string(),
     records: z.array(
       z.object({
-        callbackId: z.uuid(),
+        callbackId: z.uuid().nullable().meta({ description: 'Null for a booking attempt that made no callback' }),
+        attemptId: z.string().optional().meta({ description: 'turnedAway figures: the booking attempt (phone:<call id> or web:<refusal id>)' }),
         clinicId: z.string(),
-        date: LocalDate.meta({ description: 'Request date, or day 0 of a guarantee case' }),
+        date: LocalDate.meta({ description: 'Request date, day 0 of a guarantee case, or the date of a booking attempt' }),
         verdict: z.enum(['counts', 'fails', 'excluded', 'outside', 'pending']),
         classification: z.string(),
         reason: z.string(),

@@ -1,5 +1,5 @@
-// The managers' reports: the three measures per clinic, several clinics or the region, by day, week or
-// month; the records behind each figure; CSV; and the monthly national-reporting file.
+// The managers' reports: the three measures and the turned-away callers (rule 13) per clinic, several clinics
+// or the region, by day, week or month; the records behind each figure; CSV; and the monthly national file.
 import { z } from 'zod';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
@@ -15,6 +15,22 @@ import { addRollup, emptyRollup, figures, isPendingSameDay, PENDING_SAME_DAY, ty
 import { DEVIATION_BINS, PUNCTUALITY_REASONS, SAME_DAY_REASONS, type Punctuality, type SameDayClass } from '../domain/measures.js';
 import { CONTACT_MODES, PROFESSIONS } from '../domain/profession.js';
 import { csvFile, csvLine } from '../domain/csv.js';
+import { listAttemptFacts, sumTurnedAwayByDay } from '../db/turnedAway.js';
+import {
+  addTurnedAway,
+  attemptVerdict,
+  emptyTurnedAway,
+  isTurnedAwayFigure,
+  REASON_FIELDS,
+  TURNED_AWAY_FIGURES,
+  TURNED_AWAY_REASONS,
+  turnedAwayFigures,
+  type AttemptChannel,
+  type CallOutcome,
+  type TurnedAwayCounts,
+  type TurnedAwayFigure,
+  type TurnedAwayFigures,
+} from '../domain/turnedAway.js';
 import { nationalCsv, nationalCsvFor, nationalRows } from '../domain/nationalReport.js';
 import { MAX_PERIODS, periodCount, periodsOf, previousMonth, monthRange, type ReportRange } from '../domain/reportPeriod.js';
 import { regionDate, showInstant } from '../domain/schedule.js';
@@ -31,15 +47,23 @@ export interface ReportQuery extends ReportRange {
   clinicIds?: string[];
 }
 
+/** The three measures, and beside them the turned-away callers (rule 13). */
+export type ReportFigures = Figures & { turnedAway: TurnedAwayFigures };
+
+/** Every figure that can be listed: the measures' records, and the booking attempts behind the turned-away figures. */
+export type ReportFigure = DrilldownFigure | TurnedAwayFigure;
+
 export interface MeasureReport {
   scope: { clinicIds: string[]; from: string; to: string; groupBy: ReportRange['groupBy']; today: string; guaranteeStart: GuaranteeStartBasis };
-  total: Figures;
-  periods: ({ period: string; from: string; to: string } & Figures)[];
-  clinics: ({ clinicId: string; name: string } & Figures)[];
+  total: ReportFigures;
+  periods: ({ period: string; from: string; to: string } & ReportFigures)[];
+  clinics: ({ clinicId: string; name: string } & ReportFigures)[];
 }
 
 export interface DrilldownQuery extends ReportQuery {
-  figure: DrilldownFigure;
+  figure: ReportFigure;
+  /** turnedAway figures: only phone calls or only web refusals. */
+  channel?: AttemptChannel;
   profession?: string;
   mode?: string;
   exclusionReason?: ExclusionReason;
@@ -51,7 +75,10 @@ export interface DrilldownQuery extends ReportQuery {
 }
 
 export interface DrilldownRecord {
-  callbackId: string;
+  /** Null for a booking attempt that made no callback. */
+  callbackId: string | null;
+  /** turnedAway figures: the attempt, 'phone:<call id>' or 'web:<refusal id>'. */
+  attemptId?: string;
   clinicId: string;
   date: string;
   verdict: 'counts' | 'fails' | 'excluded' | 'outside' | 'pending';
@@ -63,7 +90,7 @@ export interface DrilldownRecord {
 export interface ReportService {
   basis: GuaranteeStartBasis;
   measures(staff: StaffMember, q: ReportQuery): Promise<MeasureReport>;
-  drilldown(staff: StaffMember, q: DrilldownQuery): Promise<{ figure: DrilldownFigure; records: DrilldownRecord[]; nextCursor: string | null }>;
+  drilldown(staff: StaffMember, q: DrilldownQuery): Promise<{ figure: ReportFigure; records: DrilldownRecord[]; nextCursor: string | null }>;
   measuresCsv(staff: StaffMember, q: ReportQuery): Promise<string>;
   /** Produces and stores the file for a month (default: the month before today); false when it already existed. */
   produceNationalReport(month?: string): Promise<{ month: string; created: boolean }>;
@@ -80,16 +107,39 @@ const encodeCursor = (date: string, callbackId: string) => Buffer.from(JSON.stri
 /** A cursor is ours only if it decodes to a date the API accepts and a callback id. */
 const CursorSchema = z.tuple([z.iso.date().refine(isAcceptedDate), z.uuid()]);
 
-function decodeCursor(cursor: string): { date: string; callbackId: string } {
+/** A booking attempt's cursor: its date and key ('phone:…' or 'web:…'). */
+const AttemptCursorSchema = z.tuple([z.iso.date().refine(isAcceptedDate), z.string().regex(/^(phone|web):/).max(150)]);
+
+function decodeWith<T extends z.ZodType<[string, string]>>(schema: T, cursor: string): [string, string] {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     // not JSON: fall through to the validation error
   }
-  const parsed = CursorSchema.safeParse(decoded);
-  if (parsed.success) return { date: parsed.data[0], callbackId: parsed.data[1] };
+  const parsed = schema.safeParse(decoded);
+  if (parsed.success) return parsed.data as [string, string];
   throw new ValidationFailed([{ field: 'query.cursor', message: 'is not a cursor this API returned' }]);
+}
+
+function decodeCursor(cursor: string): { date: string; callbackId: string } {
+  const [date, callbackId] = decodeWith(CursorSchema, cursor);
+  return { date, callbackId };
+}
+
+/** Sums the turned-away counts of the clinic-days that pass `keep`. */
+function sumTurnedAway(byDay: Map<string, TurnedAwayCounts>, keep: (clinicId: string, date: string) => boolean): TurnedAwayCounts {
+  const sum = emptyTurnedAway();
+  for (const [key, counts] of byDay) {
+    const [clinicId = '', date = ''] = key.split('|');
+    if (keep(clinicId, date)) addTurnedAway(sum, counts);
+  }
+  return sum;
+}
+
+/** The measures with the turned-away figures beside them; bookings are the callbacks requested (every channel). */
+function withTurnedAway(f: Figures, counts: TurnedAwayCounts): ReportFigures {
+  return { ...f, turnedAway: turnedAwayFigures({ ...counts, requests: f.contactSameDay.requests }, f.contactSameDay) };
 }
 
 export function createReportService(deps: { db: Database; clock: Clock; basis: GuaranteeStartBasis }): ReportService {
@@ -127,6 +177,7 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
     const clinicIds = clinics.map((c) => c.id);
     const sums = await sumDailyRollups(db, { clinicIds, from: q.from, to: q.to, pendingFrom: pendingFrom(now) });
     const waiting = await countPendingCallbacks(db, { clinicIds, from: q.from, to: q.to, today: now, now: clock.now().toISO()!, classes: PENDING_SAME_DAY });
+    const turned = await sumTurnedAwayByDay(db, { clinicIds, from: q.from, to: q.to });
     const total = emptyRollup();
     let totalPending = 0;
     let totalWaiting = 0;
@@ -143,17 +194,56 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
       addRollup(total, rollup);
       totalPending += pending;
       totalWaiting += pendingCallbacks;
-      return { period: p.label, from: p.from, to: p.to, ...figures(rollup, pending, pendingCallbacks) };
+      const turnedAway = sumTurnedAway(turned, (_, date) => date >= p.from && date <= p.to);
+      return { period: p.label, from: p.from, to: p.to, ...withTurnedAway(figures(rollup, pending, pendingCallbacks), turnedAway) };
     });
     return {
       scope: { clinicIds: clinics.map((c) => c.id), from: q.from, to: q.to, groupBy: q.groupBy, today: now, guaranteeStart: basis },
-      total: figures(total, totalPending, totalWaiting),
+      total: withTurnedAway(figures(total, totalPending, totalWaiting), sumTurnedAway(turned, () => true)),
       periods,
       clinics: clinics.map((c) => {
         const sum = sums.byClinic.get(c.id);
-        return { clinicId: c.id, name: c.name, ...figures(sum?.rollup ?? emptyRollup(), sum?.pending ?? 0, waiting.byClinic.get(c.id) ?? 0) };
+        const own = figures(sum?.rollup ?? emptyRollup(), sum?.pending ?? 0, waiting.byClinic.get(c.id) ?? 0);
+        return { clinicId: c.id, name: c.name, ...withTurnedAway(own, sumTurnedAway(turned, (clinicId) => clinicId === c.id)) };
       }),
     };
+  }
+
+  /** The booking attempts behind a turned-away figure: when, which channel, how it ended; never who called. */
+  async function attemptDrilldown(staff: StaffMember, q: DrilldownQuery, figure: TurnedAwayFigure, clinics: ClinicSummary[]) {
+    const filter = TURNED_AWAY_FIGURES[figure];
+    const after = q.cursor ? decodeWith(AttemptCursorSchema, q.cursor) : null;
+    const facts = await listAttemptFacts(
+      db,
+      { clinicIds: clinics.map((c) => c.id), from: q.from, to: q.to, after: after ? { date: after[0], key: after[1] } : null, limit: q.limit },
+      {
+        phone: q.channel === 'web' ? [] : filter.phone,
+        web: q.channel === 'phone' ? [] : filter.web,
+        ...('answeredSameDay' in filter ? { answeredSameDay: true } : {}),
+      },
+    );
+    const zones = new Map(clinics.map((c) => [c.id, { timezone: c.timezone }]));
+    const records: DrilldownRecord[] = facts.map((f) => ({
+      callbackId: f.callbackId,
+      attemptId: f.key,
+      clinicId: f.clinicId,
+      date: f.date,
+      ...attemptVerdict(f.outcome as CallOutcome),
+      details: {
+        at: showInstant(zones.get(f.clinicId)!, DateTime.fromJSDate(f.at)),
+        channel: f.channel,
+        callerHidden: f.callerHidden === null ? null : f.callerHidden ? 'yes' : 'no',
+      },
+    }));
+    await recordAudit(db, {
+      at: clock.now(),
+      staffId: staff.id,
+      action: 'report.drilldown',
+      clinicId: clinics.length === 1 ? clinics[0]!.id : null,
+      callbackIds: records.flatMap((r) => (r.callbackId ? [r.callbackId] : [])),
+    });
+    const last = facts[facts.length - 1];
+    return { figure, records, nextCursor: facts.length === q.limit && last ? encodeCursor(last.date, last.key) : null };
   }
 
   return {
@@ -163,6 +253,8 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
     async drilldown(staff, q) {
       const clinics = await scopeOf(staff, q);
       await refreshMeasures(db);
+      if (isTurnedAwayFigure(q.figure)) return attemptDrilldown(staff, q, q.figure, clinics);
+      if (q.channel) throw new ValidationFailed([{ field: 'query.channel', message: 'narrows only the turnedAway figures' }]);
       const filter = DRILLDOWN_FIGURES[q.figure];
       const page: Page = { clinicIds: clinics.map((c) => c.id), from: q.from, to: q.to, after: q.cursor ? decodeCursor(q.cursor) : null, limit: q.limit };
       const now = today();
@@ -234,9 +326,9 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
         staffId: staff.id,
         action: 'report.drilldown',
         clinicId: clinics.length === 1 ? clinics[0]!.id : null,
-        callbackIds: records.map((r) => r.callbackId),
+        callbackIds: records.flatMap((r) => (r.callbackId ? [r.callbackId] : [])),
       });
-      return { figure: q.figure, records, nextCursor: records.length === q.limit && last ? encodeCursor(last.date, last.callbackId) : null };
+      return { figure: q.figure, records, nextCursor: records.length === q.limit && last?.callbackId ? encodeCursor(last.date, last.callbackId) : null };
     },
 
     async measuresCsv(staff, q) {
@@ -249,11 +341,19 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
       await refreshMeasures(db);
       const clinics = await listClinics(db);
       const sums = await sumDailyRollups(db, { clinicIds: clinics.map((c) => c.id), from, to, pendingFrom: pendingFrom(today()) });
+      const turned = await sumTurnedAwayByDay(db, { clinicIds: clinics.map((c) => c.id), from, to });
       const rows = nationalRows(
         target,
         clinics.map((c) => {
           const sum = sums.byClinic.get(c.id);
-          return { clinicId: c.id, clinicName: c.name, rollup: sum?.rollup ?? emptyRollup(), pending: sum?.pending ?? 0 };
+          const calls = sumTurnedAway(turned, (clinicId) => clinicId === c.id);
+          return {
+            clinicId: c.id,
+            clinicName: c.name,
+            rollup: sum?.rollup ?? emptyRollup(),
+            pending: sum?.pending ?? 0,
+            calls: { received: calls.callsReceived, answeredSameDay: calls.callsAnsweredSameDay },
+          };
         }),
       );
       const created = await storeNationalReport(db, target, nationalCsv(rows), clock.now());
@@ -278,8 +378,8 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
   };
 }
 
-type CsvValue = string | number | null;
-type CsvColumn = [name: string, value: (f: Figures) => CsvValue];
+type CsvValue = string | number | boolean | null;
+type CsvColumn = [name: string, value: (f: ReportFigures) => CsvValue];
 
 /** "-60_to_-30": a histogram bin's half-open range [from, to) in minutes, unbounded at either end. */
 function binName(bin: { fromMinutes: number | null; toMinutes: number | null }): string {
@@ -349,6 +449,23 @@ const FIGURE_COLUMNS: readonly CsvColumn[] = [
       [`mode_${m}_share`, (f) => of(f).share],
     ];
   }),
+  // Rule 13: the turned-away callers, phone and web, beside calls received and bookings made.
+  ['calls_received', (f) => f.turnedAway.callsReceived],
+  ['booked', (f) => f.turnedAway.booked.total],
+  ['booked_phone', (f) => f.turnedAway.booked.phone],
+  ['booked_web', (f) => f.turnedAway.booked.web],
+  ['turned_away', (f) => f.turnedAway.total],
+  ...TURNED_AWAY_REASONS.map((r): CsvColumn => [`turned_away_${r}`, (f) => f.turnedAway[REASON_FIELDS[r]]]),
+  ...(['phone', 'web'] as const).flatMap((channel): CsvColumn[] => [
+    [`turned_away_${channel}`, (f) => f.turnedAway.byChannel[channel].total],
+    ...TURNED_AWAY_REASONS.map((r): CsvColumn => [`turned_away_${channel}_${r}`, (f) => f.turnedAway.byChannel[channel][REASON_FIELDS[r]]]),
+  ]),
+  ['calls_left_without_booking', (f) => f.turnedAway.leftWithoutBooking],
+  ['calls_failed', (f) => f.turnedAway.callsFailed],
+  ['calls_answered_same_day', (f) => f.turnedAway.callsAnsweredSameDay],
+  ['turned_away_share', (f) => f.turnedAway.share],
+  ['contact_same_day_share_with_turned_away', (f) => f.turnedAway.contactSameDayShareWithTurnedAway],
+  ['hidden_queue', (f) => f.turnedAway.hiddenQueue],
 ];
 
 const CSV_HEADER = ['period', 'from', 'to', 'clinic_id', 'clinic_name', ...FIGURE_COLUMNS.map(([name]) => name), 'guarantee_start', 'today'];
@@ -359,7 +476,7 @@ const CSV_HEADER = ['period', 'from', 'to', 'clinic_id', 'clinic_name', ...FIGUR
  */
 export function measuresCsv(report: MeasureReport): string {
   const { from, to, guaranteeStart, today } = report.scope;
-  const line = (period: string, rowFrom: string, rowTo: string, clinicId: string, clinicName: string, f: Figures) =>
+  const line = (period: string, rowFrom: string, rowTo: string, clinicId: string, clinicName: string, f: ReportFigures) =>
     csvLine([period, rowFrom, rowTo, clinicId, clinicName, ...FIGURE_COLUMNS.map(([, value]) => value(f)), guaranteeStart, today]);
   return csvFile(CSV_HEADER, [
     ...report.periods.map((p) => line(p.period, p.from, p.to, 'all', '', p)),

@@ -47,14 +47,29 @@ const SCALAR_COLUMNS: Record<string, string> = {
   'medicalAssessment.pending': 'assessment_pending',
   'medicalAssessment.overdue': 'assessment_overdue',
   'medicalAssessment.assessedLate': 'assessed_late',
+  'turnedAway.callsReceived': 'calls_received',
+  'turnedAway.booked.total': 'booked',
+  'turnedAway.booked.phone': 'booked_phone',
+  'turnedAway.booked.web': 'booked_web',
+  'turnedAway.total': 'turned_away',
+  'turnedAway.bookingClosed': 'turned_away_booking_closed',
+  'turnedAway.noTimeToday': 'turned_away_no_time_today',
+  'turnedAway.noFreeTime': 'turned_away_no_free_time',
+  'turnedAway.duplicate': 'turned_away_duplicate',
+  'turnedAway.leftWithoutBooking': 'calls_left_without_booking',
+  'turnedAway.callsFailed': 'calls_failed',
+  'turnedAway.callsAnsweredSameDay': 'calls_answered_same_day',
+  'turnedAway.share': 'turned_away_share',
+  'turnedAway.contactSameDayShareWithTurnedAway': 'contact_same_day_share_with_turned_away',
+  'turnedAway.hiddenQueue': 'hidden_queue',
 };
 
-type Leaf = { column: string; value: string | number | null };
+type Leaf = { column: string; value: string | number | boolean | null };
 
 /** Every figure of one JSON figures object, each with the CSV column it belongs in. A figure without a column fails. */
 function figureLeaves(f: any): Leaf[] {
   const leaves: Leaf[] = [];
-  const scalar = (path: string, value: string | number | null) => {
+  const scalar = (path: string, value: string | number | boolean | null) => {
     const column = SCALAR_COLUMNS[path];
     if (!column) throw new Error(`the JSON figure ${path} has no CSV column`);
     leaves.push({ column, value });
@@ -72,6 +87,14 @@ function figureLeaves(f: any): Leaf[] {
           const name = b.profession ?? b.mode;
           for (const k of ['within', 'late', 'share']) leaves.push({ column: `${prefix}_${name}_${k}`, value: b[k] });
         }
+      } else if (key === 'byChannel') {
+        // turned_away_phone, turned_away_phone_booking_closed, …: the reason in snake case.
+        for (const [channel, counts] of Object.entries<Record<string, number>>(value)) {
+          for (const [k, n] of Object.entries(counts)) {
+            const reason = k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+            leaves.push({ column: k === 'total' ? `turned_away_${channel}` : `turned_away_${channel}_${reason}`, value: n });
+          }
+        }
       } else if (key === 'exclusions') {
         for (const [reason, n] of Object.entries<number>(value)) leaves.push({ column: `excluded_${reason}`, value: n });
       } else if (value !== null && typeof value === 'object') {
@@ -85,7 +108,7 @@ function figureLeaves(f: any): Leaf[] {
 }
 
 /** A JSON value as the CSV writes it: shares with four decimals, nothing for null. */
-const cell = (v: string | number | null) => (v === null ? '' : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(4) : String(v));
+const cell = (v: string | number | boolean | null) => (v === null ? '' : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(4) : String(v));
 
 describe('GET /api/reports/measures.csv', () => {
   it('starts with a UTF-8 byte order mark and carries every figure of the JSON report, per period and per clinic', async () => {

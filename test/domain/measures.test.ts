@@ -236,10 +236,12 @@ describe('the rollup and the reports built from it', () => {
     const r = emptyRollup();
     for (let i = 0; i < 25; i++) addCallback(r, i < 20 ? 'reached' : 'no_same_day_slot', null);
     for (let i = 0; i < 19; i++) addCase(r, { result: 'within', profession: 'doctor', mode: 'visit', exclusionReason: null });
-    const rows = nationalRows('2027-03', [{ clinicId: 'vc-test', clinicName: 'Test', rollup: r, pending: 0 }]);
+    const rows = nationalRows('2027-03', [{ clinicId: 'vc-test', clinicName: 'Test', rollup: r, pending: 0, calls: { received: 30, answeredSameDay: 12 } }]);
     expect(rows.map((row) => [row.measure, row.profession, row.numerator, row.denominator, row.suppressed])).toEqual([
       ['callbacks', 'all', 25, 25, false],
       ['contact_same_day', 'all', 20, 25, false],
+      ['calls', 'all', 30, 30, false],
+      ['calls_answered_same_day', 'all', 12, 30, false],
       ['medical_assessment_within_3_days', 'all', null, null, true],
       ['medical_assessment_within_3_days', 'doctor', null, null, true],
     ]);

@@ -28,10 +28,11 @@ export function reportRoutes(deps: { auth: StaffAuthenticator; reports: ReportSe
   registry.registerPath({
     method: 'get',
     path: '/api/reports/measures',
-    summary: 'Contact the same day, time deviation and medical assessment within three days',
+    summary: 'Contact the same day, time deviation, medical assessment within three days, and the turned-away callers',
     description:
       'For one clinic, several (clinics=a,b) or every clinic you may see, over from–to (local dates, inclusive), grouped by day, ISO week or month. ' +
-      'Includes per-clinic totals, the 85 %/95 % reference lines and which guarantee start (day 0) was used. Role: manager or admin.',
+      'Includes per-clinic totals, the 85 %/95 % reference lines and which guarantee start (day 0) was used. ' +
+      'turnedAway gives calls received, bookings and refused attempts by reason and channel, and flags the hidden queue. Role: manager or admin.',
     tags: ['Reports'],
     security: bearer,
     request: { query: ReportQuerySchema, headers: StaffHeaders },
@@ -64,7 +65,9 @@ export function reportRoutes(deps: { auth: StaffAuthenticator; reports: ReportSe
     method: 'get',
     path: '/api/reports/drilldown',
     summary: 'The records behind one figure of the report, paged, each with why it counts, is excluded or fails',
-    description: 'Lists callback ids (no names or numbers); each read is written to the audit trail.',
+    description:
+      'Lists callback ids (no names or numbers); a turnedAway figure lists booking attempts (time, channel, reason, hidden number yes/no). ' +
+      'Each read is written to the audit trail.',
     tags: ['Reports'],
     security: bearer,
     request: { query: DrilldownQuerySchema, headers: StaffHeaders },
