@@ -39,6 +39,7 @@ import type { PhoneBookingService } from '../services/phoneBooking.js';
 import type { ClipSet } from '../telephony/clips.js';
 import { elksVoiceRoutes } from './routes/elksVoice.js';
 import { clinicTelephonyRoutes } from './routes/clinicTelephony.js';
+import { createClinicTelephonyService } from '../services/clinicTelephony.js';
 import type { DiallingService } from '../services/dialling.js';
 import { dialRoutes } from './routes/dial.js';
 import { elksDiallingRoutes } from './routes/elksDialling.js';
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(guaranteeCaseRoutes({ auth: deps.staffAuth, cases: deps.cases }, registry));
   api.use(reportRoutes({ auth: deps.staffAuth, reports: deps.reports }, registry));
   const clinicSettings = createClinicSettingsService({ db: deps.db, clock: deps.clock });
+  const clinicTelephony = createClinicTelephonyService({ db: deps.db, clock: deps.clock });
   api.use(clinicSettingsRoutes({ auth: deps.staffAuth, settings: clinicSettings }, registry));
   api.use(telephonyRoutes({ telephony: deps.telephony, secret: deps.telephonySecret }, registry));
   // 46elks webhooks: authenticated by the key in their URLs (src/telephony/webhookKey.ts).
@@ -117,7 +119,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(dialRoutes({ auth: deps.staffAuth, dialling: deps.dialling }, registry));
   const dialling = elksDiallingRoutes({ dialling: deps.dialling, db: deps.db, clock: deps.clock });
   api.use(elksWebhooks(deps.telephonySecret, notFoundHandler, voice, dialling));
-  api.use(clinicTelephonyRoutes({ auth: deps.staffAuth, db: deps.db, clock: deps.clock, publicBaseUrl: deps.publicBaseUrl, secret: deps.telephonySecret }, registry));
+  api.use(clinicTelephonyRoutes({ auth: deps.staffAuth, telephony: clinicTelephony, publicBaseUrl: deps.publicBaseUrl, secret: deps.telephonySecret }, registry));
   // After the routes: a staff member's refused (403) request is audited before the error handler answers.
   api.use(auditDeniedStaffRequests({ db: deps.db, clock: deps.clock, logger: deps.logger }));
   const document = generateDocument(registry);
@@ -137,7 +139,7 @@ export function createApp(deps: AppDeps): Express {
   const sessions = createStaffSessions({ db: deps.db, clock: deps.clock, auth: deps.staffAuth });
   app.use(signInRoutes(sessions, { secureCookies: deps.http.behindTls, limit: deps.limits.bookings }));
   app.use(staffHomeRoutes({ sessions, listClinics: () => deps.booking.listClinics() }));
-  app.use(managerPageRoutes({ sessions, reports: deps.reports, settings: clinicSettings, clock: deps.clock, listClinics: () => deps.booking.listClinics() }));
+  app.use(managerPageRoutes({ sessions, reports: deps.reports, settings: clinicSettings, telephony: clinicTelephony, clock: deps.clock, listClinics: () => deps.booking.listClinics() }));
   const consoleDeps = { sessions, queue: deps.queue, cases: deps.cases, clock: deps.clock, listClinics: () => deps.booking.listClinics(), dialling: deps.dialling };
   app.use(queuePageRoutes(consoleDeps));
   app.use(atRiskPageRoutes(consoleDeps));

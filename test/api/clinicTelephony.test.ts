@@ -97,3 +97,54 @@ describe('the prompt audio', () => {
     expect((await fetch(`${s.baseUrl}/api/telephony/46elks/wrong-key/audio/prompt.wav?clips=greeting`)).status).toBe(404);
   });
 });
+
+describe('the telephony section of the manager’s settings page', () => {
+  /** Signs in through the sign-in form; returns the session cookie. */
+  async function signIn(s: TestServer, authorization: string): Promise<string> {
+    const res = await fetch(`${s.baseUrl}/personal/logga-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: authorization.replace('Bearer ', ''), next: '/personal' }).toString(),
+    });
+    expect(res.status).toBe(303);
+    return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  }
+
+  const post = (s: TestServer, cookie: string, clinicId: string, fields: Record<string, string>) =>
+    fetch(`${s.baseUrl}/personal/vardcentral/${clinicId}/installningar/telefoni`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+
+  it('shows the numbers, saves them from the form, and names a bad number beside its field in Swedish', async () => {
+    const s = server();
+    const clinicId = await s.addClinic();
+    const manager = await s.addStaff('manager', [clinicId]);
+    const cookie = await signIn(s, manager);
+    const page = await (await fetch(`${s.baseUrl}/personal/vardcentral/${clinicId}/installningar`, { headers: { cookie } })).text();
+    expect(page).toContain('<h2 id="telephony-title">Telefoni</h2>');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+
+    const number = freshNumber();
+    const saved = await post(s, cookie, clinicId, { _csrf: csrf, bookingNumbers: `${number}\n`, fallbackPhone: '08-123 456 70', callerId: '', dialAgentFirst: 'on' });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get('location')).toContain('sparat=telefoni');
+    const api = await s.request('GET', `/api/staff/clinics/${clinicId}/telephony`, { headers: { Authorization: manager } });
+    expect(api.body).toMatchObject({ bookingNumbers: [`+468${number.replace(/\D/g, '').slice(2)}`], fallbackPhone: '+46812345670', dialAgentFirst: true, callerId: null });
+    const after = await (await fetch(`${s.baseUrl}${saved.headers.get('location')}`, { headers: { cookie } })).text();
+    expect(after).toContain('Telefoniinställningarna är sparade.');
+    expect(after).toContain('+46812345670');
+
+    const bad = await post(s, cookie, clinicId, { _csrf: csrf, bookingNumbers: 'hej', fallbackPhone: '', callerId: '' });
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(html).toContain('<p class="field-error" id="bookingNumbers-error">Skriv ett telefonnummer, till exempel 08-123 456 70.</p>');
+    expect(html).toContain('>hej</textarea>');
+
+    const noCsrf = await post(s, cookie, clinicId, { bookingNumbers: '' });
+    expect(noCsrf.status).toBe(403);
+  });
+});

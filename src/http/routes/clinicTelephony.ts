@@ -2,10 +2,8 @@
 // fallback number read out when phone booking fails, agent-first dialling and the caller id.
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
-import type { Clock } from '../../clock.js';
 import type { ClinicTelephony } from '../../db/clinicTelephony.js';
-import type { Database } from '../../db/database.js';
-import { createClinicTelephonyService } from '../../services/clinicTelephony.js';
+import type { ClinicTelephonyService } from '../../services/clinicTelephony.js';
 import type { StaffAuthenticator } from '../../services/staffAuth.js';
 import { webhookUrl } from '../../telephony/webhookKey.js';
 import { ClinicTelephonyBody, ClinicTelephonyView } from '../clinicTelephonySchemas.js';
@@ -18,11 +16,11 @@ import { parseRequest } from '../validation.js';
 const bearer = [{ bearerAuth: [] }];
 
 export function clinicTelephonyRoutes(
-  deps: { auth: StaffAuthenticator; db: Database; clock: Clock; publicBaseUrl: string; secret: string | null },
+  deps: { auth: StaffAuthenticator; telephony: ClinicTelephonyService; publicBaseUrl: string; secret: string | null },
   registry: OpenAPIRegistry,
 ): Router {
   const router = Router();
-  const service = createClinicTelephonyService({ db: deps.db, clock: deps.clock });
+  const service = deps.telephony;
   const staffOf = staffOfRequest(deps.auth);
   const voiceStartUrl = deps.secret ? webhookUrl(deps.publicBaseUrl, deps.secret, '/voice/start') : null;
   const view = (t: ClinicTelephony) => ({ ...t, voiceStartUrl });

@@ -23,6 +23,7 @@ import { langOf, text } from '../texts/index.js';
 import { CSV_PATH, DRILLDOWN_PATH, figureLabel, REPORTS_PATH, scopeQuery, SORTS, type ReportScope } from './present.js';
 import { dashboardBody, drilldownBody, errorSummary, filterForm, type FieldError } from './reportsPage.js';
 import { settingsRoutes } from './settingsPage.js';
+import type { ClinicTelephonyService } from '../../../services/clinicTelephony.js';
 
 const MANAGERS = ['manager', 'admin'] as const;
 /** Days the dashboard shows when no period is asked for: the last two weeks, by day. */
@@ -59,6 +60,8 @@ export interface ManagerPageDeps {
   sessions: StaffSessions;
   reports: ReportService;
   settings: ClinicSettingsService;
+  /** The settings page's telephony section. */
+  telephony?: ClinicTelephonyService;
   clock: Clock;
   listClinics: () => Promise<ClinicSummary[]>;
 }
@@ -179,7 +182,7 @@ export function managerPageRoutes(deps: ManagerPageDeps): Router {
     res.type('text/csv; charset=utf-8').attachment(`national-${month}.csv`).send(csv);
   });
 
-  router.use(settingsRoutes({ sessions: deps.sessions, settings: deps.settings, guard }));
+  router.use(settingsRoutes({ sessions: deps.sessions, settings: deps.settings, telephony: deps.telephony, guard }));
   return router;
 }
 

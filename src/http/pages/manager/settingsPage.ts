@@ -3,7 +3,10 @@
 // saves through the same service as PUT /api/staff/clinics/{clinicId}/settings; errors stand beside their fields.
 import { Router, type RequestHandler } from 'express';
 import type { ClinicRules } from '../../../domain/clinic.js';
-import { ValidationFailed } from '../../../errors.js';
+import { PhoneNumberTaken, ValidationFailed } from '../../../errors.js';
+import type { ClinicTelephony } from '../../../db/clinicTelephony.js';
+import type { ClinicTelephonyService } from '../../../services/clinicTelephony.js';
+import { ClinicTelephonyBody } from '../../clinicTelephonySchemas.js';
 import type { ClinicSettingsService } from '../../../services/clinicSettings.js';
 import type { StaffSessions } from '../../../services/staffSessions.js';
 import { ClinicSettingsBody } from '../../clinicSettingsSchemas.js';
@@ -224,30 +227,107 @@ ${input('late', 'number', f.late, text(lang, 'manager.settings.late'), html`min=
 </form>`;
 }
 
+/** The telephony form as typed: booking numbers one per line. */
+export interface TelephonyForm {
+  bookingNumbers: string;
+  fallbackPhone: string;
+  callerId: string;
+  dialAgentFirst: boolean;
+}
+
+export function telephonyFormOf(t: ClinicTelephony): TelephonyForm {
+  return { bookingNumbers: t.bookingNumbers.join('\n'), fallbackPhone: t.fallbackPhone ?? '', callerId: t.callerId ?? '', dialAgentFirst: t.dialAgentFirst };
+}
+
+function telephonyFormFromBody(body: Record<string, unknown>): TelephonyForm {
+  const long = (v: unknown) => (typeof v === 'string' ? v.slice(0, 1000) : '');
+  return { bookingNumbers: long(body.bookingNumbers), fallbackPhone: str(body.fallbackPhone), callerId: str(body.callerId), dialAgentFirst: str(body.dialAgentFirst) === 'on' };
+}
+
+/** The API body the telephony form stands for: one number per line (commas too), blanks dropped. */
+function telephonyBodyOf(f: TelephonyForm): unknown {
+  return {
+    bookingNumbers: f.bookingNumbers.split(/[\n,;]/).map((n) => n.trim()).filter(Boolean),
+    fallbackPhone: f.fallbackPhone || null,
+    dialAgentFirst: f.dialAgentFirst,
+    callerId: f.callerId || null,
+  };
+}
+
+/** The schema's messages in the page's words. */
+function telephonyMessage(lang: Lang, message: string): string {
+  if (message.startsWith('must be a phone number')) return text(lang, 'manager.telephony.error.number');
+  if (message.endsWith('is listed twice')) return text(lang, 'manager.telephony.error.twice', { number: message.replace(/ is listed twice$/, '') });
+  if (message.startsWith('must reach staff')) return text(lang, 'manager.telephony.error.fallback');
+  return message;
+}
+
+/** body.bookingNumbers.2 → the form element it came from. */
+function telephonyFieldId(field: string): string {
+  const name = field.split('.')[1];
+  return name === 'fallbackPhone' ? 'fallbackPhone' : name === 'callerId' ? 'callerId' : name === 'dialAgentFirst' ? 'dialAgentFirst' : 'bookingNumbers';
+}
+
+function telephonyBody(lang: Lang, clinicId: string, csrf: string, f: TelephonyForm, errors: FieldError[], saved: boolean): Html {
+  const has = (id: string) => errors.some((e) => e.id === id);
+  const err = (id: string) => {
+    const found = errors.filter((e) => e.id === id);
+    return found.length ? html`<p class="field-error" id="${id}-error">${found.map((e) => e.message).join(' ')}</p>` : '';
+  };
+  const aria = (id: string) => (has(id) ? html`aria-describedby="${id}-error" aria-invalid="true"` : '');
+  const input = (id: string, value: string, label: string, hint: string) =>
+    html`<div class="field ${has(id) ? 'has-error' : ''}"><label for="${id}">${label}</label><p class="hint" id="${id}-hint">${hint}</p>${err(id)}<input type="tel" id="${id}" name="${id}" value="${value}" autocomplete="off" ${aria(id)}></div>`;
+  return html`
+<section aria-labelledby="telephony-title" class="settings-form">
+<h2 id="telephony-title">${text(lang, 'manager.telephony.title')}</h2>
+${saved ? html`<p class="notice" role="status">${text(lang, 'manager.telephony.saved')}</p>` : ''}
+${errorSummary(lang, errors)}
+<form method="post" action="${staffPaths.settings(clinicId)}/telefoni" novalidate>
+<input type="hidden" name="_csrf" value="${csrf}">
+<div class="field ${has('bookingNumbers') ? 'has-error' : ''}"><label for="bookingNumbers">${text(lang, 'manager.telephony.bookingNumbers')}</label>
+<p class="hint">${text(lang, 'manager.telephony.bookingNumbersHint')}</p>${err('bookingNumbers')}
+<textarea id="bookingNumbers" name="bookingNumbers" rows="3" ${aria('bookingNumbers')}>${f.bookingNumbers}</textarea></div>
+${input('fallbackPhone', f.fallbackPhone, text(lang, 'manager.telephony.fallback'), text(lang, 'manager.telephony.fallbackHint'))}
+${input('callerId', f.callerId, text(lang, 'manager.telephony.callerId'), text(lang, 'manager.telephony.callerIdHint'))}
+<label class="inline" for="dialAgentFirst"><input type="checkbox" id="dialAgentFirst" name="dialAgentFirst" ${f.dialAgentFirst ? 'checked' : ''}> ${text(lang, 'manager.telephony.dialAgentFirst')}</label>
+<button type="submit">${text(lang, 'manager.telephony.save')}</button>
+</form>
+</section>`;
+}
+
 /** 1, 2, 3 … for the rows in use; null for the empty rows offered as new. */
 function numbering(empty: boolean[]): (number | null)[] {
   let n = 0;
   return empty.map((e) => (e ? null : ++n));
 }
 
-export function settingsRoutes(deps: { sessions: StaffSessions; settings: ClinicSettingsService; guard: RequestHandler[] }): Router {
+export function settingsRoutes(deps: {
+  sessions: StaffSessions;
+  settings: ClinicSettingsService;
+  /** The telephony section (booking numbers, fallback, dialling); left out when not given. */
+  telephony?: ClinicTelephonyService;
+  guard: RequestHandler[];
+}): Router {
   const router = Router();
   const path = staffPaths.settings(':clinicId');
 
-  const render = (lang: Lang, rules: ClinicRules, session: ReturnType<typeof sessionOf>, f: SettingsForm, errors: FieldError[], saved: boolean) =>
+  type Phone = { form: TelephonyForm; errors: FieldError[]; saved: boolean } | null;
+  const render = (lang: Lang, rules: ClinicRules, session: ReturnType<typeof sessionOf>, f: SettingsForm, errors: FieldError[], saved: boolean, phone: Phone) =>
     layout({
       lang,
       title: text(lang, 'manager.settings.title', { clinic: rules.name }),
       header: staffHeader(lang, session),
-      body: settingsBody(lang, rules.id, session.csrfToken, f, errors, saved),
+      body: html`${settingsBody(lang, rules.id, session.csrfToken, f, errors, saved)}${phone ? telephonyBody(lang, rules.id, session.csrfToken, phone.form, phone.errors, phone.saved) : ''}`,
     });
+  const currentPhone = async (session: ReturnType<typeof sessionOf>, clinicId: string, saved = false): Promise<Phone> =>
+    deps.telephony ? { form: telephonyFormOf(await deps.telephony.get(session.staff, clinicId)), errors: [], saved } : null;
 
   router.get(path, ...deps.guard, async (req, res) => {
     const lang = langOf(req.query, req.headers.cookie);
     const session = sessionOf(res);
     const { clinicId } = parseRequest(ClinicIdParams, req.params, 'params');
     const rules = await deps.settings.get(session.staff, clinicId);
-    res.send(render(lang, rules, session, formOf(rules), [], req.query.sparat === '1'));
+    res.send(render(lang, rules, session, formOf(rules), [], req.query.sparat === '1', await currentPhone(session, clinicId, req.query.sparat === 'telefoni')));
   });
 
   router.post(path, ...deps.guard, async (req, res) => {
@@ -263,7 +343,26 @@ export function settingsRoutes(deps: { sessions: StaffSessions; settings: Clinic
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
       const errors = error.issues.map((i) => ({ id: fieldId(i.field, rows), message: pageMessage(lang, i.message) }));
-      res.status(400).send(render(lang, current, session, form, errors, false));
+      res.status(400).send(render(lang, current, session, form, errors, false, await currentPhone(session, clinicId)));
+    }
+  });
+
+  router.post(`${path}/telefoni`, ...deps.guard, async (req, res, next) => {
+    if (!deps.telephony) return next();
+    const lang = langOf(req.query, req.headers.cookie);
+    const session = sessionOf(res);
+    const { clinicId } = parseRequest(ClinicIdParams, req.params, 'params');
+    const rules = await deps.settings.get(session.staff, clinicId);
+    const form = telephonyFormFromBody((req.body ?? {}) as Record<string, unknown>);
+    try {
+      await deps.telephony.update(session.staff, clinicId, parseRequest(ClinicTelephonyBody, telephonyBodyOf(form), 'body'));
+      res.redirect(303, `${staffPaths.settings(clinicId)}?sparat=telefoni#telephony-title`);
+    } catch (error) {
+      let errors: FieldError[];
+      if (error instanceof ValidationFailed) errors = error.issues.map((i) => ({ id: telephonyFieldId(i.field), message: telephonyMessage(lang, i.message) }));
+      else if (error instanceof PhoneNumberTaken) errors = [{ id: 'bookingNumbers', message: text(lang, 'manager.telephony.taken', { numbers: error.numbers.join(', ') }) }];
+      else throw error;
+      res.status(400).send(render(lang, rules, session, formOf(rules), [], false, { form, errors, saved: false }));
     }
   });
   return router;
