@@ -271,7 +271,8 @@ export function createPhoneBookingService(deps: {
         case 'cancel':
           if (state.keyed || !state.phone || !state.callbackId) return apology(state.fallback);
           if (key === '3') return cancel(state);
-          return { kind: 'say', clips: ['goodbye'] };
+          // Another key repeats the menu (the caller's time, then "tryck 3"), as every menu here does.
+          return (await duplicate(state, rules, state.phone, ['invalid_choice'])) ?? offerFor(state, rules, []);
       }
     },
   };

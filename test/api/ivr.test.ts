@@ -202,6 +202,8 @@ describe('booking by phone keypad', () => {
     const again = await FakeElksCall.dial(s, { from: caller, to: bookingNumber });
     expect(again.lastPrompt.text).toBe(`${GREETING} Du har redan en bokad tid. Vi ringer dig i dag mellan åtta femton och åtta trettio. Tryck 3 för att avboka.`);
     expect((await incomingCall(s, again.callId))[0]!.outcome).toBe('duplicate');
+    await again.press('5');
+    expect(again.lastPrompt.text).toBe('Det valet finns inte. Du har redan en bokad tid. Vi ringer dig i dag mellan åtta femton och åtta trettio. Tryck 3 för att avboka.');
     await again.press('3');
     expect(again.lastPrompt.text).toBe(`Din tid är avbokad. ${GOODBYE}`);
 
