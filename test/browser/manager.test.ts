@@ -122,6 +122,44 @@ describe('the manager dashboard and clinic settings', () => {
     await context.close();
   });
 
+  it('warns in colour and words of a clinic that reaches its callers the same day while turning many away (rule 13)', { timeout: 90_000 }, async () => {
+    const s = server();
+    s.clock.set('2027-03-30T08:00:00+02:00');
+    const clinic = await trackerClinic(s, { name: 'Vårdcentralen Dolda kön' });
+    const booked = await clinic.book('2027-03-30T08:15:00+02:00');
+    await clinic.call(booked.id, '2027-03-30T08:16:00+02:00', true);
+    // 19 callers heard that no time was left today: 19 of 20 attempts turned away, while the same-day share is 100 %.
+    for (let i = 0; i < 19; i++) {
+      await s.db.query(
+        `INSERT INTO incoming_calls (call_id, clinic_id, received_at, local_date, caller_hidden, outcome, updated_at)
+         VALUES ($1, $2, $3, '2027-03-30', false, 'no_time_today', $3)`,
+        [`hidden-queue-${i}`, clinic.clinicId, '2027-03-30T07:30:00+02:00'],
+      );
+    }
+    const context = await browser().newContext({ viewport: DESKTOP, locale: 'sv-SE' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    await signIn(page, s, clinic.manager, `/personal/rapporter?clinic=${clinic.clinicId}`);
+
+    const tile = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Avvisade' }) });
+    await expect.poll(() => tile.textContent()).toContain('95 %');
+    expect(await tile.textContent()).toContain('Varning: dold kö.');
+    expect(await tile.textContent()).toContain('19 av 20 försök att boka');
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /Vårdcentralen Dolda kön/ }) });
+    expect(await row.textContent()).toContain('Dold kö');
+    await expectAccessible(page, 'report dashboard with a hidden queue');
+    await screenshot(page, 'manager-reports-hidden-queue');
+
+    // The reason lists the attempts behind it: when, by phone, no number or name.
+    await tile.getByRole('link', { name: 'ingen tid kvar i dag: 19' }).click();
+    await page.waitForURL(/figure=turnedAway.noTimeToday/);
+    await expect.poll(() => page.getByRole('row').count()).toBe(20);
+    expect(await page.getByRole('cell', { name: 'Avvisad: ingen tid kvar i dag, och den som ringde tog inte tiden en senare dag.' }).count()).toBe(19);
+    expect(await page.getByRole('main').textContent()).toContain('telefon');
+    await expectAccessible(page, 'drill-down of turned-away callers');
+    await context.close();
+  });
+
   it('looks right on a phone, and keeps nurses out', { timeout: 90_000 }, async () => {
     const s = server();
     const clinic = await trackerClinic(s, { name: 'Vårdcentralen Telefonen' });

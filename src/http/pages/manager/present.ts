@@ -2,9 +2,8 @@
 // (never colour alone), each figure with the link to the records behind it, the chart data, the sorted clinic
 // table. The templates only render what these return.
 import { rating, REFERENCE_LINES, type Rating } from '../../../domain/guaranteeCase.js';
-import type { Figures } from '../../../domain/measureRollup.js';
-import type { DrilldownFigure } from '../../../domain/drilldown.js';
-import type { DrilldownRecord, MeasureReport } from '../../../services/reports.js';
+import type { DrilldownRecord, MeasureReport, ReportFigure, ReportFigures } from '../../../services/reports.js';
+import { REASON_FIELDS, TURNED_AWAY_REASONS } from '../../../domain/turnedAway.js';
 import { sv as SV_KEYS } from '../texts/sv.js';
 import { text, type Lang, type TextKey } from '../texts/index.js';
 
@@ -32,7 +31,7 @@ export const scopeQuery = (s: ReportScope, extra: Record<string, string | number
   return q.toString();
 };
 
-export const drilldownHref = (s: ReportScope, figure: DrilldownFigure, extra: Record<string, string | number | undefined> = {}) =>
+export const drilldownHref = (s: ReportScope, figure: ReportFigure, extra: Record<string, string | number | undefined> = {}) =>
   `${DRILLDOWN_PATH}?${scopeQuery(s, { figure, ...extra })}`;
 
 /** "87 %" in Swedish style (space before the sign), "–" without a denominator. */
@@ -71,8 +70,8 @@ export interface TileView {
   more: FigureLink[];
 }
 
-export function tiles(lang: Lang, scope: ReportScope, total: Figures): TileView[] {
-  const link = (label: string, figure: DrilldownFigure, extra?: Record<string, string | number | undefined>): FigureLink => ({
+export function tiles(lang: Lang, scope: ReportScope, total: ReportFigures): TileView[] {
+  const link = (label: string, figure: ReportFigure, extra?: Record<string, string | number | undefined>): FigureLink => ({
     text: label,
     href: drilldownHref(scope, figure, extra),
   });
@@ -163,9 +162,13 @@ export const jsonForScript = (data: unknown): string => JSON.stringify(data).rep
 export interface ClinicRow {
   name: string;
   cells: { percent: string; rating: RatingView; href: string }[];
+  /** Rule 13: calls received, booked, turned away and the share turned away, each linking to its records. */
+  turnedAway: FigureLink[];
+  /** The hidden-queue warning in words, when the clinic is flagged. */
+  hiddenQueue: string | null;
 }
 
-const shareOf: Record<Exclude<Sort, 'name'>, (f: Figures) => number | null> = {
+const shareOf: Record<Exclude<Sort, 'name'>, (f: ReportFigures) => number | null> = {
   contactSameDay: (f) => f.contactSameDay.share,
   onTime: (f) => f.timeDeviation.shareOnTime,
   medicalAssessment: (f) => f.medicalAssessment.share,
@@ -188,11 +191,62 @@ export function clinicRows(lang: Lang, scope: ReportScope, report: MeasureReport
         { share: c.timeDeviation.shareOnTime, figure: 'timeDeviation.callbacksWithAttempt' as const },
         { share: c.medicalAssessment.share, figure: 'medicalAssessment.denominator' as const },
       ].map((cell) => ({ percent: percent(lang, cell.share), rating: ratingView(lang, cell.share), href: drilldownHref(own, cell.figure) })),
+      turnedAway: turnedAwayCells(lang, own, c),
+      hiddenQueue: c.turnedAway.hiddenQueue ? hiddenQueueWarning(lang, c) : null,
     };
   });
 }
 
+const count = (lang: Lang, n: number) => n.toLocaleString(lang === 'sv' ? 'sv-SE' : 'en-GB');
+
+function turnedAwayCells(lang: Lang, scope: ReportScope, f: ReportFigures): FigureLink[] {
+  const t = f.turnedAway;
+  return [
+    { text: count(lang, t.callsReceived), href: drilldownHref(scope, 'turnedAway.callsReceived') },
+    // Every callback requested, whichever channel: the same records as contactSameDay.requests.
+    { text: count(lang, t.booked.total), href: drilldownHref(scope, 'contactSameDay.requests') },
+    { text: count(lang, t.total), href: drilldownHref(scope, 'turnedAway.total') },
+    { text: percent(lang, t.share), href: drilldownHref(scope, 'turnedAway.total') },
+  ];
+}
+
+export const hiddenQueueWarning = (lang: Lang, f: ReportFigures) => text(lang, 'manager.turnedAway.hiddenQueue', { share: percent(lang, f.turnedAway.share) });
+
+/** The "Avvisade" tile: the share and count turned away, each reason linking to its attempts, and the context beside it. */
+export interface TurnedAwayTileView {
+  title: string;
+  percent: string;
+  of: FigureLink;
+  attempts: string;
+  reasons: FigureLink[];
+  more: FigureLink[];
+  adjusted: string;
+  hiddenQueue: string | null;
+}
+
+export function turnedAwayTile(lang: Lang, scope: ReportScope, total: ReportFigures): TurnedAwayTileView {
+  const t = total.turnedAway;
+  const reasons = TURNED_AWAY_REASONS.map((r) => {
+    const field = REASON_FIELDS[r];
+    return { text: `${text(lang, `manager.part.${field}`)}: ${count(lang, t[field])}`, href: drilldownHref(scope, `turnedAway.${field}`) };
+  });
+  return {
+    title: text(lang, 'manager.tile.turnedAway'),
+    percent: percent(lang, t.share),
+    of: { text: count(lang, t.total), href: drilldownHref(scope, 'turnedAway.total') },
+    attempts: count(lang, t.booked.total + t.total),
+    reasons,
+    more: [
+      { text: text(lang, 'manager.turnedAway.calls', { count: count(lang, t.callsReceived) }), href: drilldownHref(scope, 'turnedAway.callsReceived') },
+      { text: text(lang, 'manager.turnedAway.booked', { count: count(lang, t.booked.total) }), href: drilldownHref(scope, 'contactSameDay.requests') },
+    ],
+    adjusted: text(lang, 'manager.turnedAway.adjusted', { share: percent(lang, t.contactSameDayShareWithTurnedAway) }),
+    hiddenQueue: t.hiddenQueue ? hiddenQueueWarning(lang, total) : null,
+  };
+}
+
 const MEASURE_TITLES: Record<string, TextKey> = {
+  turnedAway: 'manager.tile.turnedAway',
   contactSameDay: 'manager.tile.contactSameDay',
   timeDeviation: 'manager.tile.onTime',
   medicalAssessment: 'manager.tile.assessment',
@@ -215,6 +269,12 @@ export function detailLabel(lang: Lang, name: string): string {
   return hasText(key) ? text(lang, key) : name;
 }
 
+/** A record's detail value in words where the API gives a code (phone, web, yes, no); other values as they are. */
+export function detailValue(lang: Lang, value: string | number): string {
+  const key = `manager.value.${value}` as TextKey;
+  return typeof value === 'string' && hasText(key) ? text(lang, key) : String(value);
+}
+
 const hasText = (key: string): key is TextKey => Object.hasOwn(SV_KEYS, key);
 
 /**
@@ -226,7 +286,8 @@ export function recordReason(lang: Lang, figure: string, r: DrilldownRecord): st
   const d = r.details;
   let key: string;
   let vars: Record<string, string | number> = {};
-  if (measure === 'contactSameDay') key = r.verdict === 'pending' ? 'manager.reason.sameDay.pending' : `manager.reason.sameDay.${r.classification}`;
+  if (measure === 'turnedAway') key = `manager.reason.attempt.${r.classification}`;
+  else if (measure === 'contactSameDay') key = r.verdict === 'pending' ? 'manager.reason.sameDay.pending' : `manager.reason.sameDay.${r.classification}`;
   else if (measure === 'timeDeviation') key = `manager.reason.punctuality.${r.classification}`;
   else if (r.classification === 'excluded') key = `manager.reason.case.${String(d.exclusionReason)}`;
   else {

@@ -11,6 +11,7 @@ import {
   clinicRows,
   CSV_PATH,
   detailLabel,
+  detailValue,
   drilldownHref,
   jsonForScript,
   nationalPath,
@@ -20,6 +21,7 @@ import {
   scopeQuery,
   SORTS,
   tiles,
+  turnedAwayTile,
   type ReportScope,
   type Sort,
 } from './present.js';
@@ -108,6 +110,7 @@ ${tiles(lang, scope, report.total).map(
   <ul class="plain tile-more">${t.more.map((l) => html`<li><a href="${l.href}">${l.text}</a></li>`)}</ul>
 </li>`,
 )}
+${turnedAwayTileHtml(lang, turnedAwayTile(lang, scope, report.total))}
 </ul>
 
 <section aria-labelledby="shares-title">
@@ -147,11 +150,13 @@ ${tiles(lang, scope, report.total).map(
 <thead><tr>${SORTS.map(
     (s) =>
       html`<th scope="col" ${m.sort === s ? html`aria-sort="ascending"` : ''}><a href="${sortHref(s)}">${headings[s]}</a>${m.sort === s ? html` <span class="visually-hidden">${text(lang, 'manager.clinics.sortedBy')}</span>` : ''}</th>`,
-  )}</tr></thead>
+  )}${TURNED_AWAY_COLUMNS.map((key) => html`<th scope="col">${text(lang, key)}</th>`)}</tr></thead>
 <tbody>${clinicRows(lang, scope, report, m.sort).map(
-    (r) => html`<tr><th scope="row">${r.name}</th>${r.cells.map(
+    (r) => html`<tr ${r.hiddenQueue ? html`class="hidden-queue-row"` : ''}><th scope="row">${r.name}${r.hiddenQueue
+      ? html`<p class="hidden-queue-warning small"><span class="badge small hidden-queue">${text(lang, 'manager.turnedAway.flag')}</span> ${r.hiddenQueue}</p>`
+      : ''}</th>${r.cells.map(
       (c) => html`<td><a href="${c.href}">${c.percent}</a> <span class="badge small ${c.rating.className}">${c.rating.label}</span></td>`,
-    )}</tr>`,
+    )}${r.turnedAway.map((l) => html`<td><a href="${l.href}">${l.text}</a></td>`)}</tr>`,
   )}</tbody>
 </table></div>
 </section>
@@ -165,6 +170,22 @@ ${m.national.length
   : html`<p>${text(lang, 'manager.downloads.noNational')}</p>`}
 </section>
 <script type="application/json" id="dashboard-data">${new Html(jsonForScript(data))}</script>`;
+}
+
+/** Rule 13's columns in the per-clinic table: calls received, booked, turned away, the share turned away. */
+const TURNED_AWAY_COLUMNS: TextKey[] = ['manager.clinics.callsReceived', 'manager.clinics.booked', 'manager.clinics.turnedAway', 'manager.clinics.turnedAwayShare'];
+
+function turnedAwayTileHtml(lang: Lang, t: ReturnType<typeof turnedAwayTile>): Html {
+  return html`<li class="tile tile-turned-away ${t.hiddenQueue ? 'hidden-queue-tile' : ''}">
+  <h2>${t.title}</h2>
+  <p class="tile-share">${t.percent}</p>
+  ${t.hiddenQueue ? html`<p class="hidden-queue-warning" role="status"><span class="badge hidden-queue">${text(lang, 'manager.turnedAway.flag')}</span> ${t.hiddenQueue}</p>` : ''}
+  <p>${withFragments(text(lang, 'manager.turnedAway.of'), { count: html`<a href="${t.of.href}">${t.of.text}</a>`, attempts: html`${t.attempts}` })}</p>
+  <h3 class="tile-subtitle">${text(lang, 'manager.turnedAway.byReason')}</h3>
+  <ul class="plain tile-more">${t.reasons.map((l) => html`<li><a href="${l.href}">${l.text}</a></li>`)}</ul>
+  <ul class="plain tile-more">${t.more.map((l) => html`<li><a href="${l.href}">${l.text}</a></li>`)}</ul>
+  <p class="hint">${t.adjusted}</p>
+</li>`;
 }
 
 export interface DrilldownModel {
@@ -194,9 +215,11 @@ ${m.records.length === 0
   <td>${m.clinicNames.get(r.clinicId) ?? r.clinicId}</td>
   <td><span class="verdict verdict-${r.verdict}">${text(lang, `manager.verdict.${r.verdict}` as TextKey)}</span></td>
   <td>${recordReason(lang, m.figureName, r)}</td>
-  <td><dl class="details"><dt>${text(lang, 'manager.drilldown.callback')}</dt><dd><code>${r.callbackId}</code></dd>${Object.entries(r.details)
+  <td><dl class="details">${r.callbackId ? html`<dt>${text(lang, 'manager.drilldown.callback')}</dt><dd><code>${r.callbackId}</code></dd>` : ''}${r.attemptId
+        ? html`<dt>${text(lang, 'manager.drilldown.attempt')}</dt><dd><code>${r.attemptId}</code></dd>`
+        : ''}${Object.entries(r.details)
         .filter(([, v]) => v !== null)
-        .map(([k, v]) => html`<dt>${detailLabel(lang, k)}</dt><dd>${String(v)}</dd>`)}</dl></td>
+        .map(([k, v]) => html`<dt>${detailLabel(lang, k)}</dt><dd>${detailValue(lang, v!)}</dd>`)}</dl></td>
 </tr>`,
     )}</tbody></table></div>`}
 ${m.nextHref ? html`<p><a class="button secondary" href="${m.nextHref}">${text(lang, 'manager.drilldown.next')}</a></p>` : ''}`;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Clock } from '../../../clock.js';
 import type { ClinicSummary } from '../../../db/clinics.js';
 import { DRILLDOWN_FIGURE_NAMES } from '../../../domain/drilldown.js';
+import { ATTEMPT_CHANNELS, TURNED_AWAY_FIGURE_NAMES } from '../../../domain/turnedAway.js';
 import { EXCLUSION_REASONS } from '../../../domain/guaranteeCase.js';
 import { CONTACT_MODES, PROFESSIONS } from '../../../domain/profession.js';
 import { GROUPINGS } from '../../../domain/reportPeriod.js';
@@ -45,7 +46,8 @@ const DrilldownPageQuery = z.object({
   to: LocalDate,
   groupBy: z.enum(GROUPINGS).default('day'),
   clinic: z.union([z.literal(''), ClinicId]).optional(),
-  figure: z.enum(DRILLDOWN_FIGURE_NAMES),
+  figure: z.enum([...DRILLDOWN_FIGURE_NAMES, ...TURNED_AWAY_FIGURE_NAMES]),
+  channel: z.enum(ATTEMPT_CHANNELS).optional(),
   profession: z.enum(PROFESSIONS).optional(),
   mode: z.enum(CONTACT_MODES).optional(),
   exclusionReason: z.enum(EXCLUSION_REASONS).optional(),
