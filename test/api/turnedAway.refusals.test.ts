@@ -80,6 +80,27 @@ describe('refused web bookings are counted by reason', () => {
   });
 });
 
+describe('when the count cannot be written', () => {
+  it('still gives the patient the refusal, and logs the failure without the phone number', async () => {
+    const s = server();
+    const clinic = await s.addClinic();
+    s.clock.set(at('05:45'));
+    // Every new row is refused, as a full disk or a lost connection would refuse it.
+    await s.db.exec('ALTER TABLE web_booking_refusals ADD CONSTRAINT refuse_all CHECK (false) NOT VALID');
+    try {
+      const res = await book(s, clinic);
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('booking_closed');
+      const logged = s.logLines.filter((l) => l.includes('could not record a refused web booking'));
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).not.toMatch(/0701234567|46701234567/);
+    } finally {
+      await s.db.exec('ALTER TABLE web_booking_refusals DROP CONSTRAINT refuse_all');
+    }
+    expect(await refusals(s, clinic)).toEqual([]);
+  });
+});
+
 describe('rate limits', () => {
   const limited = useTestServer(at('05:30'), undefined, {
     rateLimits: { publicReadsPerMinute: 300, bookingsPerAddressPerHour: 100, bookingsPerPhonePerHour: 1 },
