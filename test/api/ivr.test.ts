@@ -216,6 +216,21 @@ describe('booking by phone keypad', () => {
     expect(third.lastPrompt.text).toContain('Vi kan ringa dig i dag mellan åtta femton och åtta trettio.');
   });
 
+  it('treats a booking made from the same number during the menu as a duplicate when 1 is pressed', async () => {
+    const s = server();
+    s.clock.set(TUESDAY_0800);
+    const { id, bookingNumber } = await clinicWithNumber(s, { oneOpenCallbackPerCaller: true });
+    const caller = aCaller();
+    const first = await FakeElksCall.dial(s, { from: caller, to: bookingNumber });
+    const second = await FakeElksCall.dial(s, { from: caller, to: bookingNumber });
+    await second.press('2');
+    await second.press('1');
+    await first.press('1');
+    expect(first.lastPrompt.text).toBe('Du har redan en bokad tid. Vi ringer dig i dag mellan åtta trettio och åtta fyrtio fem. Tryck 3 för att avboka.');
+    expect(await callbacksOf(s, id)).toHaveLength(1);
+    expect((await incomingCall(s, first.callId))[0]!.outcome).toBe('duplicate');
+  });
+
   it('discloses nothing about a booking held by a keyed number, and offers no cancelling', async () => {
     const s = server();
     s.clock.set(TUESDAY_0800);
