@@ -3,6 +3,7 @@
 // repeated or comma-separated; --clinic all gives every clinic there is now (region follow-up staff). --phone gives
 // a manager the daily summary by SMS. `npm run staff -- list` shows every account (never a token);
 // `npm run staff -- revoke <id>` ends an account's sign-in at once.
+// `npm run staff -- set-phone <id> <phone>|none` sets the phone agent-first dialling rings (shown masked in list).
 import { shiftedClock, systemClock } from '../clock.js';
 import { ConfigError, parseConfig } from '../config.js';
 import { DatabaseInUse } from '../db/dataDirLock.js';

@@ -1,4 +1,4 @@
-// The staff account commands behind `npm run staff`: create (prints the token once), list, revoke. Tests call these directly.
+// The staff account commands behind `npm run staff`: create (prints the token once), list, revoke, set-phone. Tests call these directly.
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
@@ -6,6 +6,8 @@ import { ConfigError } from '../config.js';
 import { findClinicRules, listClinics } from '../db/clinics.js';
 import type { Database } from '../db/database.js';
 import { listStaffAccounts, revokeStaff, STAFF_ROLES, type StaffAccountSummary, type StaffRole } from '../db/staff.js';
+import { listStaffPhones, setStaffPhone } from '../db/staffPhones.js';
+import { maskPhone } from '../sms/port.js';
 import { normaliseSwedishPhone } from '../domain/patientContact.js';
 import { REGION_TIMEZONE } from '../domain/schedule.js';
 import { createStaffMember } from '../services/staffAuth.js';
@@ -14,6 +16,7 @@ export const STAFF_USAGE = [
   'usage: npm run staff -- create --role nurse|manager|admin --clinic <clinic-id>[,<clinic-id>…]|all --name "<name>" [--phone 070-123 45 67] [--days N]',
   '       npm run staff -- list',
   '       npm run staff -- revoke <staff-id>',
+  '       npm run staff -- set-phone <staff-id> <070-123 45 67|none>   (the phone agent-first dialling rings; a manager\'s summary SMS)',
 ].join('\n');
 
 const MAX_DAYS = 3650;
@@ -22,7 +25,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export type StaffCommand =
   | { kind: 'create'; role: StaffRole; clinics: string[]; name: string; phoneE164: string | null; days: number }
   | { kind: 'list' }
-  | { kind: 'revoke'; id: string };
+  | { kind: 'revoke'; id: string }
+  | { kind: 'set-phone'; id: string; phoneE164: string | null };
 
 /** Reads the command line; a mistake is a ConfigError naming the option, before any database is opened. */
 export function parseStaffCommand(argv: string[], defaultDays: number): StaffCommand {
@@ -55,6 +59,15 @@ export function parseStaffCommand(argv: string[], defaultDays: number): StaffCom
     if (!UUID.test(id)) throw new ConfigError(`'${id}' is not a staff id: use the id column of \`npm run staff -- list\`.`);
     return { kind: 'revoke', id: id.toLowerCase() };
   }
+  if (command === 'set-phone') {
+    const [id, phone] = rest;
+    if (!id || phone === undefined || rest.length > 2) throw new ConfigError(`set-phone needs a staff id and a phone number (or none)\n${STAFF_USAGE}`);
+    if (!UUID.test(id)) throw new ConfigError(`'${id}' is not a staff id: use the id column of \`npm run staff -- list\`.`);
+    if (phone === 'none') return { kind: 'set-phone', id: id.toLowerCase(), phoneE164: null };
+    const normalised = normaliseSwedishPhone(phone);
+    if (!normalised.ok) throw new ConfigError(`the phone number ${normalised.message}\n${STAFF_USAGE}`);
+    return { kind: 'set-phone', id: id.toLowerCase(), phoneE164: normalised.value };
+  }
   if (command !== 'create' || rest.length) throw new ConfigError(STAFF_USAGE);
 
   const role = values.role as StaffRole | undefined;
@@ -82,7 +95,8 @@ export function parseStaffCommand(argv: string[], defaultDays: number): StaffCom
 const when = (at: Date | DateTime) =>
   (at instanceof Date ? DateTime.fromJSDate(at) : at).setZone(REGION_TIMEZONE).toFormat("yyyy-MM-dd HH:mm 'local'");
 
-function listText(accounts: StaffAccountSummary[], now: DateTime): string {
+/** Phones are shown masked: the list is for telling accounts apart, not a phone book. */
+function listText(accounts: StaffAccountSummary[], phones: Map<string, string>, now: DateTime): string {
   if (!accounts.length) return 'No staff accounts.';
   const rows = accounts.map((a) => {
     const expired = a.tokenExpiresAt !== null && a.tokenExpiresAt.getTime() <= now.toMillis();
@@ -91,20 +105,26 @@ function listText(accounts: StaffAccountSummary[], now: DateTime): string {
       a.role,
       a.name,
       a.signIn === 'oidc' ? '(from each sign-in)' : a.clinicIds.join(',') || '-',
+      phones.has(a.id) ? maskPhone(phones.get(a.id)!) : '-',
       a.signIn === 'oidc' ? `oidc ${a.oidcSubject}` : 'token',
       when(a.createdAt),
       a.signIn === 'oidc' ? '-' : a.tokenExpiresAt ? `${when(a.tokenExpiresAt)}${expired ? ' (expired)' : ''}` : 'never',
       a.disabledAt ? when(a.disabledAt) : '-',
     ];
   });
-  const header = ['id', 'role', 'name', 'clinics', 'sign-in', 'created', 'expires', 'revoked'];
+  const header = ['id', 'role', 'name', 'clinics', 'phone', 'sign-in', 'created', 'expires', 'revoked'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
 /** Runs a parsed command against the database; returns what to print. Expiry and revocation use `clock`. */
 export async function runStaffCommand(db: Database, clock: Clock, command: StaffCommand): Promise<string> {
-  if (command.kind === 'list') return listText(await listStaffAccounts(db), clock.now());
+  if (command.kind === 'list') return listText(await listStaffAccounts(db), await listStaffPhones(db), clock.now());
+
+  if (command.kind === 'set-phone') {
+    if (!(await setStaffPhone(db, command.id, command.phoneE164))) throw new ConfigError(`No staff member with id '${command.id}'.`);
+    return command.phoneE164 ? `Phone of ${command.id} set to ${maskPhone(command.phoneE164)}.` : `Phone of ${command.id} removed.`;
+  }
 
   if (command.kind === 'revoke') {
     const revoked = await revokeStaff(db, command.id, clock.now());

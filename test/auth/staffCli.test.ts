@@ -95,9 +95,9 @@ describe('runStaffCommand', () => {
     clock.set('2027-07-01T09:00:00+02:00');
     const list = await runStaffCommand(db, clock, { kind: 'list' });
     const [header, ...lines] = list.split('\n');
-    expect(header!.split(/\s{2,}/)).toEqual(['id', 'role', 'name', 'clinics', 'sign-in', 'created', 'expires', 'revoked']);
+    expect(header!.split(/\s{2,}/)).toEqual(['id', 'role', 'name', 'clinics', 'phone', 'sign-in', 'created', 'expires', 'revoked']);
     const line = lines.find((l) => l.startsWith(id))!;
-    expect(line.split(/\s{2,}/)).toEqual([id, 'nurse', 'Listad Sköterska', clinicId, 'token', '2027-03-30 08:00 local', '2027-06-28 08:00 local (expired)', '-']);
+    expect(line.split(/\s{2,}/)).toEqual([id, 'nurse', 'Listad Sköterska', clinicId, '-', 'token', '2027-03-30 08:00 local', '2027-06-28 08:00 local (expired)', '-']);
     expect(list).not.toContain(token);
     expect(list).not.toContain(token.slice('cbs_'.length));
     expect(list).not.toContain(hashStaffToken(token));
