@@ -56,8 +56,8 @@ export interface DiallingService {
   hangup(outgoingCallId: string, fields: HangupFields): Promise<'recorded' | 'not_dialled' | 'ignored'>;
   /** The latest call of a callback, for the console. */
   latest(callbackId: string): Promise<OutgoingCall | null>;
-  /** Whether dialling could work at all (a provider and webhook secret are configured). */
-  readonly configured: boolean;
+  /** Whether "Ring" works at this clinic: a provider is configured, the clinic dials agent first and has a number to show. */
+  enabledFor(clinicId: string): Promise<boolean>;
 }
 
 export function createDiallingService(deps: {
@@ -71,10 +71,12 @@ export function createDiallingService(deps: {
   publicBaseUrl: string;
 }): DiallingService {
   const { db, clock, logger, provider, webhookSecret } = deps;
-  const configured = provider !== null && webhookSecret !== null;
-
   return {
-    configured,
+    async enabledFor(clinicId) {
+      if (!provider || !webhookSecret) return false;
+      const settings = await findClinicTelephony(db, clinicId);
+      return !!settings && settings.dialAgentFirst && shownCallerId(settings) !== null;
+    },
 
     async dial(staff, callbackId, agentPhoneGiven) {
       const callback = await findCallback(db, callbackId);

@@ -1,4 +1,5 @@
-// Templates of the call card: the number to tap, the one-click attempt buttons, the outcome form, the result.
+// Templates of the call card: the number to tap, the one-click attempt buttons (or, where the clinic dials through
+// the app, the Ring button and the call's state), the outcome form, the result.
 import { CONTACT_MODES, PROFESSIONS } from '../../../domain/profession.js';
 import { GUARANTEE_REASONS, RESOLUTIONS } from '../../../domain/callbackOutcome.js';
 import { html, type Html } from '../html.js';
@@ -23,6 +24,24 @@ export interface CallViewModel {
   retryAt: string | null;
   result: string[];
   outcomes: Choice[];
+  /** Where the clinic dials through the app (agent first): the Ring form instead of logging attempts by hand. */
+  dial: { action: string; status: string | null; error: string | null } | null;
+}
+
+function dialForm(lang: Lang, csrf: string, vm: CallViewModel, dial: NonNullable<CallViewModel['dial']>): Html {
+  return html`${dial.error ? html`<p class="notice error" role="alert">${dial.error}</p>` : ''}
+${dial.status ? html`<p class="notice" role="status">${dial.status}</p>` : ''}
+<form method="post" action="${dial.action}" class="dial-form">
+  ${csrfField(csrf)}
+  <fieldset>
+    <legend>${text(lang, 'staff.call.dial.legend')}</legend>
+    <p class="hint">${text(lang, 'staff.call.dial.hint')}</p>
+    <label for="agentPhone">${text(lang, 'staff.call.dial.agentPhone')}</label>
+    <p class="hint" id="agentPhone-hint">${text(lang, 'staff.call.dial.agentPhoneHint')}</p>
+    <input id="agentPhone" name="agentPhone" type="tel" autocomplete="tel" aria-describedby="agentPhone-hint">
+    <button type="submit">${text(lang, 'staff.call.dial.submit')}</button>
+  </fieldset>
+</form>`;
 }
 
 function facts(lang: Lang, vm: CallViewModel): Html {
@@ -36,15 +55,19 @@ function facts(lang: Lang, vm: CallViewModel): Html {
 }
 
 function calling(lang: Lang, csrf: string, vm: CallViewModel): Html {
-  return html`${vm.claimUntil ? html`<p>${vm.claimUntil}</p>` : ''}
-<form method="post" action="${consolePaths.attempt(vm.clinicId, vm.id)}" class="attempt-form">
+  // A dialled call's attempt comes from the provider's record: no manual logging beside it.
+  const logging = vm.dial
+    ? dialForm(lang, csrf, vm, vm.dial)
+    : html`<form method="post" action="${consolePaths.attempt(vm.clinicId, vm.id)}" class="attempt-form">
   ${csrfField(csrf)}
   <fieldset>
     <legend>${text(lang, 'staff.call.log')}</legend>
     <p class="hint">${text(lang, 'staff.call.logHint')}</p>
     ${vm.outcomes.map((o) => html`<button type="submit" name="outcome" value="${o.value}" class="${o.value === 'answered' ? '' : 'secondary'}">${o.label}</button>`)}
   </fieldset>
-</form>
+</form>`;
+  return html`${vm.claimUntil ? html`<p>${vm.claimUntil}</p>` : ''}
+${logging}
 <div class="queue-actions">
   <form method="post" action="${consolePaths.renew(vm.clinicId, vm.id)}">${csrfField(csrf)}<button type="submit" class="secondary">${text(lang, 'staff.call.renew')}</button></form>
   <form method="post" action="${consolePaths.release(vm.clinicId, vm.id)}">${csrfField(csrf)}<button type="submit" class="secondary">${text(lang, 'staff.call.release')}</button></form>
