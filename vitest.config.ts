@@ -8,6 +8,8 @@ export default defineConfig({
     // pass without DATABASE_URL, which is also what a plain `npm test` is.
     exclude: process.env.DATABASE_URL ? ['test/browser/**', 'test/faults/**', 'node_modules/**'] : ['node_modules/**'],
     pool: 'forks',
+    // One PGlite migrated once per run; each test file's in-memory database starts from its dump.
+    globalSetup: ['test/globalSetup.ts'],
     // Two cores on the CI machine; each file may start its own embedded PostgreSQL.
     maxWorkers: 2,
     minWorkers: 1,

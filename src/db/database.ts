@@ -115,8 +115,9 @@ export function openPostgres(url: string, poolSize = 10, outage: OutageMonitor =
  * PGlite serialises queries itself; a transaction holds it exclusively, so concurrent callers queue.
  * A data directory belongs to one process: a second one would silently lose its writes, so it gets
  * DatabaseInUse at once. In memory (no dataDir) there is nothing to share and no lock.
+ * `snapshot` (a tarball from PGlite's dumpDataDir) replaces the empty cluster: tests start from one migrated once.
  */
-export async function openPglite(dataDir?: string): Promise<Database> {
+export async function openPglite(dataDir?: string, snapshot?: Blob): Promise<Database> {
   let lock: DataDirLock | null = null;
   if (dataDir) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -126,6 +127,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   try {
     db = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
+      ...(snapshot ? { loadDataDir: snapshot } : {}),
       parsers: { [DATE_OID]: keepText, [INT8_OID]: Number, [NUMERIC_OID]: Number },
     });
   } catch (error) {

@@ -1,7 +1,11 @@
 // Test databases: real PostgreSQL when DATABASE_URL is set, otherwise an in-memory PGlite per test file.
 // On PostgreSQL each opened database is a fresh schema, dropped on close: test files never see each
 // other's rows (reconciliation, for one, reads every booked callback), and nothing piles up between runs.
+// A PGlite starts from the snapshot test/globalSetup.ts migrated once per run: initdb and migrating took seconds
+// per file. migrate() still runs on it, finding nothing to do (or applying a migration added since).
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { inject } from 'vitest';
 import { openPglite, openPostgres, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 
@@ -31,9 +35,18 @@ export async function freshPostgresSchema(): Promise<{ url: string; drop: () => 
   };
 }
 
+let snapshot: Blob | undefined;
+
+/** The migrated snapshot, read once per test file; none when the run has no globalSetup (then: from scratch). */
+function pgliteSnapshot(): Blob | undefined {
+  const file = inject('pgliteSnapshot');
+  if (!snapshot && file) snapshot = new Blob([fs.readFileSync(file)]);
+  return snapshot;
+}
+
 export async function openTestDatabase(backend: Backend = DEFAULT_BACKEND): Promise<Database> {
   if (backend === 'pglite') {
-    const db = await openPglite();
+    const db = await openPglite(undefined, pgliteSnapshot());
     await migrate(db);
     return db;
   }
