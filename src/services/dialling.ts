@@ -147,7 +147,15 @@ export function createDiallingService(deps: {
       if (call.providerCallId !== fields.id) return 'ignored';
       const callback = await findCallback(db, call.callbackId);
       if (!callback) return 'ignored';
-      const reading = readHangup(fields, callback.phoneE164);
+      let reading;
+      try {
+        reading = readHangup(fields, callback.phoneE164);
+      } catch (error) {
+        // Repeating an unreadable record cannot mend it: acknowledged, and the card lets the nurse press again.
+        logger.warn({ outgoingCallId: call.id, problem: (error as Error).message }, 'hang-up record unreadable');
+        await markFailed(db, call.id, 'hangup_unreadable', clock.now());
+        return 'ignored';
+      }
       if (reading.kind === 'not_dialled') {
         await markFailed(db, call.id, reading.reason, clock.now());
         return 'not_dialled';

@@ -281,6 +281,39 @@ describe('dialling a claimed callback, agent first', () => {
   });
 });
 
+describe('hang-up records the app cannot take yet, or ever', () => {
+  it('answers 503 to a record that arrives before the placed call is stored, so 46elks repeats it', async () => {
+    const { callbackId, nurse } = await claimedCallback();
+    server.clock.set(at('08:16:00'));
+    const release = fake.holdNext('/calls');
+    const pressed = dial(callbackId, nurse);
+    await waitFor(async () => (await outgoing(callbackId))[0]?.state === 'placing');
+    const id = (await outgoing(callbackId))[0].id;
+    const url = `${server.baseUrl}/api/telephony/46elks/${webhookKey(TEST_TELEPHONY_SECRET)}/calls/${id}/hangup`;
+    const early = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'id=c-early&state=failed' });
+    expect(early.status).toBe(503);
+    release();
+    expect((await pressed).status).toBe(201);
+  });
+
+  it('acknowledges an unreadable record without an attempt, leaving the nurse free to press again', async () => {
+    const { callbackId, nurse } = await claimedCallback();
+    const before = fake.calls.length;
+    server.clock.set(at('08:16:00'));
+    expect((await dial(callbackId, nurse)).status).toBe(201);
+    const call = callsTo(before)[0]!;
+    const fields = { id: call.id!, actions: JSON.stringify([{ connect: PATIENT, result: 'success' }]), start: 'yesterday', created: 'soon' };
+    expect(await fake.hangup(call, fields)).toBe(204);
+    expect(await attempts(callbackId)).toHaveLength(0);
+    expect(await outgoing(callbackId)).toMatchObject([{ state: 'failed', failure: 'hangup_unreadable' }]);
+    // Nothing the file did logged a patient's or a nurse's number (the call placed is logged with it masked).
+    const log = server.logLines.join('');
+    expect(log).toContain('agent-first call placed');
+    expect(log).not.toContain('701234567');
+    expect(log).not.toContain('705550001');
+  });
+});
+
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await condition())) {
