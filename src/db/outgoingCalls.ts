@@ -75,8 +75,12 @@ export async function reserveOutgoingCall(
 /**
  * Takes the call for placing: of any number of presses (or repeated jobs) exactly one gets the row back and
  * asks the provider. A failed call may be taken again (a new press after the provider was down, or after the
- * nurse's phone did not answer), with who is rung now.
+ * nurse's phone did not answer), with who is rung now, and so may one left 'placing' for
+ * STALE_PLACING_SECONDS by a process that died while asking the provider.
  */
+/** Far beyond the provider request's own timeout (10 s): only a process that died leaves a call placing this long. */
+export const STALE_PLACING_SECONDS = 120;
+
 export async function takeForPlacing(
   db: Queryable,
   id: string,
@@ -85,7 +89,10 @@ export async function takeForPlacing(
   const { rows } = await db.query<Row>(
     `UPDATE outgoing_calls
         SET state = 'placing', staff_id = $2, agent_phone_e164 = $3, caller_id_e164 = $4, provider_call_id = NULL, failure = NULL, updated_at = $5
-      WHERE id = $1 AND state IN ('pending', 'failed')
+      WHERE id = $1
+        AND (state IN ('pending', 'failed')
+             -- The process asking the provider died (its request times out long before this): press again.
+             OR (state = 'placing' AND updated_at < $5::timestamptz - make_interval(secs => ${STALE_PLACING_SECONDS})))
       RETURNING *`,
     [id, call.staffId, call.agentPhone, call.callerId, call.at.toISO()],
   );

@@ -183,6 +183,30 @@ describe('dialling a claimed callback, agent first', () => {
     expect(callsTo(before)).toHaveLength(1);
   });
 
+  it('lets a press place a call left placing by a process that died, but not while it may still be asked', async () => {
+    const { callbackId, nurse } = await claimedCallback();
+    const before = fake.calls.length;
+    server.clock.set(at('08:16:00'));
+    const release = fake.holdNext('/calls');
+    const first = dial(callbackId, nurse);
+    await waitFor(async () => (await outgoing(callbackId))[0]?.state === 'placing');
+    // As if that process died here: its row stays 'placing' with the time it was taken.
+    const [row] = await outgoing(callbackId);
+    server.clock.set(at('08:17:00'));
+    expect((await dial(callbackId, nurse)).status).toBe(200);
+    release();
+    await first;
+    await server.db.query(`UPDATE outgoing_calls SET state = 'placing', provider_call_id = NULL, updated_at = $2 WHERE id = $1`, [
+      row.id,
+      at('08:16:00').toISO(),
+    ]);
+    server.clock.set(at('08:18:01'));
+    const retried = await dial(callbackId, nurse);
+    expect(retried.status).toBe(201);
+    expect(retried.body).toMatchObject({ id: row.id, state: 'placed' });
+    expect(callsTo(before)).toHaveLength(2);
+  });
+
   it('answers 503 when the provider is down, marks the call failed, and places it on the next press', async () => {
     const { callbackId, nurse } = await claimedCallback();
     const before = fake.calls.length;
