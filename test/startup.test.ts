@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openMigratedPglite } from './support/database.js';
 import { deleteKeysUnder } from './support/redis.js';
 
 // These start their own processes on PGlite whatever DATABASE_URL says, so CI runs them once: in the PGlite
@@ -80,6 +81,8 @@ describe.runIf(ON_PGLITE_PASS)('npm start', { timeout: 180_000 }, () => {
   it('in production creates no demo clinics or staff and prints no token', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callback-prod-'));
     dataDirs.push(dataDir);
+    // An empty, migrated database (the case above creates one from nothing): seeding is what this is about.
+    await (await openMigratedPglite(dataDir)).close();
     const prefix = `startup-${path.basename(dataDir)}`;
     const app = start({
       NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://vard.example.se',
@@ -150,10 +153,8 @@ describe.runIf(ON_PGLITE_PASS)('npm run staff', { timeout: 180_000 }, () => {
       });
     // The CLI needs a clinic; create the demo ones through the same database first.
     const { openPglite } = await import('../src/db/database.js');
-    const { migrate } = await import('../src/db/migrate.js');
     const { seedDemoClinicsIfEmpty } = await import('../src/db/seedDemo.js');
-    const db = await openPglite(dataDir);
-    await migrate(db);
+    const db = await openMigratedPglite(dataDir);
     await seedDemoClinicsIfEmpty(db);
     await db.close();
 

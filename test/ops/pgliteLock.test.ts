@@ -3,11 +3,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DatabaseInUse } from '../../src/db/dataDirLock.js';
 import { openPglite } from '../../src/db/database.js';
-import { migrate } from '../../src/db/migrate.js';
 import { seedDemoClinicsIfEmpty } from '../../src/db/seedDemo.js';
+import { openMigratedPglite, pgliteSnapshot } from '../support/database.js';
 
 // These start their own processes on PGlite whatever DATABASE_URL says, so CI runs them once: in the PGlite
 // pass (no DATABASE_URL), not again in the PostgreSQL pass.
@@ -40,12 +40,12 @@ afterAll(() => {
   for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-// Each case starts PGlite (and a child process or two): seconds each on a busy machine.
+// Each case starts PGlite (and a child process or two): seconds each on a busy machine. A directory's first open
+// loads the run's migrated snapshot (pgliteSnapshot) rather than running initdb on disk: these are about the lock.
 describe.runIf(ON_PGLITE_PASS)('PGlite data directory lock', { timeout: 180_000 }, () => {
   it('`npm run staff` while another process holds the database fails at once naming the holder, and works after it closes', async () => {
     const dataDir = freshDataDir();
-    const db = await openPglite(dataDir);
-    await migrate(db);
+    const db = await openMigratedPglite(dataDir);
     await seedDemoClinicsIfEmpty(db);
     const args = ['create', '--role', 'nurse', '--clinic', 'vc-kungsor', '--name', 'Anna Andersson'];
 
@@ -67,7 +67,7 @@ describe.runIf(ON_PGLITE_PASS)('PGlite data directory lock', { timeout: 180_000 
 
   it('`npm start` on a held database stops with the same message instead of serving', async () => {
     const dataDir = freshDataDir();
-    const db = await openPglite(dataDir);
+    const db = await openPglite(dataDir, pgliteSnapshot());
     try {
       const app = await run('src/main.ts', [], { PORT: '0', PGLITE_DATA_DIR: dataDir, BULLMQ_PREFIX: `lock-${path.basename(dataDir)}` }).exited;
       expect(app.code).toBe(1);
@@ -80,7 +80,7 @@ describe.runIf(ON_PGLITE_PASS)('PGlite data directory lock', { timeout: 180_000 
 
   it('refuses a second open in the same process too, and frees the directory on close', async () => {
     const dataDir = freshDataDir();
-    const first = await openPglite(dataDir);
+    const first = await openPglite(dataDir, pgliteSnapshot());
     await expect(openPglite(dataDir)).rejects.toThrow(DatabaseInUse);
     await first.close();
     const second = await openPglite(dataDir);
@@ -110,7 +110,7 @@ describe.runIf(ON_PGLITE_PASS)('PGlite data directory lock', { timeout: 180_000 
     }
     // As the message says: once the lock is removed by hand, the directory opens.
     fs.rmSync(lockFile);
-    const db = await openPglite(dataDir);
+    const db = await openPglite(dataDir, pgliteSnapshot());
     await db.close();
   });
 
@@ -118,16 +118,24 @@ describe.runIf(ON_PGLITE_PASS)('PGlite data directory lock', { timeout: 180_000 
     const dataDir = freshDataDir();
     const lockFile = path.join(dataDir, 'callback-tracker.lock');
     fs.writeFileSync(lockFile, `${JSON.stringify({ pid: process.pid, host: os.hostname(), since: '2026-11-24T06:00:00.000Z' })}\n`);
-    const db = await openPglite(dataDir);
+    const db = await openPglite(dataDir, pgliteSnapshot());
     expect(JSON.parse(fs.readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: process.pid, host: os.hostname() });
     await db.close();
   });
 
   it('takes over the lock of a holder that was killed (kill -9 leaves its lock file behind)', async () => {
     const dataDir = freshDataDir();
+    const snapshot = JSON.stringify(inject('pgliteSnapshot') ?? null);
     const holder = spawn(
       process.execPath,
-      ['--import', 'tsx', '-e', `import('./src/db/database.ts').then((m) => m.openPglite(${JSON.stringify(dataDir)})).then(() => { console.log('holding'); setInterval(() => undefined, 60_000); })`],
+      [
+        '--import', 'tsx', '-e',
+        `(async () => {
+          const fs = await import('node:fs'); const m = await import('./src/db/database.ts'); const snapshot = ${snapshot};
+          await m.openPglite(${JSON.stringify(dataDir)}, snapshot ? new Blob([fs.readFileSync(snapshot)]) : undefined);
+          console.log('holding'); setInterval(() => undefined, 60_000);
+        })()`,
+      ],
       { cwd: ROOT, env: { PATH: process.env.PATH! }, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     await new Promise<void>((resolve, reject) => {

@@ -38,7 +38,7 @@ export async function freshPostgresSchema(): Promise<{ url: string; drop: () => 
 let snapshot: Blob | undefined;
 
 /** The migrated snapshot, read once per test file; none when the run has no globalSetup (then: from scratch). */
-function pgliteSnapshot(): Blob | undefined {
+export function pgliteSnapshot(): Blob | undefined {
   const file = inject('pgliteSnapshot');
   if (!snapshot && file) snapshot = new Blob([fs.readFileSync(file)]);
   return snapshot;
@@ -60,6 +60,16 @@ export async function openTestDatabase(backend: Backend = DEFAULT_BACKEND): Prom
       await drop();
     },
   };
+}
+
+/**
+ * A migrated PGlite in `dataDir` (empty or new), as `npm start` would leave it, without the seconds initdb
+ * takes on disk: for tests about processes sharing a data directory, not about creating one.
+ */
+export async function openMigratedPglite(dataDir: string): Promise<Database> {
+  const db = await openPglite(dataDir, pgliteSnapshot());
+  await migrate(db);
+  return db;
 }
 
 /** A clinic id no other test uses. */
