@@ -6,6 +6,7 @@ import { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { bookingRefusalsTotal, bookingsTotal, httpRequestDuration, metricsRegistry } from '../ops/metrics.js';
 import { errorBody } from './errorHandler.js';
+import { redactWebhookKey } from '../telephony/webhookKey.js';
 
 export interface HttpSettings {
   /** Origins allowed to call the API from a browser; empty: CORS closed (same origin only). */
@@ -114,7 +115,8 @@ export function metricsRoute(token: string | null): Router {
 export const httpMetrics: RequestHandler = (req, res, next) => {
   const end = httpRequestDuration.startTimer();
   res.on('finish', () => {
-    const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+    // The base URL of a 46elks webhook holds its secret key: the label names the route, never the key.
+    const route = req.route?.path ? `${redactWebhookKey(req.baseUrl)}${String(req.route.path)}` : 'unmatched';
     end({ method: req.method, route, status: String(res.statusCode) });
   });
   next();

@@ -4,7 +4,8 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthRoutes } from '../../src/http/operations.js';
-import { useTestServer } from '../support/server.js';
+import { webhookKey, webhookUrl } from '../../src/telephony/webhookKey.js';
+import { TEST_TELEPHONY_SECRET, useTestServer } from '../support/server.js';
 
 const METRICS_TOKEN = 'metrics-test-token-0123456789';
 const server = useTestServer('2027-03-30T08:00:00+02:00', undefined, {
@@ -64,6 +65,19 @@ describe('metrics', () => {
     expect(text).toContain('queue_jobs');
     expect(text).not.toContain(clinicId);
     expect(text).not.toContain('0701112233');
+  });
+
+  it('labels 46elks webhook latency by route without the secret key in the URL', async () => {
+    const s = server();
+    const start = await fetch(webhookUrl(s.baseUrl, TEST_TELEPHONY_SECRET, '/voice/start'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ direction: 'incoming', callid: 'metrics-call-1', from: '+46701112233', to: '+46100000000' }).toString(),
+    });
+    expect(start.status).toBe(200);
+    const text = String((await s.request('GET', '/metrics', { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).body);
+    expect(text).toContain('route="/api/telephony/46elks/:key/voice/start"');
+    expect(text).not.toContain(webhookKey(TEST_TELEPHONY_SECRET));
   });
 });
 
