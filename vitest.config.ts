@@ -11,7 +11,11 @@ const EXCLUDE = process.env.DATABASE_URL ? ['test/browser/**', 'test/faults/**',
 // they loaded: importing the app again for every file cost seconds each. Each still gets its own database and
 // server. Everything else (child processes, signals, socket counts, browsers, outages) keeps a fresh process per
 // file, and runs first: those are the longest files, and a worker left alone with one at the end idles the other.
-const SHARED = ['test/api/**/*.test.ts', 'test/auth/**/*.test.ts', 'test/domain/**/*.test.ts', 'test/telephony/**/*.test.ts', 'test/sms/**/*.test.ts', 'test/fuzz/**/*.test.ts'];
+const SHARED = [
+  'test/api/**/*.test.ts', 'test/auth/**/*.test.ts', 'test/domain/**/*.test.ts', 'test/telephony/**/*.test.ts', 'test/sms/**/*.test.ts',
+  'test/fuzz/**/*.test.ts', 'test/queue/**/*.test.ts', 'test/workers/handlers.test.ts', 'test/workers/scheduling.test.ts',
+  'test/ops/outage.test.ts', 'test/config.test.ts', 'test/database.test.ts', 'test/redis.test.ts',
+];
 
 // Longest first within a group (a fresh clone has no timing cache to sort by).
 const SLOW_FIRST = [
