@@ -83,14 +83,17 @@ function outcomeOf(state: unknown): CallOutcome {
  * Reads the hang-up record of an agent-first call to `patientPhone`. The call is the nurse's leg; `start` is
  * when she answered, which is when the provider began ringing the patient (voice_start answers `connect`).
  * So the attempt on the patient starts then, was answered `legDuration` seconds before the call ended, and ends
- * at start + duration. Throws an Error naming the field when the record cannot be read.
+ * at start + duration. Throws an Error naming the field when the record cannot be read (a connected call
+ * without a readable start is refused rather than dated from another field).
  */
 export function readHangup(fields: HangupFields, patientPhone: string): HangupReading {
   const actions = jsonArray(fields.actions);
   const connect = actions.find((a) => typeof a.connect === 'string');
   const start = elksTime(fields.start);
   if (!connect) return { kind: 'not_dialled', reason: start ? 'patient_not_dialled' : 'agent_unanswered' };
-  const startedAt = start ?? elksTime(fields.created);
+  // No fallback: `created` is when the nurse's phone began ringing, before the patient was, so it would date the
+  // attempt early (perhaps before the slot); 46elks sends no end time to subtract the duration from.
+  const startedAt = start;
   if (!startedAt) throw new Error('start: missing or not a time');
   const endedAt = startedAt.plus({ milliseconds: Math.round(seconds(fields.duration) * 1000) });
   const legs = jsonArray(fields.legs);

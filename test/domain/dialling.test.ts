@@ -115,4 +115,13 @@ describe('readHangup (46elks whenhangup of an agent-first call)', () => {
     });
     expect(readHangup({ ...base, actions: 'not json' }, PATIENT)).toEqual({ kind: 'not_dialled', reason: 'agent_unanswered' });
   });
+
+  // `created` is when the provider began ringing the nurse, before she answered and the patient was rung: an
+  // attempt dated from it would start early (up to the nurse's ring time) and could count as a call before the slot.
+  it('refuses a connected call without a readable start instead of dating it from created', () => {
+    const connected = { ...base, duration: '60', actions: JSON.stringify([{ connect: PATIENT, result: 'success' }]), legs: JSON.stringify([{ duration: 50, to: PATIENT, state: 'success' }]) };
+    expect(() => readHangup(connected, PATIENT)).toThrow(/^start: /);
+    expect(() => readHangup({ ...connected, start: 'yesterday' }, PATIENT)).toThrow(/^start: /);
+    expect(readHangup({ ...connected, start: '2027-03-30T06:16:20' }, PATIENT)).toMatchObject({ kind: 'dialled', outcome: 'answered' });
+  });
 });
