@@ -9,6 +9,7 @@ import type { Clip } from '../../domain/spokenPrompt.js';
 import { normaliseSwedishPhone } from '../../domain/patientContact.js';
 import type { CallState, PhoneBookingService, VoiceReply } from '../../services/phoneBooking.js';
 import type { ClipSet } from '../../telephony/clips.js';
+import { createStateSigner, STATE_SIGNATURE_PARAM } from '../../telephony/callStateSignature.js';
 import { webhookUrl } from '../../telephony/webhookKey.js';
 
 /** 46elks waits for a webhook's answer only so long; the caller must hear something well before that. */
@@ -43,9 +44,12 @@ const StateQuery = z.object({
     .optional(),
   b: z.uuid().optional(),
   f: z.string().regex(/^\d{3,15}$/).optional(),
+  [STATE_SIGNATURE_PARAM]: z.string().max(100).optional(),
 });
 
 const NextBody = z.object({
+  // 46elks posts the call's id with every step: the signed state must belong to this call.
+  callid: z.string().max(100).optional(),
   // What was keyed: digits, maybe ending in #; "failed" or nothing when no key was pressed.
   result: z.string().max(64).optional(),
 });
@@ -54,13 +58,14 @@ function stateFromQuery(q: z.output<typeof StateQuery>): CallState {
   return { callId: q.c, clinicId: q.k, step: q.s, phone: q.p ?? null, keyed: q.h === '1', slot: q.t ?? null, callbackId: q.b ?? null, fallback: q.f ?? null };
 }
 
-function stateToQuery(s: CallState): URLSearchParams {
-  const q = new URLSearchParams({ c: s.callId, k: s.clinicId, s: s.step, h: s.keyed ? '1' : '0' });
-  if (s.phone) q.set('p', s.phone);
-  if (s.slot) q.set('t', String(s.slot.toMillis()));
-  if (s.callbackId) q.set('b', s.callbackId);
-  if (s.fallback) q.set('f', s.fallback);
-  return q;
+/** The state's fields in a fixed order: what the next URL carries and what its signature covers. */
+function stateFields(s: CallState): [string, string][] {
+  const fields: [string, string][] = [['c', s.callId], ['k', s.clinicId], ['s', s.step], ['h', s.keyed ? '1' : '0']];
+  if (s.phone) fields.push(['p', s.phone]);
+  if (s.slot) fields.push(['t', String(s.slot.toMillis())]);
+  if (s.callbackId) fields.push(['b', s.callbackId]);
+  if (s.fallback) fields.push(['f', s.fallback]);
+  return fields;
 }
 
 class DeadlinePassed extends Error {}
@@ -85,6 +90,13 @@ export function elksVoiceRoutes(deps: {
   // Without a secret no webhook is mounted at all (elksWebhooks answers 404); the URLs need one to be built.
   const url = (path: string) => webhookUrl(deps.publicBaseUrl, deps.secret ?? '', path);
 
+  const signer = createStateSigner(deps.secret ?? '');
+  const nextUrl = (state: CallState) => {
+    const fields = stateFields(state);
+    const query = new URLSearchParams([...fields, [STATE_SIGNATURE_PARAM, signer.sign(fields)]]);
+    return `${url('/voice/next')}?${query.toString()}`;
+  };
+
   const audioUrl = (names: Clip[]) => `${url('/audio/prompt.wav')}?clips=${names.join(',')}`;
 
   function actions(reply: VoiceReply): Record<string, unknown> {
@@ -94,7 +106,7 @@ export function elksVoiceRoutes(deps: {
       digits: reply.maxDigits,
       timeout: IVR_TIMEOUT_SECONDS,
       repeat: IVR_REPEAT,
-      next: `${url('/voice/next')}?${stateToQuery(reply.next).toString()}`,
+      next: nextUrl(reply.next),
     };
   }
 
@@ -129,13 +141,19 @@ export function elksVoiceRoutes(deps: {
 
   router.post('/voice/next', async (req, res) => {
     const query = StateQuery.safeParse(req.query);
-    const fallback = typeof req.query.f === 'string' && /^\d{3,15}$/.test(req.query.f) ? req.query.f : null;
+    const body = NextBody.safeParse(req.body ?? {});
     if (!query.success) {
       logger.warn({ fields: query.error.issues.map((i) => i.path.join('.')) }, 'voice step with unusable state');
-      return answer(res, async () => phone.apology(fallback), { callId: null, fallback: () => fallback });
+      return answer(res, async () => phone.apology(null), { callId: null, fallback: () => null });
     }
     const state = stateFromQuery(query.data);
-    const body = NextBody.safeParse(req.body ?? {});
+    // Only a state this app signed for this very call is acted on; anything else (even the fallback number in it)
+    // is not trusted, and no call is marked failed on its word.
+    const callId = body.success ? body.data.callid : undefined;
+    if (!signer.verify(stateFields(state), query.data[STATE_SIGNATURE_PARAM]) || callId !== state.callId) {
+      logger.warn({ signed: query.data[STATE_SIGNATURE_PARAM] !== undefined, sameCall: callId === state.callId }, 'voice step with a state this app did not sign for this call');
+      return answer(res, async () => phone.apology(null), { callId: null, fallback: () => null });
+    }
     const keyed = body.success ? (body.data.result ?? null) : null;
     await answer(res, () => phone.answer(state, keyed), { callId: state.callId, fallback: () => state.fallback });
   });
