@@ -117,7 +117,15 @@ export function createApp(deps: AppDeps): Express {
   // 46elks webhooks: authenticated by the key in their URLs (src/telephony/webhookKey.ts).
   const voice = elksVoiceRoutes({ phone: deps.phoneBooking, clips: deps.voiceClips, publicBaseUrl: deps.publicBaseUrl, secret: deps.telephonySecret, logger: deps.logger });
   api.use(dialRoutes({ auth: deps.staffAuth, dialling: deps.dialling }, registry));
-  const dialling = elksDiallingRoutes({ dialling: deps.dialling, db: deps.db, clock: deps.clock });
+  const dialling = elksDiallingRoutes({
+    dialling: deps.dialling,
+    db: deps.db,
+    clock: deps.clock,
+    logger: deps.logger,
+    clips: deps.voiceClips,
+    publicBaseUrl: deps.publicBaseUrl,
+    secret: deps.telephonySecret,
+  });
   api.use(elksWebhooks(deps.telephonySecret, notFoundHandler, voice, dialling));
   api.use(clinicTelephonyRoutes({ auth: deps.staffAuth, telephony: clinicTelephony, publicBaseUrl: deps.publicBaseUrl, secret: deps.telephonySecret }, registry));
   // After the routes: a staff member's refused (403) request is audited before the error handler answers.

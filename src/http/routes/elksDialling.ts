@@ -6,7 +6,10 @@ import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/database.js';
 import { recordSmsDelivery } from '../../db/smsDelivery.js';
 import type { HangupFields } from '../../domain/dialling.js';
+import type { Logger } from '../../logger.js';
 import type { DiallingService } from '../../services/dialling.js';
+import type { ClipSet } from '../../telephony/clips.js';
+import { webhookUrl } from '../../telephony/webhookKey.js';
 
 const Id = z.uuid();
 const field = (body: unknown, name: string): string | undefined => {
@@ -14,13 +17,54 @@ const field = (body: unknown, name: string): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
-export function elksDiallingRoutes(deps: { dialling: DiallingService; db: Database; clock: Clock }): Router {
-  const router = Router();
+/** How long voice_start may take: the nurse has answered and hears silence meanwhile; 46elks gives up soon after. */
+export const VOICE_START_DEADLINE_MS = 3000;
 
-  // The nurse answered: 46elks loads this and runs the action we answer (connect the patient).
+function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { name: 'DeadlineExceeded' })), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+export function elksDiallingRoutes(deps: {
+  dialling: DiallingService;
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  /** The phone line's clips: the nurse hears "sorry" (when the set has it) before a failed call ends. */
+  clips: ClipSet | null;
+  publicBaseUrl: string;
+  secret: string | null;
+  deadlineMs?: number;
+}): Router {
+  const router = Router();
+  // Served by the phone line's audio route (elksVoice) under the same key.
+  const sorry =
+    deps.clips?.has('sorry') && deps.secret
+      ? { play: `${webhookUrl(deps.publicBaseUrl, deps.secret, '/audio/prompt.wav')}?clips=sorry`, skippable: false }
+      : { hangup: 'reject' as const };
+
+  // The nurse answered: 46elks loads this and runs the action we answer (connect the patient). Any failure or
+  // slowness still answers 200 at once (an apology, then the call ends): a 5xx or a timeout drops her call silently.
   router.post('/calls/:id/voice-start', async (req, res) => {
     const id = Id.safeParse(req.params.id);
-    res.json(id.success ? await deps.dialling.voiceStart(id.data, field(req.body, 'callid') ?? field(req.body, 'id') ?? null) : { hangup: 'reject' });
+    if (!id.success) {
+      res.json({ hangup: 'reject' });
+      return;
+    }
+    try {
+      const work = deps.dialling.voiceStart(id.data, field(req.body, 'callid') ?? field(req.body, 'id') ?? null);
+      res.json(await withinDeadline(work, deps.deadlineMs ?? VOICE_START_DEADLINE_MS));
+    } catch (error) {
+      // No numbers here: the error's type and code only, and our own call id.
+      deps.logger.error(
+        { outgoingCallId: id.data, err: { type: (error as Error)?.name, code: (error as { code?: string })?.code } },
+        'voice_start of an agent-first call failed; the nurse hears an apology',
+      );
+      res.json(sorry);
+    }
   });
 
   router.post('/calls/:id/hangup', async (req, res) => {
