@@ -15,16 +15,28 @@ export interface IncomingCall {
   callbackId: string | null;
 }
 
-/** Records a call once: the provider may post the same call's start again, which changes nothing. */
-export async function recordIncomingCall(
+/**
+ * Records a call to a booking number once, as the first thing its start step does (so a step that fails or times
+ * out after it can be marked failed), and returns the clinic answering that number, or null for a number no clinic
+ * has (nothing recorded then). The provider may post the same call's start again, which changes nothing. The local
+ * date is the clinic's calendar day, as localDate() in the domain computes it.
+ */
+export async function recordIncomingCallTo(
   db: Queryable,
-  call: { callId: string; clinicId: string; receivedAt: DateTime; localDate: string; callerHidden: boolean },
-): Promise<void> {
-  await db.query(
-    `INSERT INTO incoming_calls (call_id, clinic_id, received_at, local_date, caller_hidden, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $3) ON CONFLICT (call_id) DO NOTHING`,
-    [call.callId, call.clinicId, call.receivedAt.toISO(), call.localDate, call.callerHidden],
+  call: { callId: string; bookingNumber: string; receivedAt: DateTime; callerHidden: boolean },
+): Promise<string | null> {
+  const { rows } = await db.query<{ clinic_id: string }>(
+    `WITH target AS (
+       SELECT n.clinic_id, c.timezone FROM clinic_phone_numbers n JOIN clinics c ON c.id = n.clinic_id WHERE n.phone_e164 = $2
+     ), recorded AS (
+       INSERT INTO incoming_calls (call_id, clinic_id, received_at, local_date, caller_hidden, updated_at)
+       SELECT $1, clinic_id, $3, ($3::timestamptz AT TIME ZONE timezone)::date, $4, $3 FROM target
+       ON CONFLICT (call_id) DO NOTHING
+     )
+     SELECT clinic_id FROM target`,
+    [call.callId, call.bookingNumber, call.receivedAt.toISO(), call.callerHidden],
   );
+  return rows[0]?.clinic_id ?? null;
 }
 
 /**
@@ -43,6 +55,14 @@ export async function setIncomingCallOutcome(
       WHERE call_id = $1 AND outcome <> 'booked'`,
     [callId, outcome, outcome === 'booked' ? callbackId : null, at.toISO()],
   );
+}
+
+/**
+ * A call that failed: only a call still 'answered' becomes 'failed'. A booking stays booked, and a caller already
+ * turned away (no time today, duplicate, closed, nothing free) stays counted as turned away in rule 13's figures.
+ */
+export async function markIncomingCallFailed(db: Queryable, callId: string, at: DateTime): Promise<void> {
+  await db.query(`UPDATE incoming_calls SET outcome = 'failed', updated_at = $2 WHERE call_id = $1 AND outcome = 'answered'`, [callId, at.toISO()]);
 }
 
 export async function findIncomingCall(db: Queryable, callId: string): Promise<IncomingCall | null> {

@@ -7,14 +7,13 @@ import { DateTime as LuxonDateTime } from 'luxon';
 import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import type { Clock } from '../clock.js';
 import { findCallback, listOpenCallbacksOfPhone, lockCallback, markCancelled, type StoredCallback } from '../db/callbacks.js';
-import { findClinicByBookingNumber, findClinicTelephony } from '../db/clinicTelephony.js';
+import { findClinicTelephony } from '../db/clinicTelephony.js';
 import type { Database } from '../db/database.js';
-import { recordIncomingCall, setIncomingCallOutcome, type IncomingCallOutcome } from '../db/incomingCalls.js';
+import { markIncomingCallFailed, recordIncomingCallTo, setIncomingCallOutcome, type IncomingCallOutcome } from '../db/incomingCalls.js';
 import { releaseSlotPlace } from '../db/slotPlaces.js';
 import { isCancellable } from '../domain/callback.js';
 import { callerRefusal, DEFAULT_MAX_OPEN_PER_PHONE, isStillToCome } from '../domain/callerPolicy.js';
 import type { ClinicRules } from '../domain/clinic.js';
-import { localDate } from '../domain/schedule.js';
 import { normaliseSwedishPhone } from '../domain/patientContact.js';
 import {
   alreadyBookedPrompt,
@@ -211,21 +210,20 @@ export function createPhoneBookingService(deps: {
 
     async markFailed(callId) {
       try {
-        await setOutcome(callId, 'failed');
+        await markIncomingCallFailed(db, callId, clock.now());
       } catch (error) {
         logger.warn({ err: { type: (error as Error)?.name } }, 'could not record a failed phone booking call');
       }
     },
 
     async start(call) {
-      const clinicId = await findClinicByBookingNumber(db, call.to);
+      const shown = normaliseSwedishPhone(call.from);
+      // The call's row first: whatever fails or hangs after it leaves the call marked failed, not 'answered'.
+      const clinicId = await recordIncomingCallTo(db, { callId: call.callId, bookingNumber: call.to, receivedAt: clock.now(), callerHidden: !shown.ok });
       if (!clinicId) return { kind: 'say', clips: ['unknown_number', 'goodbye'] };
       const [rules, telephony] = await Promise.all([rulesOf(clinicId), findClinicTelephony(db, clinicId)]);
       const fallback = nationalDigits(telephony?.fallbackPhone ?? null);
       fallbackByNumber.set(call.to, fallback);
-      const shown = normaliseSwedishPhone(call.from);
-      const at = clock.now();
-      await recordIncomingCall(db, { callId: call.callId, clinicId, receivedAt: at, localDate: localDate(rules, at), callerHidden: !shown.ok });
       const state: CallState = { callId: call.callId, clinicId, step: 'offer', phone: shown.ok ? shown.value : null, keyed: false, slot: null, callbackId: null, fallback };
       if (state.phone) return offerFor(state, rules, INTRO);
       // A hidden number keys in one, but only when there is a time to offer: a closed line says so at once.

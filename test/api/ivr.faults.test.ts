@@ -14,9 +14,10 @@ const APOLOGY = 'Tyvärr gick något fel. Ring i stället noll åtta ett två tr
 
 /** A database whose statements matching `fault.matches` fail (as when PostgreSQL is gone) or never answer. */
 function faultyDatabase(db: Database) {
-  const fault: { matches: RegExp | null; mode: 'fail' | 'hang' } = { matches: null, mode: 'fail' };
+  const fault: { matches: RegExp | null; mode: 'fail' | 'hang'; done: string[] } = { matches: null, mode: 'fail', done: [] };
   const guard = <T>(sql: string, run: () => Promise<T>): Promise<T> => {
-    if (!fault.matches?.test(sql)) return run();
+    // Statements that answered, so a test can wait for background work instead of sleeping.
+    if (!fault.matches?.test(sql)) return run().then((r) => (fault.done.push(sql), r));
     if (fault.mode === 'hang') return new Promise<T>(() => {});
     return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
   };
@@ -116,6 +117,41 @@ describe('phone booking when the database fails', () => {
       const call = await FakeElksCall.dial(server, { from: '+46701234570', to: bookingNumber });
       expect(Date.now() - started).toBeLessThan(VOICE_DEADLINE_MS + 1500);
       expect(call.heard).toEqual([APOLOGY]);
+      await eventually(async () => (await outcomeOf(call.callId)) === 'failed');
+    } finally {
+      fault.matches = null;
+    }
+  }, 15_000);
+
+  it('a failure after the caller was turned away (no time today) leaves the call counted as turned away, not failed', async () => {
+    const { bookingNumber } = await clinicWithNumber();
+    // Friday after the last time of the day: the offer is Monday's, the call is recorded as no_time_today.
+    server.clock.set('2027-04-09T16:56:00+02:00');
+    try {
+      const call = await FakeElksCall.dial(server, { from: '+46701234571', to: bookingNumber });
+      expect(await outcomeOf(call.callId)).toBe('no_time_today');
+      fault.done = [];
+      fault.matches = /\bcallbacks\b/;
+      fault.mode = 'fail';
+      await call.press('1');
+      expect(call.lastPrompt.text).toBe(APOLOGY);
+      fault.matches = null;
+      // The (not awaited) failure mark has run once its statement answered.
+      await eventually(async () => fault.done.some((sql) => /UPDATE incoming_calls SET outcome/.test(sql)));
+      expect(await outcomeOf(call.callId)).toBe('no_time_today');
+    } finally {
+      fault.matches = null;
+      server.clock.set(TUESDAY_0800);
+    }
+  });
+
+  it('a start step that hangs after the call is recorded (reading the clinic’s settings) leaves the call failed', async () => {
+    const { bookingNumber } = await clinicWithNumber();
+    fault.matches = /fallback_phone_e164/;
+    fault.mode = 'hang';
+    try {
+      const call = await FakeElksCall.dial(server, { from: '+46701234572', to: bookingNumber });
+      expect(call.heard).toEqual(['Tyvärr gick något fel. Tack för samtalet. Hej då.']);
       await eventually(async () => (await outcomeOf(call.callId)) === 'failed');
     } finally {
       fault.matches = null;
