@@ -15,6 +15,8 @@ export interface OutgoingCall {
   callerId: string;
   state: OutgoingCallState;
   providerCallId: string | null;
+  /** Counts the times the row was taken for placing; in the provider's URLs, so an earlier placement's are told apart. */
+  placement: number;
   /** Why it failed or ended without reaching the patient: provider_unavailable, provider_refused, agent_unanswered, … */
   failure: string | null;
   createdAt: DateTime;
@@ -30,6 +32,7 @@ interface Row {
   caller_id_e164: string;
   state: OutgoingCallState;
   provider_call_id: string | null;
+  placement: number;
   failure: string | null;
   created_at: Date;
   updated_at: Date;
@@ -45,6 +48,7 @@ function fromRow(r: Row): OutgoingCall {
     callerId: r.caller_id_e164,
     state: r.state,
     providerCallId: r.provider_call_id,
+    placement: r.placement,
     failure: r.failure,
     createdAt: DateTime.fromJSDate(r.created_at, { zone: 'utc' }),
     updatedAt: DateTime.fromJSDate(r.updated_at, { zone: 'utc' }),
@@ -88,7 +92,7 @@ export async function takeForPlacing(
 ): Promise<OutgoingCall | null> {
   const { rows } = await db.query<Row>(
     `UPDATE outgoing_calls
-        SET state = 'placing', staff_id = $2, agent_phone_e164 = $3, caller_id_e164 = $4, provider_call_id = NULL, failure = NULL, updated_at = $5
+        SET state = 'placing', placement = placement + 1, staff_id = $2, agent_phone_e164 = $3, caller_id_e164 = $4, provider_call_id = NULL, failure = NULL, updated_at = $5
       WHERE id = $1
         AND (state IN ('pending', 'failed')
              -- The process asking the provider died (its request times out long before this): press again.
@@ -99,19 +103,36 @@ export async function takeForPlacing(
   return one(rows);
 }
 
-export async function markPlaced(db: Queryable, id: string, providerCallId: string, at: DateTime): Promise<OutgoingCall | null> {
+/** The provider placed the call of this placement (a later placement, or a record that came first, is left alone). */
+export async function markPlaced(db: Queryable, id: string, placement: number, providerCallId: string, at: DateTime): Promise<OutgoingCall | null> {
   const { rows } = await db.query<Row>(
-    `UPDATE outgoing_calls SET state = 'placed', provider_call_id = $2, updated_at = $3 WHERE id = $1 AND state = 'placing' RETURNING *`,
-    [id, providerCallId, at.toISO()],
+    `UPDATE outgoing_calls SET state = 'placed', provider_call_id = $3, updated_at = $4
+      WHERE id = $1 AND placement = $2 AND state = 'placing' RETURNING *`,
+    [id, placement, providerCallId, at.toISO()],
   );
   return one(rows);
 }
 
-/** The call did not reach the patient; a new press may take it again. */
-export async function markFailed(db: Queryable, id: string, failure: string, at: DateTime): Promise<void> {
+/**
+ * The provider's voice_start or hang-up for the current placement names its call before we stored the id: the
+ * provider answered after our timeout (failed, provider_timeout) or the record came first (placing). The call
+ * exists, so it is this attempt's: placed with that id. Null when the row has moved on (a new press took it).
+ */
+export async function adoptPlacement(db: Queryable, id: string, placement: number, providerCallId: string, at: DateTime): Promise<OutgoingCall | null> {
+  const { rows } = await db.query<Row>(
+    `UPDATE outgoing_calls SET state = 'placed', provider_call_id = $3, failure = NULL, updated_at = $4
+      WHERE id = $1 AND placement = $2 AND provider_call_id IS NULL AND state IN ('placing', 'failed') RETURNING *`,
+    [id, placement, providerCallId, at.toISO()],
+  );
+  return one(rows);
+}
+
+/** The call did not reach the patient; a new press may take it again. `placement`: only if still that one's. */
+export async function markFailed(db: Queryable, id: string, failure: string, at: DateTime, placement?: number): Promise<void> {
   await db.query(
-    `UPDATE outgoing_calls SET state = 'failed', failure = $2, updated_at = $3 WHERE id = $1 AND state IN ('placing', 'placed')`,
-    [id, failure, at.toISO()],
+    `UPDATE outgoing_calls SET state = 'failed', failure = $2, updated_at = $3
+      WHERE id = $1 AND state IN ('placing', 'placed') AND ($4::integer IS NULL OR placement = $4)`,
+    [id, failure, at.toISO(), placement ?? null],
   );
 }
 

@@ -8,6 +8,7 @@ import { findClinicTelephony, shownCallerId } from '../db/clinicTelephony.js';
 import { findClinicRules } from '../db/clinics.js';
 import type { Database } from '../db/database.js';
 import {
+  adoptPlacement,
   findOutgoingCall,
   latestOutgoingCall,
   markEnded,
@@ -36,7 +37,7 @@ import {
 import type { Logger } from '../logger.js';
 import { maskPhone } from '../sms/port.js';
 import { ELKS_WEBHOOK_PATHS } from '../telephony/elks.js';
-import { CallRefused, type TelephonyProvider } from '../telephony/port.js';
+import { CallOutcomeUnknown, CallRefused, type TelephonyProvider } from '../telephony/port.js';
 import { webhookUrl } from '../telephony/webhookKey.js';
 import { authorize, type StaffMember } from './staffAuth.js';
 import type { TelephonyService } from './telephony.js';
@@ -50,10 +51,13 @@ export type VoiceAction = { connect: string; callerid: string; timeout: number }
 export interface DiallingService {
   /** Places (at most once per attempt) the call for a callback the nurse holds; `placedNow` false for a repeat. */
   dial(staff: StaffMember, callbackId: string, agentPhone: string | null): Promise<{ call: OutgoingCall; placedNow: boolean }>;
-  /** The nurse answered: connect the patient, or hang up when the callback is no longer open. */
-  voiceStart(outgoingCallId: string, providerCallId: string | null): Promise<VoiceAction>;
+  /**
+   * The nurse answered: connect the patient, or hang up when the callback is no longer open or the call is not
+   * the row's current placement (`placement` from the URL; null in URLs made before placements were numbered).
+   */
+  voiceStart(outgoingCallId: string, placement: number | null, providerCallId: string | null): Promise<VoiceAction>;
   /** The provider's hang-up record; idempotent (the provider repeats it until it gets a 2xx). */
-  hangup(outgoingCallId: string, fields: HangupFields): Promise<'recorded' | 'not_dialled' | 'ignored'>;
+  hangup(outgoingCallId: string, placement: number | null, fields: HangupFields): Promise<'recorded' | 'not_dialled' | 'ignored'>;
   /** The latest call of a callback, for the console. */
   latest(callbackId: string): Promise<OutgoingCall | null>;
   /** Whether "Ring" works at this clinic: a provider is configured, the clinic dials agent first and has a number to show. */
@@ -108,42 +112,77 @@ export function createDiallingService(deps: {
       if (!taken) return { call: (await findOutgoingCall(db, reserved.id))!, placedNow: false };
 
       const url = (path: string) => webhookUrl(deps.publicBaseUrl, webhookSecret, path);
+      let providerCallId: string;
+      // Only the provider's request is in here: once it has answered with an id the call exists, and nothing
+      // that fails after that may mark it failed (a new press would ring the nurse a second time).
       try {
-        const { providerCallId } = await provider.placeCall({
+        ({ providerCallId } = await provider.placeCall({
           from: callerId,
           to: agentPhone,
-          voiceStartUrl: url(ELKS_WEBHOOK_PATHS.voiceStart(taken.id)),
-          whenHangupUrl: url(ELKS_WEBHOOK_PATHS.hangup(taken.id)),
+          voiceStartUrl: url(ELKS_WEBHOOK_PATHS.voiceStart(taken.id, taken.placement)),
+          whenHangupUrl: url(ELKS_WEBHOOK_PATHS.hangup(taken.id, taken.placement)),
           timeoutSeconds: RING_SECONDS,
-        });
-        const placed = await markPlaced(db, taken.id, providerCallId, clock.now());
-        await recordAudit(db, { at: now, staffId: staff.id, action: 'callback.dial', clinicId: callback.clinicId, callbackIds: [callbackId] });
-        logger.info({ outgoingCallId: taken.id, agent: maskPhone(agentPhone) }, 'agent-first call placed');
-        return { call: placed ?? (await findOutgoingCall(db, taken.id))!, placedNow: true };
+        }));
       } catch (error) {
         const refused = error instanceof CallRefused;
-        await markFailed(db, taken.id, refused ? 'provider_refused' : 'provider_unavailable', clock.now());
-        logger.warn({ outgoingCallId: taken.id, err: { type: (error as Error).name } }, 'agent-first call not placed');
+        // A timeout (or a 5xx) leaves it unknown whether the call exists; if it does, its voice_start or hang-up
+        // record for this placement is still taken as this attempt's call (adoptPlacement).
+        const failure = refused ? 'provider_refused' : error instanceof CallOutcomeUnknown ? 'provider_timeout' : 'provider_unavailable';
+        logger.warn({ outgoingCallId: taken.id, failure, err: { type: (error as Error).name } }, 'agent-first call not placed');
+        try {
+          await markFailed(db, taken.id, failure, clock.now(), taken.placement);
+        } catch (markError) {
+          // Left 'placing': a press after STALE_PLACING_SECONDS may place it again.
+          logger.error({ outgoingCallId: taken.id, err: { type: (markError as Error).name } }, 'failed call could not be marked failed');
+        }
         if (refused) throw new CallRefusedByProvider(error.message);
         throw new ServiceUnavailable('The telephony provider');
       }
+      logger.info({ outgoingCallId: taken.id, agent: maskPhone(agentPhone) }, 'agent-first call placed');
+      const assumed: OutgoingCall = { ...taken, state: 'placed', providerCallId, updatedAt: clock.now() };
+      try {
+        const placed = await markPlaced(db, taken.id, taken.placement, providerCallId, clock.now());
+        await recordAudit(db, { at: now, staffId: staff.id, action: 'callback.dial', clinicId: callback.clinicId, callbackIds: [callbackId] });
+        return { call: placed ?? (await findOutgoingCall(db, taken.id)) ?? assumed, placedNow: true };
+      } catch (error) {
+        // The call rings regardless. The row stays 'placing' until this placement's voice_start or hang-up
+        // record adopts the provider's id (or, if neither comes, a press after STALE_PLACING_SECONDS).
+        logger.error({ outgoingCallId: taken.id, err: { type: (error as Error).name } }, 'placed call could not be stored or audited');
+        return { call: assumed, placedNow: true };
+      }
     },
 
-    async voiceStart(outgoingCallId, providerCallId) {
-      const call = await findOutgoingCall(db, outgoingCallId);
-      if (!call || (call.providerCallId && providerCallId && call.providerCallId !== providerCallId)) return { hangup: 'reject' };
+    async voiceStart(outgoingCallId, placement, providerCallId) {
+      let call = await findOutgoingCall(db, outgoingCallId);
+      if (!call) return { hangup: 'reject' };
+      // A call of an earlier placement (the nurse pressed again after a timeout): the current one rings her.
+      if (placement !== null && placement !== call.placement) return { hangup: 'reject' };
+      if (call.providerCallId && providerCallId && call.providerCallId !== providerCallId) return { hangup: 'reject' };
+      if (placement !== null && !call.providerCallId && providerCallId) {
+        // Answered before we stored the provider's id (it answered after our timeout, or is still answering).
+        call = await adoptPlacement(db, call.id, placement, providerCallId, clock.now());
+        if (!call) return { hangup: 'reject' };
+      }
+      if (call.state !== 'placing' && call.state !== 'placed') return { hangup: 'reject' };
       const callback = await findCallback(db, call.callbackId);
       // Cancelled (or otherwise closed) while the nurse's phone rang: nobody to connect.
       if (!callback || !isOpen(callback)) return { hangup: 'reject' };
       return { connect: callback.phoneE164, callerid: call.callerId, timeout: RING_SECONDS };
     },
 
-    async hangup(outgoingCallId, fields) {
-      const call = await findOutgoingCall(db, outgoingCallId);
+    async hangup(outgoingCallId, placement, fields) {
+      let call = await findOutgoingCall(db, outgoingCallId);
       if (!call) return 'ignored';
-      // Our record of the placed call is not stored yet: the provider repeats the hang-up until it is.
-      if (call.state === 'placing' || call.state === 'pending') throw new ServiceUnavailable('The call record', 30);
-      // A record of an earlier call of this attempt (the nurse pressed again after it failed).
+      if (placement !== null) {
+        // A record of an earlier placement of this attempt (the nurse pressed again after it failed).
+        if (placement !== call.placement) return 'ignored';
+        // This placement's call, whose id we never stored (the provider answered after our timeout, or the
+        // record came first): it is the attempt's call.
+        if (!call.providerCallId) call = (await adoptPlacement(db, call.id, placement, fields.id, clock.now())) ?? (await findOutgoingCall(db, call.id))!;
+      } else if (call.state === 'placing' || call.state === 'pending') {
+        // A URL without a placement (made before they were numbered): wait until our record of the call is stored.
+        throw new ServiceUnavailable('The call record', 30);
+      }
       if (call.providerCallId !== fields.id) return 'ignored';
       const callback = await findCallback(db, call.callbackId);
       if (!callback) return 'ignored';

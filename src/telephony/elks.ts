@@ -1,13 +1,14 @@
 // 46elks REST client (calls and SMS): HTTP basic auth, form-encoded requests, JSON replies. A 4xx other than
 // 408/429 is a refusal that retrying cannot mend; anything else (5xx, timeout, network) is transient.
-import { CallRefused, type TelephonyProvider } from './port.js';
+import { CallOutcomeUnknown, CallRefused, type TelephonyProvider } from './port.js';
 
 export const DEFAULT_ELKS_API_URL = 'https://api.46elks.com/a1';
 
 /** Our webhook paths under the key (src/telephony/webhookKey.ts) that we hand 46elks for calls and SMS. */
 export const ELKS_WEBHOOK_PATHS = {
-  voiceStart: (outgoingCallId: string) => `/calls/${outgoingCallId}/voice-start`,
-  hangup: (outgoingCallId: string) => `/calls/${outgoingCallId}/hangup`,
+  // `placement`: which placement of the outgoing call (src/db/outgoingCalls.ts) the provider's request is about.
+  voiceStart: (outgoingCallId: string, placement: number) => `/calls/${outgoingCallId}/voice-start?placement=${placement}`,
+  hangup: (outgoingCallId: string, placement: number) => `/calls/${outgoingCallId}/hangup?placement=${placement}`,
   smsDelivered: (messageId: string) => `/sms/${encodeURIComponent(messageId)}/delivered`,
 };
 
@@ -80,6 +81,8 @@ export function createElksTelephony(client: ElksClient): TelephonyProvider {
         });
       } catch (error) {
         if (error instanceof ElksRefused) throw new CallRefused(error.message);
+        // Our timeout: 46elks may have placed the call and be answering late.
+        if ((error as Error)?.name === 'TimeoutError') throw new CallOutcomeUnknown('46elks did not answer in time');
         throw error;
       }
       if (typeof body.id !== 'string' || !body.id) throw new Error('46elks placed a call without an id in its reply');

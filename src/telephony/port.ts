@@ -21,3 +21,9 @@ export interface TelephonyProvider {
 
 /** The provider refused the call for good (bad number, bad credentials, no credit): retrying cannot help. */
 export class CallRefused extends Error {}
+
+/**
+ * The provider did not answer in time: the call may or may not have been placed. Not a failure to report as
+ * certain: its voice_start or hang-up record, if it comes, is still taken as this placement's call.
+ */
+export class CallOutcomeUnknown extends Error {}

@@ -84,7 +84,7 @@ describe('dialling a claimed callback, agent first', () => {
     expect(placed).toHaveLength(1);
     const call = placed[0]!;
     const base = `${server.baseUrl}/api/telephony/46elks/${webhookKey(TEST_TELEPHONY_SECRET)}/calls/${res.body.id}`;
-    expect(call.fields).toEqual({ from: CLINIC_NUMBER, to: NURSE_PHONE, voice_start: `${base}/voice-start`, whenhangup: `${base}/hangup`, timeout: '30' });
+    expect(call.fields).toEqual({ from: CLINIC_NUMBER, to: NURSE_PHONE, voice_start: `${base}/voice-start?placement=1`, whenhangup: `${base}/hangup?placement=1`, timeout: '30' });
 
     // The nurse answers: the patient is rung, showing the clinic's number.
     const answered = await fake.answer(call);

@@ -58,6 +58,8 @@ export interface TestServerOptions {
   http?: Partial<HttpSettings>;
   /** Place agent-first calls through 46elks at this URL (a test/support/fakeElks.ts server); default: no provider. */
   elksApiUrl?: string;
+  /** The 46elks client's request timeout; default 2000 ms (a test of a late answer sets a short one). */
+  elksTimeoutMs?: number;
 }
 
 export async function startTestServer(db: Database, now: string, options: TestServerOptions = {}): Promise<TestServer> {
@@ -96,7 +98,7 @@ export async function startTestServer(db: Database, now: string, options: TestSe
     http: options.http,
     oidc: options.oidc ?? null,
     telephonyProvider: options.elksApiUrl
-      ? createElksTelephony(createElksClient({ apiUrl: options.elksApiUrl, username: FAKE_ELKS_USERNAME, password: FAKE_ELKS_PASSWORD, timeoutMs: 2000 }))
+      ? createElksTelephony(createElksClient({ apiUrl: options.elksApiUrl, username: FAKE_ELKS_USERNAME, password: FAKE_ELKS_PASSWORD, timeoutMs: options.elksTimeoutMs ?? 2000 }))
       : null,
   });
   server.on('request', app);

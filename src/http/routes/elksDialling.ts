@@ -12,6 +12,11 @@ import type { ClipSet } from '../../telephony/clips.js';
 import { webhookUrl } from '../../telephony/webhookKey.js';
 
 const Id = z.uuid();
+/** The placement in the URLs we gave the provider; absent in URLs made before placements were numbered. */
+const placementOf = (query: unknown): number | null => {
+  const parsed = z.object({ placement: z.coerce.number().int().min(1).max(1_000_000) }).safeParse(query);
+  return parsed.success ? parsed.data.placement : null;
+};
 const field = (body: unknown, name: string): string | undefined => {
   const value = (body as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : undefined;
@@ -55,7 +60,7 @@ export function elksDiallingRoutes(deps: {
       return;
     }
     try {
-      const work = deps.dialling.voiceStart(id.data, field(req.body, 'callid') ?? field(req.body, 'id') ?? null);
+      const work = deps.dialling.voiceStart(id.data, placementOf(req.query), field(req.body, 'callid') ?? field(req.body, 'id') ?? null);
       res.json(await withinDeadline(work, deps.deadlineMs ?? VOICE_START_DEADLINE_MS));
     } catch (error) {
       // No numbers here: the error's type and code only, and our own call id.
@@ -77,7 +82,7 @@ export function elksDiallingRoutes(deps: {
     }
     const fields: HangupFields = { id: callId };
     for (const name of ['start', 'created', 'duration', 'state', 'actions', 'legs'] as const) fields[name] = field(req.body, name);
-    await deps.dialling.hangup(id.data, fields);
+    await deps.dialling.hangup(id.data, placementOf(req.query), fields);
     res.status(204).end();
   });
 
