@@ -236,9 +236,11 @@ export function createPhoneBookingService(deps: {
     },
 
     async answer(state, keyed) {
-      const key = (keyed ?? '').replace(/#$/, '');
-      // No key after the menu's repeats: the caller is left with a polite goodbye.
-      if (!key || !/^[0-9*]+$/.test(key)) return { kind: 'say', clips: ['goodbye'] };
+      // No key after the menu's repeats (46elks posts result "failed", or none): the caller gets a polite goodbye.
+      if (keyed === null || keyed === 'failed') return { kind: 'say', clips: ['goodbye'] };
+      // "#" alone (an empty entry) or anything but keys is a wrong key: each step below repeats its menu on it.
+      const entered = keyed.replace(/#$/, '');
+      const key = /^[0-9*]+$/.test(entered) ? entered : '';
       const rules = await rulesOf(state.clinicId);
       switch (state.step) {
         case 'offer':

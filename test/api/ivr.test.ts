@@ -92,6 +92,42 @@ describe('booking by phone keypad', () => {
     expect((await incomingCall(s, call.callId))[0]!.outcome).toBe('answered');
   });
 
+  it('treats # alone (an empty entry) as a wrong key: the menu or the number entry repeats, the call goes on', async () => {
+    const s = server();
+    s.clock.set(TUESDAY_0800);
+    const { id, bookingNumber } = await clinicWithNumber(s);
+    const call = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
+    await call.press('#');
+    expect(call.lastPrompt).toMatchObject({ menu: true, text: `Det valet finns inte. Vi kan ringa dig i dag mellan åtta femton och åtta trettio. ${PRESS}` });
+    await call.press('');
+    expect(call.lastPrompt).toMatchObject({ menu: true, text: `Det valet finns inte. Vi kan ringa dig i dag mellan åtta femton och åtta trettio. ${PRESS}` });
+    await call.press('1');
+    expect(call.lastPrompt.text).toContain('Du är bokad.');
+    expect(await callbacksOf(s, id)).toHaveLength(1);
+
+    const hidden = await FakeElksCall.dial(s, { from: 'anonymous', to: bookingNumber });
+    await hidden.press('#');
+    expect(hidden.lastPrompt).toMatchObject({ menu: true, text: 'Det numret kan vi inte ringa. Vi ser inte ditt nummer. Slå det nummer vi ska ringa upp, och avsluta med fyrkant.' });
+    await hidden.press('0701234561#');
+    await hidden.press('#');
+    expect(hidden.lastPrompt.text).toBe('Det valet finns inte. Du slog noll sju noll ett två tre fyra fem sex ett. Tryck 1 om det stämmer. Tryck 2 för att slå numret igen.');
+    await hidden.silence();
+    expect(hidden.lastPrompt.text).toBe(GOODBYE);
+    expect(hidden.ended).toBe(true);
+  });
+
+  it('gives a hidden caller 30 s to key a number, and menus their 10 s', async () => {
+    const s = server();
+    s.clock.set(TUESDAY_0800);
+    const { bookingNumber } = await clinicWithNumber(s);
+    const hidden = await FakeElksCall.dial(s, { from: 'anonymous', to: bookingNumber });
+    expect(hidden.answers.at(-1)).toMatchObject({ digits: 15, timeout: 30, repeat: 3 });
+    await hidden.press('0701234562#');
+    expect(hidden.answers.at(-1)).toMatchObject({ digits: 1, timeout: 10 });
+    await hidden.press('1');
+    expect(hidden.answers.at(-1)).toMatchObject({ digits: 1, timeout: 10 });
+  });
+
   it('asks a hidden caller to key a number ending with #, reads it back digit by digit, and books it once confirmed with 1', async () => {
     const s = server();
     s.clock.set(TUESDAY_0800);

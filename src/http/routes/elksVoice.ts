@@ -16,6 +16,8 @@ import { webhookUrl } from '../../telephony/webhookKey.js';
 export const VOICE_DEADLINE_MS = 3000;
 /** Seconds 46elks waits for a key, and how often it plays the menu before giving up. */
 const IVR_TIMEOUT_SECONDS = 10;
+/** Keying a whole phone number takes longer than one key: the most 46elks allows. */
+const NUMBER_ENTRY_TIMEOUT_SECONDS = 30;
 const IVR_REPEAT = 3;
 /** A prompt longer than this many clips is no prompt of ours. */
 const MAX_PROMPT_CLIPS = 80;
@@ -104,7 +106,7 @@ export function elksVoiceRoutes(deps: {
     return {
       ivr: audioUrl(reply.clips),
       digits: reply.maxDigits,
-      timeout: IVR_TIMEOUT_SECONDS,
+      timeout: reply.maxDigits > 1 ? NUMBER_ENTRY_TIMEOUT_SECONDS : IVR_TIMEOUT_SECONDS,
       repeat: IVR_REPEAT,
       next: nextUrl(reply.next),
     };
