@@ -1,6 +1,6 @@
 // SQL for a clinic's telephony settings: its booking numbers, the fallback number read out when phone booking
 // fails, agent-first dialling and the caller id patients see.
-import type { Database, Queryable } from './database.js';
+import { isUniqueViolation, type Database, type Queryable } from './database.js';
 
 export interface ClinicTelephony {
   clinicId: string;
@@ -51,25 +51,41 @@ export async function findClinicByBookingNumber(db: Queryable, phoneE164: string
 
 export type ClinicTelephonyUpdate = Omit<ClinicTelephony, 'clinicId'>;
 
+/** The given numbers that belong to a clinic other than `clinicId`. */
+async function numbersOfOthers(db: Queryable, clinicId: string, numbers: string[]): Promise<string[]> {
+  const { rows } = await db.query<{ phone_e164: string }>(
+    'SELECT phone_e164 FROM clinic_phone_numbers WHERE phone_e164 = ANY($1::text[]) AND clinic_id <> $2 ORDER BY phone_e164',
+    [numbers, clinicId],
+  );
+  return rows.map((r) => r.phone_e164);
+}
+
 /**
  * Replaces the clinic's telephony settings in one transaction. Returns the numbers that already belong to
- * another clinic (nothing is changed then).
+ * another clinic (nothing is changed then). Two saves racing for one number both pass the check; the loser's
+ * insert hits the primary key, and is answered as the number being taken (or, when the winner was this same
+ * clinic, simply run again).
  */
 export async function replaceClinicTelephony(db: Database, clinicId: string, update: ClinicTelephonyUpdate): Promise<string[]> {
-  return db.transaction(async (tx) => {
-    const taken = await tx.query<{ phone_e164: string }>(
-      'SELECT phone_e164 FROM clinic_phone_numbers WHERE phone_e164 = ANY($1::text[]) AND clinic_id <> $2 ORDER BY phone_e164',
-      [update.bookingNumbers, clinicId],
-    );
-    if (taken.rows.length) return taken.rows.map((r) => r.phone_e164);
-    await tx.query(
-      'UPDATE clinics SET fallback_phone_e164 = $2, dial_agent_first = $3, caller_id_e164 = $4 WHERE id = $1',
-      [clinicId, update.fallbackPhone, update.dialAgentFirst, update.callerId],
-    );
-    await tx.query('DELETE FROM clinic_phone_numbers WHERE clinic_id = $1', [clinicId]);
-    for (const number of update.bookingNumbers) {
-      await tx.query('INSERT INTO clinic_phone_numbers (phone_e164, clinic_id) VALUES ($1, $2)', [number, clinicId]);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(async (tx) => {
+        const taken = await numbersOfOthers(tx, clinicId, update.bookingNumbers);
+        if (taken.length) return taken;
+        await tx.query(
+          'UPDATE clinics SET fallback_phone_e164 = $2, dial_agent_first = $3, caller_id_e164 = $4 WHERE id = $1',
+          [clinicId, update.fallbackPhone, update.dialAgentFirst, update.callerId],
+        );
+        await tx.query('DELETE FROM clinic_phone_numbers WHERE clinic_id = $1', [clinicId]);
+        for (const number of update.bookingNumbers) {
+          await tx.query('INSERT INTO clinic_phone_numbers (phone_e164, clinic_id) VALUES ($1, $2)', [number, clinicId]);
+        }
+        return [];
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error, 'clinic_phone_numbers_pkey') || attempt >= 3) throw error;
+      const taken = await numbersOfOthers(db, clinicId, update.bookingNumbers);
+      if (taken.length) return taken;
     }
-    return [];
-  });
+  }
 }

@@ -70,6 +70,24 @@ describe('GET/PUT /api/staff/clinics/{clinicId}/telephony', () => {
     expect(extra.status).toBe(400);
   });
 
+  it('two clinics saving the same number at once: one gets it, the other 409 phone_number_taken, never a 500', async () => {
+    const s = server();
+    for (let round = 0; round < 6; round++) {
+      const first = await s.addClinic();
+      const second = await s.addClinic();
+      const admin = await s.addStaff('admin', [first, second]);
+      const shared = freshNumber();
+      const body = { bookingNumbers: [shared], fallbackPhone: null, dialAgentFirst: false, callerId: null };
+      const results = await Promise.all([put(s, first, admin, body), put(s, second, admin, body)]);
+      expect(results.map((r) => r.status).sort(), JSON.stringify(results.map((r) => r.body))).toEqual([200, 409]);
+      expect(results.find((r) => r.status === 409)!.body.error.code).toBe('phone_number_taken');
+      const owners = await s.db.query<{ clinic_id: string }>('SELECT clinic_id FROM clinic_phone_numbers WHERE phone_e164 = $1', [
+        `+468${shared.replace(/\D/g, '').slice(2)}`,
+      ]);
+      expect(owners.rows).toEqual([{ clinic_id: results[0]!.status === 200 ? first : second }]);
+    }
+  });
+
   it('is for the clinic’s managers and admins only', async () => {
     const s = server();
     const clinicId = await s.addClinic();
