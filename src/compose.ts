@@ -83,6 +83,7 @@ export function composeApi(deps: ApiDeps): Express {
       provider: deps.telephonyProvider ?? null,
       webhookSecret: deps.telephonySecret,
       publicBaseUrl: deps.publicBaseUrl,
+      claimTimeoutMinutes: deps.claimTimeoutMinutes,
     }),
     cases: createGuaranteeCaseService({ db, clock, basis: deps.guaranteeStart }),
     reports: createReportService({ db, clock, basis: deps.guaranteeStart }),

@@ -261,7 +261,7 @@ export async function claimNext(
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
-/** Extends a nurse's own live claim. */
+/** Extends a nurse's own live claim; never shortens it (a claim held through a call, holdClaim). */
 export async function renewClaim(
   db: Queryable,
   id: string,
@@ -270,12 +270,25 @@ export async function renewClaim(
   expiresAt: DateTime,
 ): Promise<StoredCallback | null> {
   const { rows } = await db.query<CallbackRow>(
-    `UPDATE callbacks SET claim_expires_at = $4
+    `UPDATE callbacks SET claim_expires_at = GREATEST(claim_expires_at, $4)
       WHERE id = $1 AND status = 'claimed' AND claimed_by = $2 AND claim_expires_at > $3
       RETURNING *`,
     [id, staffId, now.toISO(), expiresAt.toISO()],
   );
   return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/**
+ * Sets when a nurse's claim lapses, lapsed or not, as long as it is still hers (nobody else claimed it since):
+ * held through a call placed for her (agent-first dialling), resumed when it ends without an attempt.
+ * False when the callback is no longer claimed by her.
+ */
+export async function holdClaim(db: Queryable, id: string, staffId: string, expiresAt: DateTime): Promise<boolean> {
+  const { rows } = await db.query(
+    `UPDATE callbacks SET claim_expires_at = $3 WHERE id = $1 AND status = 'claimed' AND claimed_by = $2 RETURNING id`,
+    [id, staffId, expiresAt.toISO()],
+  );
+  return rows.length > 0;
 }
 
 /** Gives a claimed callback back to the queue. */

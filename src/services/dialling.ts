@@ -3,7 +3,7 @@
 // attempt through the same path as other telephony events (retries, unreachable, the measures).
 import type { Clock } from '../clock.js';
 import { recordAudit } from '../db/audit.js';
-import { findCallback } from '../db/callbacks.js';
+import { findCallback, holdClaim } from '../db/callbacks.js';
 import { findClinicTelephony, shownCallerId } from '../db/clinicTelephony.js';
 import { findClinicRules } from '../db/clinics.js';
 import type { Database } from '../db/database.js';
@@ -45,6 +45,14 @@ import type { TelephonyService } from './telephony.js';
 /** How long the nurse's phone and then the patient's may ring. */
 export const RING_SECONDS = 30;
 
+/**
+ * While a call placed for a nurse may be live her claim is held this long (from the press, and again from her
+ * answer), so a long call cannot let it lapse and another nurse take the callback; the hang-up record ends the
+ * hold (the attempt releases the claim, or a call that reached nobody resumes the normal timeout). Only a call
+ * whose record never comes holds it this long.
+ */
+export const CALL_CLAIM_HOLD_MINUTES = 120;
+
 /** What voice_start answers: a 46elks call action. */
 export type VoiceAction = { connect: string; callerid: string; timeout: number } | { hangup: 'reject' };
 
@@ -73,8 +81,15 @@ export function createDiallingService(deps: {
   provider: TelephonyProvider | null;
   webhookSecret: string | null;
   publicBaseUrl: string;
+  /** The queue's claim timeout (CLAIM_TIMEOUT_MINUTES): a call that reached nobody gives the nurse that again. */
+  claimTimeoutMinutes: number;
 }): DiallingService {
   const { db, clock, logger, provider, webhookSecret } = deps;
+  const hold = (callbackId: string, staffId: string) => holdClaim(db, callbackId, staffId, clock.now().plus({ minutes: CALL_CLAIM_HOLD_MINUTES }));
+  /** The call ended without an attempt (or was never placed): the claim times out as usual from now. */
+  const resume = async (callbackId: string, staffId: string | null) => {
+    if (staffId) await holdClaim(db, callbackId, staffId, clock.now().plus({ minutes: deps.claimTimeoutMinutes }));
+  };
   return {
     async enabledFor(clinicId) {
       if (!provider || !webhookSecret) return false;
@@ -106,6 +121,8 @@ export function createDiallingService(deps: {
         throw new OutsideCallingHours(hours, refusal.opensAt && showInstant(rules, refusal.opensAt));
       }
 
+      // Held (and checked still hers, atomically) before anything rings.
+      if (!(await hold(callbackId, staff.id))) throw new NotClaimed();
       const who = { staffId: staff.id, agentPhone, callerId, at: now };
       const reserved = await reserveOutgoingCall(db, { callbackId, attemptNumber: callback.attemptCount + 1 }, who);
       const taken = await takeForPlacing(db, reserved.id, who);
@@ -135,6 +152,8 @@ export function createDiallingService(deps: {
           // Left 'placing': a press after STALE_PLACING_SECONDS may place it again.
           logger.error({ outgoingCallId: taken.id, err: { type: (markError as Error).name } }, 'failed call could not be marked failed');
         }
+        // A call that may exist after all re-holds the claim when the nurse answers it (voiceStart).
+        await resume(callbackId, staff.id).catch(() => undefined);
         if (refused) throw new CallRefusedByProvider(error.message);
         throw new ServiceUnavailable('The telephony provider');
       }
@@ -167,6 +186,8 @@ export function createDiallingService(deps: {
       const callback = await findCallback(db, call.callbackId);
       // Cancelled (or otherwise closed) while the nurse's phone rang: nobody to connect.
       if (!callback || !isOpen(callback)) return { hangup: 'reject' };
+      // From her answer the call may last long: the claim must not lapse under it.
+      if (call.staffId) await hold(callback.id, call.staffId);
       return { connect: callback.phoneE164, callerid: call.callerId, timeout: RING_SECONDS };
     },
 
@@ -193,10 +214,12 @@ export function createDiallingService(deps: {
         // Repeating an unreadable record cannot mend it: acknowledged, and the card lets the nurse press again.
         logger.warn({ outgoingCallId: call.id, problem: (error as Error).message }, 'hang-up record unreadable');
         await markFailed(db, call.id, 'hangup_unreadable', clock.now());
+        await resume(callback.id, call.staffId);
         return 'ignored';
       }
       if (reading.kind === 'not_dialled') {
         await markFailed(db, call.id, reading.reason, clock.now());
+        await resume(callback.id, call.staffId);
         return 'not_dialled';
       }
       // One call, one attempt: the three events carry ids derived from the provider's call id, so a repeated
@@ -208,6 +231,8 @@ export function createDiallingService(deps: {
         callId,
         callbackId: callback.id,
         at,
+        // The nurse this call rang, whoever holds the claim by the time the record arrives.
+        staffId: call.staffId,
       });
       try {
         await deps.telephony.ingest(event('call.started'));
@@ -222,6 +247,7 @@ export function createDiallingService(deps: {
         if (!(error instanceof AppError) || error.code === 'service_unavailable') throw error;
         logger.warn({ outgoingCallId: call.id, code: error.code }, 'hang-up record not taken as an attempt');
         await markFailed(db, call.id, `hangup_${error.code}`, clock.now());
+        await resume(callback.id, call.staffId);
         return 'ignored';
       }
       await markEnded(db, call.id, clock.now());

@@ -25,6 +25,8 @@ export interface TelephonyEvent {
   at: DateTime;
   /** On call.ended for a call never answered: why (default no_answer). */
   outcome?: Exclude<CallOutcome, 'answered'>;
+  /** Who made the call when known (the nurse an agent-first call rang); otherwise the claim's holder. */
+  staffId?: string | null;
 }
 
 /** "sha256=<hex of HMAC-SHA256(secret, raw body)>", compared in constant time. */
@@ -60,7 +62,7 @@ export function createTelephonyService(deps: { db: Database; clock: Clock; jobs:
           const first = await insertTelephonyAttempt(tx, {
             id: randomUUID(),
             callbackId: callback.id,
-            staffId: callback.claimedBy,
+            staffId: event.staffId ?? callback.claimedBy,
             source: 'telephony',
             telephonyCallId: event.callId,
             startedAt: event.at,

@@ -305,6 +305,70 @@ describe('dialling a claimed callback, agent first', () => {
   });
 });
 
+describe('the claim during a long call (claim timeout 10 minutes)', () => {
+  const claimOf = async (id: string) =>
+    (await server.db.query<any>('SELECT status, claimed_by, claim_expires_at FROM callbacks WHERE id = $1', [id])).rows[0];
+
+  it('holds the claim through a 12-minute call: no colleague can take it, and the attempt and outcome are the dialling nurse’s', async () => {
+    const { callbackId, clinicId, nurse, nurseId } = await claimedCallback();
+    const colleague = await server.addStaff('nurse', [clinicId]);
+    const before = fake.calls.length;
+    server.clock.set(at('08:16:00'));
+    expect((await dial(callbackId, nurse)).status).toBe(201);
+    const call = callsTo(before)[0]!;
+    server.clock.set(at('08:16:10'));
+    expect((await fake.answer(call)).action).toMatchObject({ connect: PATIENT });
+
+    // 08:27: twelve minutes after the claim, eleven into the call. Renewing does not shorten the hold.
+    server.clock.set(at('08:20:00'));
+    expect((await server.request('POST', `/api/staff/callbacks/${callbackId}/claim/renew`, { headers: { Authorization: nurse } })).status).toBe(200);
+    server.clock.set(at('08:27:00'));
+    const taken = await server.request('POST', `/api/staff/callbacks/${callbackId}/claim`, { headers: { Authorization: colleague } });
+    expect(taken.status).toBe(409);
+    expect(await claimOf(callbackId)).toMatchObject({ status: 'claimed', claimed_by: nurseId });
+
+    // The call ends at 08:28:10 (720 s from her answer; the patient talked 700 s).
+    server.clock.set(at('08:28:11'));
+    const fields = hangupFields(call, { created: at('08:16:00'), start: at('08:16:10'), patientPhone: PATIENT, duration: 720, legDuration: 700 });
+    expect(await fake.hangup(call, fields)).toBe(204);
+    expect(await attempts(callbackId)).toMatchObject([{ outcome: 'answered', staff_id: nurseId }]);
+    expect(await callback(callbackId)).toMatchObject({ status: 'completed', attempt_count: 1 });
+    const outcome = await server.request('PUT', `/api/staff/callbacks/${callbackId}/outcome`, {
+      headers: { Authorization: nurse },
+      body: { resolution: 'advice', guarantee: { covered: false }, medicalAssessment: { performed: false } },
+    });
+    expect(outcome.status).toBe(204);
+  });
+
+  it('files the attempt under the nurse the call rang even if another holds the claim when the record comes', async () => {
+    const { callbackId, clinicId, nurse, nurseId } = await claimedCallback();
+    const colleague = await server.addStaff('nurse', [clinicId]);
+    const before = fake.calls.length;
+    server.clock.set(at('08:16:00'));
+    expect((await dial(callbackId, nurse)).status).toBe(201);
+    const call = callsTo(before)[0]!;
+    // As if the hold had been lost: the claim lapses and a colleague claims the callback.
+    await server.db.query(`UPDATE callbacks SET claim_expires_at = $2 WHERE id = $1`, [callbackId, at('08:16:30').toISO()]);
+    server.clock.set(at('08:17:00'));
+    expect((await server.request('POST', `/api/staff/callbacks/${callbackId}/claim`, { headers: { Authorization: colleague } })).status).toBe(200);
+    const fields = hangupFields(call, { created: at('08:16:00'), start: at('08:16:05'), patientPhone: PATIENT, patient: 'busy', duration: 20 });
+    expect(await fake.hangup(call, fields)).toBe(204);
+    expect(await attempts(callbackId)).toMatchObject([{ outcome: 'busy', staff_id: nurseId }]);
+  });
+
+  it('gives back the normal timeout when the call reached nobody', async () => {
+    const { callbackId, nurse } = await claimedCallback();
+    const before = fake.calls.length;
+    server.clock.set(at('08:16:00'));
+    expect((await dial(callbackId, nurse)).status).toBe(201);
+    expect(iso((await claimOf(callbackId)).claim_expires_at)).toBe('2027-03-30T08:16:00.000Z');
+    const call = callsTo(before)[0]!;
+    server.clock.set(at('08:16:40'));
+    expect(await fake.hangup(call, hangupFields(call, { created: at('08:16:00'), patientPhone: PATIENT }))).toBe(204);
+    expect(iso((await claimOf(callbackId)).claim_expires_at)).toBe('2027-03-30T06:26:40.000Z');
+  });
+});
+
 describe('hang-up records the app cannot take yet, or ever', () => {
   it('answers 503 to a record that arrives before the placed call is stored, so 46elks repeats it', async () => {
     const { callbackId, nurse } = await claimedCallback();
