@@ -115,4 +115,16 @@ describe('the call card with agent-first dialling', () => {
     expect(late.status).toBe(409);
     expect(late.html).toContain('utanför telefontiderna');
   });
+
+  it('tells a nurse whose call timed out at the provider that her phone may still ring', async () => {
+    const { page, callbackId } = await card(true);
+    // As the dialling service leaves a placement whose provider request timed out (the call may exist).
+    await server.db.query(
+      `INSERT INTO outgoing_calls (id, callback_id, attempt_number, agent_phone_e164, caller_id_e164, state, failure, created_at, updated_at)
+       VALUES (gen_random_uuid(), $1, 1, '+46705550004', '+46101234567', 'failed', 'provider_timeout', $2, $2)`,
+      [callbackId, at('08:16:00').toISO()],
+    );
+    const { html } = await page();
+    expect(html).toContain('Din telefon kan ändå ringa strax');
+  });
 });

@@ -40,6 +40,8 @@ function dialStatus(lang: Lang, call: OutgoingCall | null): string | null {
   if (call.failure === 'agent_unanswered') return text(lang, 'staff.call.dial.agentUnanswered');
   if (call.failure === 'patient_not_dialled') return text(lang, 'staff.call.dial.notDialled');
   if (call.failure === 'provider_unavailable') return text(lang, 'staff.call.dial.providerDown');
+  // The provider may have placed the call although its answer never came: her phone may still ring.
+  if (call.failure === 'provider_timeout') return text(lang, 'staff.call.dial.providerTimeout');
   if (call.failure === 'provider_refused') return text(lang, 'staff.call.dial.providerRefused');
   return text(lang, 'staff.call.dial.error.other');
 }

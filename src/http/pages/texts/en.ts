@@ -92,6 +92,7 @@ export const en: Record<TextKey, string> = {
   'staff.call.dial.placed': 'Your phone is ringing. Answer and the patient is connected. The attempt is recorded when the call ends.',
   'staff.call.dial.agentUnanswered': 'Your phone did not answer, so the patient was not called and no attempt is recorded. Press Call again.',
   'staff.call.dial.notDialled': 'The patient was not called and no attempt is recorded. Press Call again.',
+  'staff.call.dial.providerTimeout': 'The telephony service did not answer in time. Your phone may still ring shortly; if it does not, press Call again.',
   'staff.call.dial.providerDown': 'The call could not be set up: the telephony service does not answer. Try again shortly.',
   'staff.call.dial.providerRefused': 'The telephony service refused the call. Check the number you are to be rung on.',
   'staff.call.dial.error.agent_phone_missing': 'There is no phone number to ring you on. Enter your number in the field.',

@@ -90,6 +90,7 @@ export const sv = {
   'staff.call.dial.placed': 'Din telefon ringer. Svara, så kopplas patienten. Försöket registreras när samtalet är slut.',
   'staff.call.dial.agentUnanswered': 'Din telefon svarade inte, så patienten ringdes inte upp och inget försök är registrerat. Tryck Ring igen.',
   'staff.call.dial.notDialled': 'Patienten ringdes inte upp och inget försök är registrerat. Tryck Ring igen.',
+  'staff.call.dial.providerTimeout': 'Telefonitjänsten svarade inte i tid. Din telefon kan ändå ringa strax; gör den inte det, tryck Ring igen.',
   'staff.call.dial.providerDown': 'Samtalet kunde inte kopplas upp: telefonitjänsten svarar inte. Försök igen om en stund.',
   'staff.call.dial.providerRefused': 'Telefonitjänsten vägrade samtalet. Kontrollera numret du ska ringas på.',
   'staff.call.dial.error.agent_phone_missing': 'Det finns inget telefonnummer att ringa dig på. Skriv ditt nummer i fältet.',
