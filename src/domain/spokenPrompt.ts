@@ -43,6 +43,7 @@ export const PHRASES = {
   slot_taken: 'Tiden hann bli tagen.',
   invalid_choice: 'Det valet finns inte.',
   zero_zero: 'noll noll',
+  one_moment: 'Ett ögonblick.',
 } as const;
 export type Phrase = keyof typeof PHRASES;
 

@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replaceClinicTelephony } from '../../src/db/clinicTelephony.js';
 import type { Database, Queryable } from '../../src/db/database.js';
-import { VOICE_DEADLINE_MS } from '../../src/http/routes/elksVoice.js';
+import { MAX_SLOW_STEP_RETRIES, VOICE_DEADLINE_MS } from '../../src/http/routes/elksVoice.js';
 import { FakeElksCall } from '../support/fakeElksCaller.js';
 import { openTestDatabase } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -14,11 +14,22 @@ const APOLOGY = 'Tyvärr gick något fel. Ring i stället noll åtta ett två tr
 
 /** A database whose statements matching `fault.matches` fail (as when PostgreSQL is gone) or never answer. */
 function faultyDatabase(db: Database) {
-  const fault: { matches: RegExp | null; mode: 'fail' | 'hang'; done: string[] } = { matches: null, mode: 'fail', done: [] };
+  // 'slow': the statement runs after `delayMs`; with `once` only the first matching statement is slowed.
+  const fault: { matches: RegExp | null; mode: 'fail' | 'hang' | 'slow'; delayMs: number; once: boolean; done: string[] } = {
+    matches: null,
+    mode: 'fail',
+    delayMs: 0,
+    once: false,
+    done: [],
+  };
   const guard = <T>(sql: string, run: () => Promise<T>): Promise<T> => {
     // Statements that answered, so a test can wait for background work instead of sleeping.
     if (!fault.matches?.test(sql)) return run().then((r) => (fault.done.push(sql), r));
     if (fault.mode === 'hang') return new Promise<T>(() => {});
+    if (fault.mode === 'slow') {
+      if (fault.once) fault.matches = null;
+      return new Promise((r) => setTimeout(r, fault.delayMs)).then(run).then((r) => (fault.done.push(sql), r));
+    }
     return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
   };
   const wrap = (q: Queryable): Queryable => ({
@@ -157,6 +168,50 @@ describe('phone booking when the database fails', () => {
       fault.matches = null;
     }
   }, 15_000);
+
+  it('a booking slower than the deadline: "Ett ögonblick", the key press asked again, and the caller hears the one booking made', async () => {
+    const { id, bookingNumber } = await clinicWithNumber();
+    const call = await FakeElksCall.dial(server, { from: '+46701234573', to: bookingNumber });
+    fault.matches = /INSERT INTO callbacks/;
+    fault.mode = 'slow';
+    fault.delayMs = VOICE_DEADLINE_MS + 800;
+    fault.once = true;
+    try {
+      await call.press('1');
+    } finally {
+      fault.matches = null;
+      fault.once = false;
+    }
+    expect(call.heard).toEqual([
+      expect.stringContaining('Vi kan ringa dig i dag mellan åtta femton och åtta trettio.'),
+      'Ett ögonblick.',
+      'Du är bokad. Vi ringer dig i dag mellan åtta femton och åtta trettio. Du får ett sms. Tack för samtalet. Hej då.',
+    ]);
+    const callbacks = await server.db.query<{ id: string }>('SELECT id FROM callbacks WHERE clinic_id = $1', [id]);
+    expect(callbacks.rows).toHaveLength(1);
+    const outcome = await server.db.query('SELECT outcome, callback_id FROM incoming_calls WHERE call_id = $1', [call.callId]);
+    expect(outcome.rows).toEqual([{ outcome: 'booked', callback_id: callbacks.rows[0]!.id }]);
+  }, 20_000);
+
+  it(`a step slow every time is asked again ${MAX_SLOW_STEP_RETRIES} times, then the apology; a booking that commits late stays booked`, async () => {
+    const { id, bookingNumber } = await clinicWithNumber();
+    const call = await FakeElksCall.dial(server, { from: '+46701234574', to: bookingNumber });
+    // The clinic's rules are read at every step, outside any transaction: each attempt waits past the deadline.
+    fault.matches = /FROM clinics WHERE id/;
+    fault.mode = 'slow';
+    fault.delayMs = VOICE_DEADLINE_MS + 300;
+    try {
+      await call.press('1');
+    } finally {
+      fault.matches = null;
+    }
+    expect(call.heard.slice(1)).toEqual([...Array(MAX_SLOW_STEP_RETRIES).fill('Ett ögonblick.'), APOLOGY]);
+    expect(call.ended).toBe(true);
+    // The attempts went on in the background under one idempotency key: one booking, and the call says booked.
+    await eventually(async () => (await outcomeOf(call.callId)) === 'booked');
+    const callbacks = await server.db.query('SELECT id FROM callbacks WHERE clinic_id = $1', [id]);
+    expect(callbacks.rows).toHaveLength(1);
+  }, 30_000);
 
   it('bad or missing webhook fields get a spoken apology, never a 4xx', async () => {
     const { webhookUrl } = await import('../../src/telephony/webhookKey.js');

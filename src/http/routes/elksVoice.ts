@@ -19,6 +19,12 @@ const IVR_TIMEOUT_SECONDS = 10;
 /** Keying a whole phone number takes longer than one key: the most 46elks allows. */
 const NUMBER_ENTRY_TIMEOUT_SECONDS = 30;
 const IVR_REPEAT = 3;
+/**
+ * A step slower than the deadline is asked again this many times (after "Ett ögonblick") before the apology: the
+ * work goes on meanwhile, and asking again is safe (the booking has its ivr-<callid> idempotency key, a cancel
+ * finds the callback cancelled, the other steps only read), so a booking that commits late is still told.
+ */
+export const MAX_SLOW_STEP_RETRIES = 2;
 /** A prompt longer than this many clips is no prompt of ours. */
 const MAX_PROMPT_CLIPS = 80;
 
@@ -46,6 +52,9 @@ const StateQuery = z.object({
     .optional(),
   b: z.uuid().optional(),
   f: z.string().regex(/^\d{3,15}$/).optional(),
+  // A step asked again after the deadline: the keys first pressed, and how many times it was asked again.
+  r: z.string().max(64).optional(),
+  n: z.string().regex(/^[1-9]$/).transform(Number).optional(),
   [STATE_SIGNATURE_PARAM]: z.string().max(100).optional(),
 });
 
@@ -68,6 +77,16 @@ function stateFields(s: CallState): [string, string][] {
   if (s.callbackId) fields.push(['b', s.callbackId]);
   if (s.fallback) fields.push(['f', s.fallback]);
   return fields;
+}
+
+/** A step being asked again after the deadline: the keys pressed, and the how-manieth time (1…). */
+interface Retry {
+  keyed: string;
+  count: number;
+}
+
+function retryFields(retry: Retry | null): [string, string][] {
+  return retry ? [['r', retry.keyed], ['n', String(retry.count)]] : [];
 }
 
 class DeadlinePassed extends Error {}
@@ -93,8 +112,8 @@ export function elksVoiceRoutes(deps: {
   const url = (path: string) => webhookUrl(deps.publicBaseUrl, deps.secret ?? '', path);
 
   const signer = createStateSigner(deps.secret ?? '');
-  const nextUrl = (state: CallState) => {
-    const fields = stateFields(state);
+  const nextUrl = (state: CallState, retry: Retry | null = null) => {
+    const fields = [...stateFields(state), ...retryFields(retry)];
     const query = new URLSearchParams([...fields, [STATE_SIGNATURE_PARAM, signer.sign(fields)]]);
     return `${url('/voice/next')}?${query.toString()}`;
   };
@@ -113,11 +132,20 @@ export function elksVoiceRoutes(deps: {
   }
 
   /** Answers the provider: the step's reply, or on any failure or slowness the apology with the fallback number. */
-  async function answer(res: Response, work: () => Promise<VoiceReply>, onFailure: { callId: string | null; fallback: () => string | null }) {
+  async function answer(
+    res: Response,
+    work: () => Promise<VoiceReply>,
+    onFailure: { callId: string | null; fallback: () => string | null; slow?: () => Record<string, unknown> | null },
+  ) {
     let reply: VoiceReply;
     try {
       reply = await withinDeadline(work());
     } catch (error) {
+      const slow = error instanceof DeadlinePassed ? (onFailure.slow?.() ?? null) : null;
+      if (slow) {
+        logger.warn({ callId: onFailure.callId }, 'phone booking step slower than the deadline; the caller hears "Ett ögonblick" and the step is asked again');
+        return void res.status(200).json(slow);
+      }
       logger.error(
         { err: { type: (error as Error)?.name, message: (error as Error)?.message, code: (error as { code?: string })?.code }, callId: onFailure.callId },
         'phone booking step failed; the caller hears an apology and the fallback number',
@@ -149,15 +177,22 @@ export function elksVoiceRoutes(deps: {
       return answer(res, async () => phone.apology(null), { callId: null, fallback: () => null });
     }
     const state = stateFromQuery(query.data);
+    const retried: Retry | null = query.data.n !== undefined ? { keyed: query.data.r ?? '', count: query.data.n } : null;
     // Only a state this app signed for this very call is acted on; anything else (even the fallback number in it)
     // is not trusted, and no call is marked failed on its word.
     const callId = body.success ? body.data.callid : undefined;
-    if (!signer.verify(stateFields(state), query.data[STATE_SIGNATURE_PARAM]) || callId !== state.callId) {
+    if (!signer.verify([...stateFields(state), ...retryFields(retried)], query.data[STATE_SIGNATURE_PARAM]) || callId !== state.callId) {
       logger.warn({ signed: query.data[STATE_SIGNATURE_PARAM] !== undefined, sameCall: callId === state.callId }, 'voice step with a state this app did not sign for this call');
       return answer(res, async () => phone.apology(null), { callId: null, fallback: () => null });
     }
-    const keyed = body.success ? (body.data.result ?? null) : null;
-    await answer(res, () => phone.answer(state, keyed), { callId: state.callId, fallback: () => state.fallback });
+    // Asked again after a slow step: the keys pressed then (46elks posts "success" for the play in between).
+    const keyed = retried ? retried.keyed : body.success ? (body.data.result ?? null) : null;
+    const count = retried?.count ?? 0;
+    const slow = () =>
+      keyed !== null && count < MAX_SLOW_STEP_RETRIES
+        ? { play: audioUrl(['one_moment']), skippable: false, next: nextUrl(state, { keyed, count: count + 1 }) }
+        : null;
+    await answer(res, () => phone.answer(state, keyed), { callId: state.callId, fallback: () => state.fallback, slow });
   });
 
   router.get('/audio/prompt.wav', (req, res, next) => {
