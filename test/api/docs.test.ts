@@ -44,7 +44,7 @@ describe('API documentation', () => {
     expect(Object.keys(res.body.paths['/api/callbacks/{id}']).sort()).toEqual(['delete', 'get']);
     // The reports document their figures, not just their paths.
     const report = res.body.components.schemas.MeasureReport;
-    expect(Object.keys(report.properties.total.properties)).toEqual(['contactSameDay', 'timeDeviation', 'medicalAssessment']);
+    expect(Object.keys(report.properties.total.properties)).toEqual(['contactSameDay', 'timeDeviation', 'medicalAssessment', 'turnedAway']);
     expect(res.body.components.schemas.MedicalAssessmentWithin3Days.properties.referenceLines).toBeDefined();
     const booking = res.body.components.schemas.BookingRequest;
     expect(booking.required).toEqual(['phone']);
