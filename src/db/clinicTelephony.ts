@@ -43,12 +43,6 @@ export async function findClinicTelephony(db: Queryable, clinicId: string): Prom
   };
 }
 
-/** The clinic a booking number belongs to, or null for a number nobody configured. */
-export async function findClinicByBookingNumber(db: Queryable, phoneE164: string): Promise<string | null> {
-  const { rows } = await db.query<{ clinic_id: string }>('SELECT clinic_id FROM clinic_phone_numbers WHERE phone_e164 = $1', [phoneE164]);
-  return rows[0]?.clinic_id ?? null;
-}
-
 export type ClinicTelephonyUpdate = Omit<ClinicTelephony, 'clinicId'>;
 
 /** The given numbers that belong to a clinic other than `clinicId`. */
