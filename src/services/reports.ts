@@ -210,6 +210,17 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
   }
 
   /** The booking attempts behind a turned-away figure: when, which channel, how it ended; never who called. */
+  /** Every drill-down is audited with the callbacks it showed (an attempt that booked nothing shows none). */
+  async function auditDrilldown(staff: StaffMember, clinics: ClinicSummary[], records: { callbackId: string | null }[]) {
+    await recordAudit(db, {
+      at: clock.now(),
+      staffId: staff.id,
+      action: 'report.drilldown',
+      clinicId: clinics.length === 1 ? clinics[0]!.id : null,
+      callbackIds: records.flatMap((r) => (r.callbackId ? [r.callbackId] : [])),
+    });
+  }
+
   async function attemptDrilldown(staff: StaffMember, q: DrilldownQuery, figure: TurnedAwayFigure, clinics: ClinicSummary[]) {
     const filter = TURNED_AWAY_FIGURES[figure];
     const after = q.cursor ? decodeWith(AttemptCursorSchema, q.cursor) : null;
@@ -235,13 +246,7 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
         callerHidden: f.callerHidden === null ? null : f.callerHidden ? 'yes' : 'no',
       },
     }));
-    await recordAudit(db, {
-      at: clock.now(),
-      staffId: staff.id,
-      action: 'report.drilldown',
-      clinicId: clinics.length === 1 ? clinics[0]!.id : null,
-      callbackIds: records.flatMap((r) => (r.callbackId ? [r.callbackId] : [])),
-    });
+    await auditDrilldown(staff, clinics, records);
     const last = facts[facts.length - 1];
     return { figure, records, nextCursor: facts.length === q.limit && last ? encodeCursor(last.date, last.key) : null };
   }
@@ -321,13 +326,7 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
         });
       }
       const last = records[records.length - 1];
-      await recordAudit(db, {
-        at: clock.now(),
-        staffId: staff.id,
-        action: 'report.drilldown',
-        clinicId: clinics.length === 1 ? clinics[0]!.id : null,
-        callbackIds: records.flatMap((r) => (r.callbackId ? [r.callbackId] : [])),
-      });
+      await auditDrilldown(staff, clinics, records);
       return { figure: q.figure, records, nextCursor: records.length === q.limit && last?.callbackId ? encodeCursor(last.date, last.callbackId) : null };
     },
 
