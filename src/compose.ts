@@ -70,7 +70,7 @@ export function composeApi(deps: ApiDeps): Express {
     clock,
     logger,
     booking,
-    phoneBooking: createPhoneBookingService({ db, clock, booking, jobs, logger, maxOpenPerPhone: deps.maxOpenCallbacksPerPhone }),
+    phoneBooking: createPhoneBookingService({ db, clock, booking, logger, maxOpenPerPhone: deps.maxOpenCallbacksPerPhone }),
     // Loaded (and checked complete) once per folder: a bad folder stops start-up naming the missing clips.
     voiceClips: clipSetIn(deps.voiceClipsDir ?? undefined),
     queue: createCallQueueService({ db, clock, jobs, logger, claimTimeoutMinutes: deps.claimTimeoutMinutes }),

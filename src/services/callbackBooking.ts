@@ -89,6 +89,11 @@ export interface CallbackBookingService {
   book(clinicId: string, request: BookingRequest, idempotencyKey: string | null): Promise<BookingResult>;
   show(callbackId: string, token: string): Promise<StoredCallback>;
   cancel(callbackId: string, token: string): Promise<StoredCallback>;
+  /**
+   * The phone line's cancel (rule 11's "tryck 3"): the caller's own number, shown by the network, stands in for
+   * the cancel token. Null when the callback is not that caller's at that clinic or can no longer be cancelled.
+   */
+  cancelByCaller(callbackId: string, caller: { clinicId: string; phoneE164: string }): Promise<StoredCallback | null>;
   /** Moves a booking to another slot (ombokning): the new place is taken before the old one is freed. */
   reschedule(callbackId: string, token: string, slotStart: DateTime): Promise<StoredCallback>;
 }
@@ -220,6 +225,22 @@ export function createCallbackBookingService(deps: {
     }
   }
 
+  /**
+   * Cancels an open callback and frees its place in one transaction, then removes its due job. Null when it is
+   * no longer cancellable (a nurse claimed it, or a simultaneous cancel won) or `allowed` refuses it.
+   */
+  async function cancelAndFree(callbackId: string, allowed: (c: StoredCallback) => boolean = () => true): Promise<StoredCallback | null> {
+    const cancelled = await db.transaction(async (tx) => {
+      const current = await lockCallback(tx, callbackId);
+      if (!current || !allowed(current) || !isCancellable(current)) return null;
+      const done = await markCancelled(tx, callbackId, clock.now());
+      if (done) await releaseSlotPlace(tx, done.clinicId, done.slot.start);
+      return done;
+    });
+    if (cancelled) await afterCommit('remove the due job', () => jobs.unscheduleDue(cancelled.id, cancelled.attemptCount));
+    return cancelled;
+  }
+
   return {
     listClinics: () => listClinics(db),
     clinicRules,
@@ -268,17 +289,12 @@ export function createCallbackBookingService(deps: {
       const callback = await verified(callbackId, token);
       if (callback.status === 'cancelled') return callback;
       if (!isCancellable(callback)) throw new NotCancellable(callback.status);
-      const cancelled = await db.transaction(async (tx) => {
-        const done = await markCancelled(tx, callbackId, clock.now());
-        if (done) await releaseSlotPlace(tx, done.clinicId, done.slot.start);
-        return done;
-      });
-      if (cancelled) {
-        await afterCommit('remove the due job', () => jobs.unscheduleDue(cancelled.id, cancelled.attemptCount));
-      }
       // Null: a simultaneous request got there first; report the state it left.
-      return cancelled ?? (await verified(callbackId, token));
+      return (await cancelAndFree(callbackId)) ?? (await verified(callbackId, token));
     },
+
+    cancelByCaller: (callbackId, caller) =>
+      cancelAndFree(callbackId, (c) => c.clinicId === caller.clinicId && c.phoneE164 === caller.phoneE164),
 
     async reschedule(callbackId, token, slotStart) {
       const callback = await verified(callbackId, token);

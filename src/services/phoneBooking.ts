@@ -6,12 +6,10 @@ import type { DateTime } from 'luxon';
 import { DateTime as LuxonDateTime } from 'luxon';
 import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import type { Clock } from '../clock.js';
-import { findCallback, listOpenCallbacksOfPhone, lockCallback, markCancelled, type StoredCallback } from '../db/callbacks.js';
+import { findCallback, listOpenCallbacksOfPhone, type StoredCallback } from '../db/callbacks.js';
 import { findClinicTelephony } from '../db/clinicTelephony.js';
 import type { Database } from '../db/database.js';
 import { markIncomingCallFailed, recordIncomingCallTo, setIncomingCallOutcome, type IncomingCallOutcome } from '../db/incomingCalls.js';
-import { releaseSlotPlace } from '../db/slotPlaces.js';
-import { isCancellable } from '../domain/callback.js';
 import { callerRefusal, DEFAULT_MAX_OPEN_PER_PHONE, isStillToCome } from '../domain/callerPolicy.js';
 import type { ClinicRules } from '../domain/clinic.js';
 import { normaliseSwedishPhone } from '../domain/patientContact.js';
@@ -26,8 +24,6 @@ import {
 } from '../domain/spokenPrompt.js';
 import { AlreadyBooked, BookingClosed, NoFreeSlot, SlotFull, SlotUnavailable, TooManyBookings } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { JobScheduler } from '../queue/jobScheduler.js';
-import { createAfterCommit } from './afterCommit.js';
 import type { CallbackBookingService, SlotView } from './callbackBooking.js';
 
 /** Where a call is: carried from one webhook to the next (in the provider's next URL, which is secret-keyed). */
@@ -78,13 +74,11 @@ export function createPhoneBookingService(deps: {
   db: Database;
   clock: Clock;
   booking: CallbackBookingService;
-  jobs: JobScheduler;
   logger: Logger;
   maxOpenPerPhone?: number;
 }): PhoneBookingService {
-  const { db, clock, booking, jobs, logger } = deps;
+  const { db, clock, booking, logger } = deps;
   const maxOpenPerPhone = deps.maxOpenPerPhone ?? DEFAULT_MAX_OPEN_PER_PHONE;
-  const afterCommit = createAfterCommit(logger);
   // Booking number → fallback digits, so an apology during a database outage can still give a number to call.
   const fallbackByNumber = new Map<string, string | null>();
 
@@ -178,21 +172,13 @@ export function createPhoneBookingService(deps: {
   }
 
   async function cancel(state: CallState): Promise<VoiceReply> {
-    const at = clock.now();
-    // As the web cancel does: the place is freed in the same transaction, the due job removed after it.
-    const cancelled = await db.transaction(async (tx) => {
-      const current = await lockCallback(tx, state.callbackId!);
-      if (!current || current.phoneE164 !== state.phone || current.clinicId !== state.clinicId || !isCancellable(current)) return null;
-      const done = await markCancelled(tx, current.id, at);
-      if (done) await releaseSlotPlace(tx, done.clinicId, done.slot.start);
-      return done;
-    });
+    // The web's cancel, with the caller's shown number in place of the token.
+    const cancelled = await booking.cancelByCaller(state.callbackId!, { clinicId: state.clinicId, phoneE164: state.phone! });
     if (!cancelled) {
       const current = await findCallback(db, state.callbackId!);
       if (current?.status === 'cancelled') return { kind: 'say', clips: ['cancelled', 'goodbye'] };
       return apology(state.fallback);
     }
-    await afterCommit('remove the due job', () => jobs.unscheduleDue(cancelled.id, cancelled.attemptCount));
     return { kind: 'say', clips: ['cancelled', 'goodbye'] };
   }
 
