@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replaceClinicTelephony } from '../../src/db/clinicTelephony.js';
 import { createStaffMember } from '../../src/services/staffAuth.js';
-import { DESKTOP, expectAccessible, screenshot, useBrowser } from '../support/browser.js';
+import { DESKTOP, expectAccessible, PHONE, screenshot, useBrowser } from '../support/browser.js';
 import { openTestDatabase } from '../support/database.js';
 import { hangupFields, startFakeElks, type FakeElks } from '../support/fakeElks.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -56,6 +56,10 @@ describe('the call card where the clinic dials agent first', () => {
     expect(call.fields.to).toBe('+46705550001');
     await expectAccessible(page, 'the call card while her phone rings');
     await screenshot(page, 'nurse-call-ringing-desktop');
+    await page.setViewportSize(PHONE);
+    await expectAccessible(page, 'the ringing call card on a phone');
+    await screenshot(page, 'nurse-call-ringing-phone');
+    await page.setViewportSize(DESKTOP);
 
     // She answers at 08:16:10, the patient is connected and they talk; the hang-up record becomes the attempt.
     s.clock.set(at('08:16:10'));
