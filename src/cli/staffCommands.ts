@@ -13,7 +13,7 @@ import { REGION_TIMEZONE } from '../domain/schedule.js';
 import { createStaffMember } from '../services/staffAuth.js';
 
 export const STAFF_USAGE = [
-  'usage: npm run staff -- create --role nurse|manager|admin --clinic <clinic-id>[,<clinic-id>…]|all --name "<name>" [--phone 070-123 45 67] [--days N]',
+  'usage: npm run staff -- create --role nurse|manager|admin --clinic <clinic-id>[,<clinic-id>…]|all --name "<name>" [--phone "070-123 45 67"] [--days N]',
   '       npm run staff -- list',
   '       npm run staff -- revoke <staff-id>',
   '       npm run staff -- set-phone <staff-id> <070-123 45 67|none>   (the phone agent-first dialling rings; a manager\'s summary SMS)',
@@ -60,8 +60,10 @@ export function parseStaffCommand(argv: string[], defaultDays: number): StaffCom
     return { kind: 'revoke', id: id.toLowerCase() };
   }
   if (command === 'set-phone') {
-    const [id, phone] = rest;
-    if (!id || phone === undefined || rest.length > 2) throw new ConfigError(`set-phone needs a staff id and a phone number (or none)\n${STAFF_USAGE}`);
+    // The number as people write it, spaces and all: `set-phone <id> 070-123 45 67` arrives as several words.
+    const [id, ...words] = rest;
+    const phone = words.length ? words.join(' ') : undefined;
+    if (!id || phone === undefined) throw new ConfigError(`set-phone needs a staff id and a phone number (or none)\n${STAFF_USAGE}`);
     if (!UUID.test(id)) throw new ConfigError(`'${id}' is not a staff id: use the id column of \`npm run staff -- list\`.`);
     if (phone === 'none') return { kind: 'set-phone', id: id.toLowerCase(), phoneE164: null };
     const normalised = normaliseSwedishPhone(phone);

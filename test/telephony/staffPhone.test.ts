@@ -40,6 +40,9 @@ describe('staff phone numbers', () => {
     const set = await runStaffCommand(db, clock, parseStaffCommand(['set-phone', id.toUpperCase(), '0705550009'], 90));
     expect(set).toBe(`Phone of ${id} set to +46 70 *** ** 09.`);
     expect(await findStaffPhone(db, id)).toBe('+46705550009');
+    // Written as in the README, unquoted: the shell passes the number as three words.
+    await runStaffCommand(db, clock, parseStaffCommand(['set-phone', id, '070-555', '00', '08'], 90));
+    expect(await findStaffPhone(db, id)).toBe('+46705550008');
     await runStaffCommand(db, clock, parseStaffCommand(['set-phone', id, 'none'], 90));
     expect(await findStaffPhone(db, id)).toBeNull();
   });
