@@ -1,5 +1,5 @@
 // Expands a clinic's wall-clock rules into instants for one local date (DST-safe).
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, IANAZone, Info, type Zone } from 'luxon';
 import { clinicDayStatus } from './calendar.js';
 import { minutesOfDay, type ClinicRules, type Weekday } from './clinic.js';
 
@@ -40,7 +40,77 @@ export function localDateAt(timezone: string, epochMs: number): string {
 
 /** An instant as patients and staff read it: ISO 8601 in the clinic's zone with its offset. */
 export function showInstant(rules: Pick<ClinicRules, 'timezone'>, instant: DateTime): string {
-  return instant.setZone(rules.timezone).toISO({ suppressMilliseconds: true })!;
+  return instant.isValid ? showInstantAt(rules.timezone, instant.toMillis()) : instant.setZone(rules.timezone).toISO({ suppressMilliseconds: true })!;
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+// Local times in years 0000–9999: toISOString and luxon write them alike.
+const MIN_FAST_MS = Date.parse('0000-01-01T00:00:00Z');
+const MAX_FAST_MS = Date.parse('9999-12-31T23:59:59.999Z') + 1;
+/** Remembered hours per zone before the memory is dropped: a year of hours, far more than any listing touches. */
+const MAX_REMEMBERED_HOURS = 10_000;
+
+interface ZoneOffsets {
+  zone: Zone;
+  /** Offset (minutes) per UTC hour when it holds the whole hour; null: the hour holds a switch, ask per instant. */
+  byUtcHour: Map<number, number | null>;
+  /** "+01:00" per offset, or "Z" for a fixed zero offset, as luxon writes them. */
+  suffixes: Map<number, string>;
+}
+const zoneOffsets = new Map<string, ZoneOffsets | null>();
+
+function offsetsOf(timezone: string): ZoneOffsets | null {
+  let cached = zoneOffsets.get(timezone);
+  if (cached === undefined) {
+    // The zone luxon's setZone() would use, so offsets (and "Z" for UTC) come out the same.
+    const zone = Info.normalizeZone(timezone);
+    cached = zone.isValid ? { zone, byUtcHour: new Map(), suffixes: new Map() } : null;
+    zoneOffsets.set(timezone, cached);
+  }
+  return cached;
+}
+
+function offsetSuffix(z: ZoneOffsets, offset: number): string {
+  let suffix = z.suffixes.get(offset);
+  if (suffix === undefined) {
+    const abs = Math.abs(offset);
+    const hhmm = `${String(Math.trunc(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+    suffix = z.zone.isUniversal && offset === 0 ? 'Z' : `${offset < 0 ? '-' : '+'}${hhmm}`;
+    z.suffixes.set(offset, suffix);
+  }
+  return suffix;
+}
+
+/**
+ * showInstant from epoch milliseconds: the same string as luxon's setZone().toISO({ suppressMilliseconds: true }),
+ * without building a DateTime. Asking a zone for its offset goes through Intl and is slow, so each UTC hour's
+ * offset is remembered when it holds the whole hour (every hour but the one with a DST switch, which asks per
+ * instant). Instants luxon writes differently (years outside 0–9999, offsets of seconds) are left to luxon.
+ */
+export function showInstantAt(timezone: string, epochMs: number): string {
+  const z = offsetsOf(timezone);
+  if (!z || !Number.isInteger(epochMs)) return DateTime.fromMillis(epochMs, { zone: timezone }).toISO({ suppressMilliseconds: true })!;
+  let offset: number | null | undefined;
+  if (z.zone.isUniversal) offset = z.zone.offset(epochMs);
+  else {
+    const hour = Math.floor(epochMs / HOUR_MS);
+    offset = z.byUtcHour.get(hour);
+    if (offset === undefined) {
+      const first = z.zone.offset(hour * HOUR_MS);
+      offset = first === z.zone.offset((hour + 1) * HOUR_MS - 1) ? first : null;
+      if (z.byUtcHour.size >= MAX_REMEMBERED_HOURS) z.byUtcHour.clear();
+      z.byUtcHour.set(hour, offset);
+    }
+    offset ??= z.zone.offset(epochMs);
+  }
+  const local = epochMs + offset * MINUTE_MS;
+  if (!Number.isInteger(offset) || local < MIN_FAST_MS || local >= MAX_FAST_MS) {
+    return DateTime.fromMillis(epochMs, { zone: timezone }).toISO({ suppressMilliseconds: true })!;
+  }
+  const iso = new Date(local).toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ
+  const wholeSecond = local % 1000 === 0;
+  return (wholeSecond ? iso.slice(0, 19) : iso.slice(0, 23)) + offsetSuffix(z, offset);
 }
 
 /** The local date `days` after another: arithmetic on the date alone, never on instants. */
