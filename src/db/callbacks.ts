@@ -172,13 +172,36 @@ export async function markCancelled(db: Queryable, id: string, at: DateTime): Pr
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
-/** Moves a booked callback into the queue once its due time has come; null when there is nothing to do. */
-export async function markDue(db: Queryable, id: string, now: DateTime): Promise<StoredCallback | null> {
-  const { rows } = await db.query<CallbackRow>(
-    `UPDATE callbacks SET status = 'due' WHERE id = $1 AND status = 'booked' AND due_at <= $2 RETURNING *`,
-    [id, now.toISO()],
+/**
+ * Moves the booked callbacks among `ids` whose due time has come (`due_at <= dueBy`) into the queue, in one
+ * statement, stamping `made_due_at` with `now`; returns those it moved with their due times. The others (not
+ * booked, not yet due, absent) are left alone and missing from the answer.
+ */
+export async function markDueMany(
+  db: Queryable,
+  ids: readonly string[],
+  dueBy: DateTime,
+  now: DateTime,
+): Promise<{ id: string; dueAt: DateTime }[]> {
+  const { rows } = await db.query<{ id: string; due_at: Date }>(
+    `UPDATE callbacks SET status = 'due', made_due_at = $3
+      WHERE id = ANY($1::uuid[]) AND status = 'booked' AND due_at <= $2
+      RETURNING id, due_at`,
+    [ids, dueBy.toISO(), now.toISO()],
   );
-  return rows[0] ? fromRow(rows[0]) : null;
+  return rows.map((r) => ({ id: r.id, dueAt: instant(r.due_at) }));
+}
+
+/** Status and due time of several callbacks (what the due worker needs about those it did not make due). */
+export async function findDueStates(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<Map<string, { status: CallbackStatus; dueAt: DateTime }>> {
+  const { rows } = await db.query<{ id: string; status: CallbackStatus; due_at: Date }>(
+    'SELECT id, status, due_at FROM callbacks WHERE id = ANY($1::uuid[])',
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, { status: r.status, dueAt: instant(r.due_at) }]));
 }
 
 /**
@@ -352,25 +375,54 @@ export async function correctToReached(db: Queryable, id: string, reachedAt: Dat
   await db.query(`UPDATE sms_messages SET status = 'skipped' WHERE callback_id = $1 AND kind = 'unreachable' AND status = 'pending'`, [id]);
 }
 
+/** Where a page of waiting callbacks ended: the next page starts after it. */
+export interface WaitingCursor {
+  scheduledAt: string;
+  id: string;
+}
+
 /**
- * Booked callbacks waiting for a due job, in pages by id (for reconciliation). Not those whose day has ended
- * in their clinic's zone (`dayStarts`: each zone's startOfClinicDay): they are missed, not due (rule 12).
+ * Booked callbacks waiting for a due job (for reconciliation), in pages ordered by when they were scheduled:
+ * those scheduled after `from` (null: since ever) and no later than `to` (the grace period's edge), after
+ * `cursor`. Not those whose day has ended in their clinic's zone (`dayStarts`: each zone's startOfClinicDay):
+ * they are missed, not due (rule 12).
  */
 export async function listWaitingCallbacks(
   db: Queryable,
-  afterId: string | null,
+  window: { from: DateTime | null; to: DateTime; cursor: WaitingCursor | null },
   limit: number,
   dayStarts: ReadonlyMap<string, DateTime>,
-): Promise<{ id: string; dueAt: DateTime; attemptCount: number }[]> {
-  const { rows } = await db.query<{ id: string; due_at: Date; attempt_count: number }>(
-    `SELECT c.id, c.due_at, c.attempt_count FROM callbacks c
+): Promise<{ callbacks: { id: string; dueAt: DateTime; attemptCount: number }[]; cursor: WaitingCursor | null }> {
+  const { rows } = await db.query<{ id: string; due_at: Date; attempt_count: number; scheduled_at: string }>(
+    `SELECT c.id, c.due_at, c.attempt_count, c.scheduled_at::text AS scheduled_at FROM callbacks c
        JOIN clinics k ON k.id = c.clinic_id
-       JOIN unnest($3::text[], $4::timestamptz[]) AS d(timezone, day_start) ON d.timezone = k.timezone
-      WHERE c.status = 'booked' AND c.slot_start >= d.day_start AND ($1::uuid IS NULL OR c.id > $1::uuid)
-      ORDER BY c.id LIMIT $2`,
-    [afterId, limit, [...dayStarts.keys()], [...dayStarts.values()].map((d) => d.toISO())],
+       JOIN unnest($6::text[], $7::timestamptz[]) AS d(timezone, day_start) ON d.timezone = k.timezone
+      WHERE c.status = 'booked' AND c.slot_start >= d.day_start
+        AND ($1::timestamptz IS NULL OR c.scheduled_at > $1) AND c.scheduled_at <= $2
+        AND ($3::timestamptz IS NULL OR (c.scheduled_at, c.id) > ($3::timestamptz, $4::uuid))
+      ORDER BY c.scheduled_at, c.id LIMIT $5`,
+    [
+      window.from?.toISO() ?? null,
+      window.to.toISO(),
+      window.cursor?.scheduledAt ?? null,
+      window.cursor?.id ?? null,
+      limit,
+      [...dayStarts.keys()],
+      [...dayStarts.values()].map((d) => d.toISO()),
+    ],
   );
-  return rows.map((r) => ({ id: r.id, dueAt: instant(r.due_at), attemptCount: r.attempt_count }));
+  const last = rows[rows.length - 1];
+  return {
+    callbacks: rows.map((r) => ({ id: r.id, dueAt: instant(r.due_at), attemptCount: r.attempt_count })),
+    // The cursor keeps the database's microseconds (as text): a JS Date would round them and skip or repeat rows.
+    cursor: rows.length === limit && last ? { scheduledAt: last.scheduled_at, id: last.id } : null,
+  };
+}
+
+/** The database's clock, the one that stamps scheduled_at (reconciliation's incremental passes follow it). */
+export async function databaseNow(db: Queryable): Promise<DateTime> {
+  const { rows } = await db.query<{ now: Date }>('SELECT now() AS now');
+  return instant(rows[0]!.now);
 }
 
 /** Moves a booked callback to another slot; it waits for its new due time. */

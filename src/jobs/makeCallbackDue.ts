@@ -1,10 +1,13 @@
 // Job handler: a booked callback's due time has come; put it in the nurses' queue. Idempotent: a second run,
-// or a run for a cancelled or already claimed callback, changes nothing.
+// or a run for a cancelled or already claimed callback, changes nothing. The worker hands many callbacks at
+// once to makeCallbacksDue (through a batcher): one UPDATE for all of them, since a round trip per callback
+// was what limited the worker (issue 11).
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
-import { findCallback, markDue } from '../db/callbacks.js';
+import { findDueStates, markDueMany } from '../db/callbacks.js';
 import type { Queryable } from '../db/database.js';
 import { dueCallbackLag } from '../ops/metrics.js';
+import { createBatcher, type Batcher } from './batcher.js';
 
 export type MakeDueResult =
   | { result: 'made_due' }
@@ -15,14 +18,37 @@ export type MakeDueResult =
 /** Jobs may fire a little early across machines' clocks; within this margin the callback counts as due. */
 const EARLY_MARGIN_MS = 1000;
 
-export async function makeCallbackDue(deps: { db: Queryable; clock: Clock }, payload: { callbackId: string }): Promise<MakeDueResult> {
+/**
+ * Makes due every callback among `callbackIds` whose time has come, in one statement (a second one reads the
+ * rest, which is rare: a job is normally late, not early); one result per id, in order.
+ */
+export async function makeCallbacksDue(deps: { db: Queryable; clock: Clock }, callbackIds: readonly string[]): Promise<MakeDueResult[]> {
   const now = deps.clock.now();
-  const made = await markDue(deps.db, payload.callbackId, now.plus({ milliseconds: EARLY_MARGIN_MS }));
-  if (made) {
-    dueCallbackLag.observe(Math.max(0, now.toMillis() - made.dueAt.toMillis()) / 1000);
-    return { result: 'made_due' };
-  }
-  const callback = await findCallback(deps.db, payload.callbackId);
-  if (callback?.status === 'booked' && callback.dueAt > now) return { result: 'not_yet_due', dueAt: callback.dueAt };
-  return { result: 'nothing_to_do', status: callback?.status ?? null };
+  const made = new Map((await markDueMany(deps.db, callbackIds, now.plus({ milliseconds: EARLY_MARGIN_MS }), now)).map((m) => [m.id, m.dueAt]));
+  for (const dueAt of made.values()) dueCallbackLag.observe(Math.max(0, now.toMillis() - dueAt.toMillis()) / 1000);
+  const rest = callbackIds.filter((id) => !made.has(id));
+  const states = rest.length > 0 ? await findDueStates(deps.db, rest) : new Map();
+  // The same callback twice in one batch (two jobs at once): only the first made it due.
+  const answered = new Set<string>();
+  return callbackIds.map((id): MakeDueResult => {
+    const first = !answered.has(id);
+    answered.add(id);
+    if (made.has(id) && first) return { result: 'made_due' };
+    if (made.has(id)) return { result: 'nothing_to_do', status: 'due' };
+    const state = states.get(id);
+    if (state?.status === 'booked' && state.dueAt > now) return { result: 'not_yet_due', dueAt: state.dueAt };
+    return { result: 'nothing_to_do', status: state?.status ?? null };
+  });
+}
+
+export async function makeCallbackDue(deps: { db: Queryable; clock: Clock }, payload: { callbackId: string }): Promise<MakeDueResult> {
+  return (await makeCallbacksDue(deps, [payload.callbackId]))[0]!;
+}
+
+/** How the due worker batches: up to 100 callbacks per statement, at most two statements at a time. */
+export const DUE_BATCH = { maxBatch: 100, maxInFlight: 2 } as const;
+
+/** One per worker: its concurrent jobs' callbacks are made due together. */
+export function createDueBatcher(deps: { db: Queryable; clock: Clock }, options = DUE_BATCH): Batcher<string, MakeDueResult> {
+  return createBatcher((ids: string[]) => makeCallbacksDue(deps, ids), options);
 }
