@@ -13,7 +13,18 @@ export interface JobScheduler {
   /** Reconciliation: re-creates the due job unless one is waiting, delayed or running. True when it had to. */
   ensureDue(callbackId: string, attemptCount: number, dueAt: DateTime): Promise<boolean>;
   ensureSms(messageId: string): Promise<boolean>;
+  /**
+   * ensureDue for many callbacks, checking them all in one Redis round trip; answers the callback ids whose
+   * job it had to re-create. Optional: a scheduler without it gets ensureDue once per callback.
+   */
+  ensureDueMany?(callbacks: readonly DueJobRef[]): Promise<string[]>;
   close(): Promise<void>;
+}
+
+export interface DueJobRef {
+  callbackId: string;
+  attemptCount: number;
+  dueAt: DateTime;
 }
 
 export function createQueue(key: keyof typeof QUEUES, connection: Redis, prefix: string): Queue {
@@ -52,20 +63,40 @@ export function createBullJobScheduler(deps: { connection: Redis; prefix: string
     await sms.add(QUEUES.sms.job, { messageId }, { jobId: jobIds.sms(messageId), ...SMS_JOB_OPTIONS });
   }
 
+  async function ensureDue(callbackId: string, attemptCount: number, dueAt: DateTime): Promise<boolean> {
+    const id = jobIds.callbackDue(callbackId, attemptCount);
+    const job = await due.getJob(id);
+    if (await isPending(job)) return false;
+    // A finished job kept for inspection would block re-adding the same id.
+    if (job) await due.remove(id);
+    await addDue(callbackId, attemptCount, dueAt);
+    return true;
+  }
+
   return {
     scheduleDue: addDue,
     async unscheduleDue(callbackId, attemptCount) {
       await due.remove(jobIds.callbackDue(callbackId, attemptCount));
     },
     enqueueSms: addSms,
-    async ensureDue(callbackId, attemptCount, dueAt) {
-      const id = jobIds.callbackDue(callbackId, attemptCount);
-      const job = await due.getJob(id);
-      if (await isPending(job)) return false;
-      // A finished job kept for inspection would block re-adding the same id.
-      if (job) await due.remove(id);
-      await addDue(callbackId, attemptCount, dueAt);
-      return true;
+    ensureDue,
+    async ensureDueMany(callbacks) {
+      // One pipelined HMGET per job hash. BullMQ stores a job as a hash at queue.toKey(id) with `timestamp`
+      // set when added and `finishedOn` only once completed or failed for good (a retry clears it). So a hash
+      // with a timestamp and no finishedOn is a job still waiting, delayed or running: nothing to do. Only the
+      // rest (no job, or a finished one) take ensureDue's careful path, which asks BullMQ for the state.
+      const pipeline = deps.connection.pipeline();
+      for (const c of callbacks) pipeline.hmget(due.toKey(jobIds.callbackDue(c.callbackId, c.attemptCount)), 'finishedOn', 'timestamp');
+      const answers = (await pipeline.exec()) ?? [];
+      const suspects = callbacks.filter((_, i) => {
+        const [error, value] = answers[i] ?? [new Error('no answer from the pipeline'), null];
+        if (error) throw error;
+        const [finishedOn, timestamp] = value as (string | null)[];
+        return finishedOn !== null || timestamp === null;
+      });
+      const restored: string[] = [];
+      for (const c of suspects) if (await ensureDue(c.callbackId, c.attemptCount, c.dueAt)) restored.push(c.callbackId);
+      return restored;
     },
     async ensureSms(messageId) {
       const id = jobIds.sms(messageId);
