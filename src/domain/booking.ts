@@ -2,8 +2,8 @@
 import type { DateTime } from 'luxon';
 import { BookingClosed, NoFreeSlot, SlotFull, SlotUnavailable } from '../errors.js';
 import type { ClinicRules } from './clinic.js';
-import { atLocalTime, endOfLocalDate, isBookingOpen, localDate, nextBookingOpening, showInstant } from './schedule.js';
-import { bookableAt, bookingHorizon, slotsBetween, type Slot } from './slots.js';
+import { atLocalTime, isBookingOpen, localDate, nextBookingOpening, showInstant } from './schedule.js';
+import { bookingHorizon, slotDay, toSlot, type Slot, type SlotDay, type SlotMs } from './slots.js';
 
 export interface SlotWithBookings extends Slot {
   booked: number;
@@ -55,6 +55,50 @@ export function planningRange(rules: ClinicRules, now: DateTime): { fromDate: st
   return { fromDate: firstDate, toDate: lastDate };
 }
 
+const MINUTE_MS = 60_000;
+
+/** The free slots a request sees now (rules 1, 3, 5), in epoch ms: what planBooking and the booking offer share. */
+export interface FreeSlots {
+  /** Today through the last date of the booking horizon. */
+  days: readonly SlotDay[];
+  /** Bookable slots with a free place, in time order (shared, read-only). */
+  free: SlotMs[];
+  /** Bookable slots begin at or after this instant, and before `afterHorizonMs`. */
+  earliestMs: number;
+  afterHorizonMs: number;
+  requestedBeforeCutoff: boolean;
+  sameDaySlotFree: boolean;
+}
+
+/**
+ * The free slots at `now` given booked counts by slot start (epoch millis); BookingClosed outside the window.
+ * Computed on the cached epoch-ms slots of src/domain/slots.ts: no DateTime per slot.
+ */
+export function freeSlots(rules: ClinicRules, now: DateTime, bookings: ReadonlyMap<number, number>): FreeSlots {
+  const nowMs = now.toMillis();
+  const today = slotDay(rules, localDate(rules, now));
+  const open = today.opensMs !== null && today.closesMs !== null && nowMs >= today.opensMs && nowMs < today.closesMs;
+  if (!open) assertBookingOpen(rules, now);
+  const days = [today];
+  for (let i = 1; i < rules.bookingHorizonDays; i++) days.push(slotDay(rules, days[i - 1]!.nextDate));
+  const earliestMs = nowMs + rules.minNoticeMinutes * MINUTE_MS;
+  const afterHorizonMs = days.at(-1)!.endMs;
+  const free: SlotMs[] = [];
+  for (const day of days) {
+    for (const slot of day.slots) {
+      if (slot.start >= earliestMs && slot.start < afterHorizonMs && slot.capacity - (bookings.get(slot.start) ?? 0) > 0) free.push(slot);
+    }
+  }
+  return {
+    days,
+    free,
+    earliestMs,
+    afterHorizonMs,
+    requestedBeforeCutoff: nowMs < today.cutoffMs,
+    sameDaySlotFree: free.length > 0 && free[0]!.start < today.endMs,
+  };
+}
+
 /**
  * Plans a booking. Without a named slot the patient gets the earliest free slot, which is
  * always the same day when one is free. A named slot must be one the clinic offers and bookable now.
@@ -66,32 +110,28 @@ export function planBooking(
   bookings: ReadonlyMap<number, number>,
   requestedStart?: DateTime,
 ): BookingPlan {
-  assertBookingOpen(rules, now);
-  const { fromDate, toDate } = planningRange(rules, now);
-  const bookable: SlotWithBookings[] = slotsBetween(rules, fromDate, toDate)
-    .filter(bookableAt(rules, now))
-    .map((slot) => ({ ...slot, booked: bookings.get(slot.start.toMillis()) ?? 0 }));
-  const free = bookable.filter((slot) => freePlaces(slot) > 0);
-
-  const today = localDate(rules, now);
-  const tomorrow = endOfLocalDate(rules, today).toMillis();
-  const requestedBeforeCutoff = isBeforeCutoff(rules, now);
-  const sameDaySlotFree = free.some((slot) => slot.start.toMillis() < tomorrow);
+  const found = freeSlots(rules, now, bookings);
+  const { requestedBeforeCutoff, sameDaySlotFree } = found;
 
   if (!requestedStart) {
-    if (free.length === 0) throw new NoFreeSlot(toDate);
-    return { candidates: free, requestedBeforeCutoff, sameDaySlotFree, patientChoseLaterDay: false };
+    if (found.free.length === 0) throw new NoFreeSlot(found.days.at(-1)!.date);
+    return { candidates: found.free.map(toSlot), requestedBeforeCutoff, sameDaySlotFree, patientChoseLaterDay: false };
   }
 
-  const requested = bookable.find((slot) => slot.start.toMillis() === requestedStart.toMillis());
+  const requestedMs = requestedStart.toMillis();
+  const requested =
+    requestedMs >= found.earliestMs && requestedMs < found.afterHorizonMs
+      ? found.days.flatMap((d) => d.slots).find((slot) => slot.start === requestedMs)
+      : undefined;
   const shown = showInstant(rules, requestedStart);
   if (!requested) throw new SlotUnavailable(shown, explainUnavailable(rules, now, requestedStart));
-  if (freePlaces(requested) === 0) throw new SlotFull(shown);
+  if (requested.capacity - (bookings.get(requested.start) ?? 0) <= 0) throw new SlotFull(shown);
+  const slot = toSlot(requested);
   return {
-    candidates: [requested],
+    candidates: [slot],
     requestedBeforeCutoff,
     sameDaySlotFree,
-    patientChoseLaterDay: choseLaterDay(rules, now, requested.start, sameDaySlotFree),
+    patientChoseLaterDay: choseLaterDay(rules, now, slot.start, sameDaySlotFree),
   };
 }
 

@@ -4,7 +4,7 @@ import { DateTime, IANAZone } from 'luxon';
 const MINUTE_MS = 60_000;
 const DAY_MINUTES = 24 * 60;
 import { minutesOfDay, type ClinicRules, type Weekday } from './clinic.js';
-import { addDays, bookingWindowOn, endOfLocalDate, localDate } from './schedule.js';
+import { addDays, atLocalTime, bookingWindowOn, endOfLocalDate, localDate, startOfLocalDate, type Opening } from './schedule.js';
 
 export interface Slot {
   /** Instants (in UTC); show them with showInstant() in the clinic's zone. */
@@ -34,14 +34,72 @@ function ruleCapacity(rules: ClinicRules, weekday: Weekday, minuteOfDay: number)
   return capacity;
 }
 
+/** A slot as epoch milliseconds: what the domain computes with; DateTimes are made only for what leaves it. */
+export interface SlotMs {
+  readonly start: number;
+  readonly end: number;
+  readonly capacity: number;
+}
+
+/** One local date of a clinic as instants (epoch ms): built once per rules and date, then shared (read-only). */
+export interface SlotDay {
+  readonly date: string;
+  /** The next local date (YYYY-MM-DD). */
+  readonly nextDate: string;
+  /** The first instant of the date and of the next one (startOfLocalDate / endOfLocalDate). */
+  readonly startMs: number;
+  readonly endMs: number;
+  /** The same-day cut-off's instant on this date (rule 5). */
+  readonly cutoffMs: number;
+  /** The booking window, or null when the clinic takes no bookings that day. */
+  readonly opensMs: number | null;
+  readonly closesMs: number | null;
+  /** Slots with capacity > 0, in time order. */
+  readonly slots: readonly SlotMs[];
+}
+
 /**
- * All slots with capacity > 0 on a local date, inside that day's booking window.
+ * Dates per rules object. A clinic's rules are immutable values (a change is a new object, see
+ * src/services/clinicRulesCache.ts), so a date's slots never change under the same object; a WeakMap lets
+ * replaced rules take their dates with them. Bounded per rules: a year of dates is far more than any horizon.
+ */
+const daysByRules = new WeakMap<ClinicRules, Map<string, SlotDay>>();
+const MAX_DAYS_PER_RULES = 400;
+
+/** A local date's slots and bounds as epoch ms, from the cache or built (the only place luxon is used for them). */
+export function slotDay(rules: ClinicRules, isoDate: string): SlotDay {
+  let days = daysByRules.get(rules);
+  if (!days) daysByRules.set(rules, (days = new Map()));
+  let day = days.get(isoDate);
+  if (!day) {
+    day = buildSlotDay(rules, isoDate);
+    if (days.size >= MAX_DAYS_PER_RULES) days.delete(days.keys().next().value!);
+    days.set(isoDate, day);
+  }
+  return day;
+}
+
+function buildSlotDay(rules: ClinicRules, isoDate: string): SlotDay {
+  const window = bookingWindowOn(rules, isoDate);
+  const nextDate = addDays(isoDate, 1);
+  return Object.freeze({
+    date: isoDate,
+    nextDate,
+    startMs: startOfLocalDate(rules, isoDate).toMillis(),
+    endMs: startOfLocalDate(rules, nextDate).toMillis(),
+    cutoffMs: atLocalTime(rules, isoDate, rules.sameDayCutoff).toMillis(),
+    opensMs: window ? window.opens.toMillis() : null,
+    closesMs: window ? window.closes.toMillis() : null,
+    slots: Object.freeze(window ? slotsInWindow(rules, isoDate, window) : []),
+  });
+}
+
+/**
+ * All slots with capacity > 0 inside a date's booking window.
  * Slots step in absolute minutes from the window's opening, so on a DST switch day
  * no slot is lost or doubled: the day simply holds one hour more or less of them.
  */
-export function slotsOnDate(rules: ClinicRules, isoDate: string): Slot[] {
-  const window = bookingWindowOn(rules, isoDate);
-  if (!window) return [];
+function slotsInWindow(rules: ClinicRules, isoDate: string, window: Opening): SlotMs[] {
   const exceptionCapacity = rules.dateExceptions.find((e) => e.date === isoDate)?.capacity ?? null;
   const weekday = window.opens.setZone(rules.timezone).weekday as Weekday;
   const zone = IANAZone.create(rules.timezone);
@@ -52,26 +110,55 @@ export function slotsOnDate(rules: ClinicRules, isoDate: string): Slot[] {
   const offsetAtOpen = zone.offset(opensMs);
   const uniformOffset = offsetAtOpen === zone.offset(closesMs - 1) ? offsetAtOpen : null;
 
-  const slots: Slot[] = [];
+  const slots: SlotMs[] = [];
   for (let startMs = opensMs; startMs + stepMs <= closesMs; startMs += stepMs) {
     const offsetMinutes = uniformOffset ?? zone.offset(startMs);
     const localMinute = (((Math.floor(startMs / MINUTE_MS) + offsetMinutes) % DAY_MINUTES) + DAY_MINUTES) % DAY_MINUTES;
     const capacity = exceptionCapacity ?? ruleCapacity(rules, weekday, localMinute);
-    if (capacity > 0) {
-      slots.push({
-        start: DateTime.fromMillis(startMs, { zone: 'utc' }),
-        end: DateTime.fromMillis(startMs + stepMs, { zone: 'utc' }),
-        capacity,
-      });
-    }
+    if (capacity > 0) slots.push(Object.freeze({ start: startMs, end: startMs + stepMs, capacity }));
   }
   return slots;
+}
+
+/** A slot leaving the domain: its DateTimes are made when first read, so unread candidates cost no luxon. */
+export function toSlot(slot: SlotMs): Slot {
+  let start: DateTime | undefined;
+  let end: DateTime | undefined;
+  return {
+    get start() {
+      return (start ??= DateTime.fromMillis(slot.start, { zone: 'utc' }));
+    },
+    get end() {
+      return (end ??= DateTime.fromMillis(slot.end, { zone: 'utc' }));
+    },
+    capacity: slot.capacity,
+  };
+}
+
+/** All slots with capacity > 0 on a local date, inside that day's booking window. */
+export function slotsOnDate(rules: ClinicRules, isoDate: string): Slot[] {
+  return slotDay(rules, isoDate).slots.map((s) => ({
+    start: DateTime.fromMillis(s.start, { zone: 'utc' }),
+    end: DateTime.fromMillis(s.end, { zone: 'utc' }),
+    capacity: s.capacity,
+  }));
+}
+
+/** The dates of an inclusive range of local dates, each as its SlotDay. */
+export function slotDaysBetween(rules: ClinicRules, fromDate: string, toDate: string): SlotDay[] {
+  const days: SlotDay[] = [];
+  for (let date = fromDate; date <= toDate; ) {
+    const day = slotDay(rules, date);
+    days.push(day);
+    date = day.nextDate;
+  }
+  return days;
 }
 
 /** Slots over an inclusive range of local dates. */
 export function slotsBetween(rules: ClinicRules, fromDate: string, toDate: string): Slot[] {
   const slots: Slot[] = [];
-  for (let date = fromDate; date <= toDate; date = addDays(date, 1)) slots.push(...slotsOnDate(rules, date));
+  for (const day of slotDaysBetween(rules, fromDate, toDate)) slots.push(...slotsOnDate(rules, day.date));
   return slots;
 }
 
