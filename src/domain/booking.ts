@@ -9,7 +9,7 @@ export interface SlotWithBookings extends Slot {
   booked: number;
 }
 
-export function freePlaces(slot: SlotWithBookings): number {
+export function freePlaces(slot: Pick<SlotWithBookings, 'capacity' | 'booked'>): number {
   return Math.max(0, slot.capacity - slot.booked);
 }
 

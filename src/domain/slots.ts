@@ -162,6 +162,13 @@ export function slotsBetween(rules: ClinicRules, fromDate: string, toDate: strin
   return slots;
 }
 
+/** bookableAt as two instants: slots starting in [earliestMs, afterHorizonMs) can be booked at `now`. */
+export function bookableRange(rules: ClinicRules, now: DateTime): { earliestMs: number; afterHorizonMs: number } {
+  let day = slotDay(rules, localDate(rules, now));
+  for (let i = 1; i < rules.bookingHorizonDays; i++) day = slotDay(rules, day.nextDate);
+  return { earliestMs: now.toMillis() + rules.minNoticeMinutes * MINUTE_MS, afterHorizonMs: day.endMs };
+}
+
 /** The first and last local dates a patient may book into, counted from today. */
 export function bookingHorizon(rules: ClinicRules, now: DateTime): { firstDate: string; lastDate: string } {
   const today = localDate(rules, now);

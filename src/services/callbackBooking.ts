@@ -1,7 +1,7 @@
 // Books, shows and cancels callbacks: loads a clinic's rules and bookings, asks the domain for a plan,
 // and reserves a place atomically in the database.
 import { createHash, randomUUID } from 'node:crypto';
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import {
   findByIdempotencyKey,
@@ -18,11 +18,11 @@ import {
 import { findClinicRules, listClinics, type ClinicSummary } from '../db/clinics.js';
 import { isUniqueViolation, type Database } from '../db/database.js';
 import { bookedCounts, releaseSlotPlace, reserveSlotPlace } from '../db/slotPlaces.js';
-import { choseLaterDay, freePlaces, planBooking, planningRange } from '../domain/booking.js';
+import { choseLaterDay, freePlaces, freeSlots, planBooking, planningRange } from '../domain/booking.js';
 import { dueAtForSlot, isCancellable, type BookingChannel } from '../domain/callback.js';
 import type { ClinicRules } from '../domain/clinic.js';
-import { endOfLocalDate, localDate, showInstant, startOfLocalDate } from '../domain/schedule.js';
-import { bookableAt, slotsBetween } from '../domain/slots.js';
+import { localDate, showInstant } from '../domain/schedule.js';
+import { bookableRange, slotDay, slotDaysBetween, type SlotMs } from '../domain/slots.js';
 import { callerRefusal, DEFAULT_MAX_OPEN_PER_PHONE } from '../domain/callerPolicy.js';
 import {
   AlreadyBooked,
@@ -62,6 +62,9 @@ export interface BookingResult {
 export interface SlotView {
   start: DateTime;
   end: DateTime;
+  /** The same instants as epoch ms: what the slot listing formats from (src/domain/schedule.ts showInstantAt). */
+  startMs: number;
+  endMs: number;
   capacity: number;
   /** Places a patient can book right now: 0 when full, past, too soon or beyond the horizon. */
   available: number;
@@ -121,8 +124,8 @@ export function createCallbackBookingService(deps: {
   }
 
   async function countsForDates(rules: ClinicRules, fromDate: string, toDate: string) {
-    const from = startOfLocalDate(rules, fromDate);
-    const to = endOfLocalDate(rules, toDate);
+    const from = DateTime.fromMillis(slotDay(rules, fromDate).startMs, { zone: 'utc' });
+    const to = DateTime.fromMillis(slotDay(rules, toDate).endMs, { zone: 'utc' });
     return bookedCounts(db, rules.id, from, to);
   }
 
@@ -249,11 +252,15 @@ export function createCallbackBookingService(deps: {
       const rules = await clinicRules(clinicId);
       const now = clock.now();
       const counts = await countsForDates(rules, fromDate, toDate);
-      const isBookable = bookableAt(rules, now);
-      return slotsBetween(rules, fromDate, toDate).map((slot) => {
-        const withBookings = { ...slot, booked: counts.get(slot.start.toMillis()) ?? 0 };
-        return { ...slot, available: isBookable(slot) ? freePlaces(withBookings) : 0 };
-      });
+      const { earliestMs, afterHorizonMs } = bookableRange(rules, now);
+      const views: SlotView[] = [];
+      for (const day of slotDaysBetween(rules, fromDate, toDate)) {
+        for (const slot of day.slots) {
+          const bookable = slot.start >= earliestMs && slot.start < afterHorizonMs;
+          views.push(slotView(slot, bookable ? freePlaces({ capacity: slot.capacity, booked: counts.get(slot.start) ?? 0 }) : 0));
+        }
+      }
+      return views;
     },
 
     async offer(clinicId) {
@@ -261,15 +268,20 @@ export function createCallbackBookingService(deps: {
       const now = clock.now();
       const range = planningRange(rules, now);
       const counts = await countsForDates(rules, range.fromDate, range.toDate);
-      const plan = planBooking(rules, now, counts);
+      // What planBooking decides without a chosen time, on the epoch-ms slots: same throws, same order.
+      const found = freeSlots(rules, now, counts);
+      if (found.free.length === 0) throw new NoFreeSlot(range.toDate);
       const days: BookingOffer['days'] = [];
-      for (const slot of plan.candidates) {
-        const view = { ...slot, available: freePlaces({ ...slot, booked: counts.get(slot.start.toMillis()) ?? 0 }) };
-        const date = localDate(rules, slot.start);
-        if (days.at(-1)?.date !== date) days.push({ date, slots: [] });
-        days.at(-1)!.slots.push(view);
+      let next = 0;
+      for (const day of found.days) {
+        const slots: SlotView[] = [];
+        for (; next < found.free.length && found.free[next]!.start < day.endMs; next++) {
+          const slot = found.free[next]!;
+          slots.push(slotView(slot, freePlaces({ capacity: slot.capacity, booked: counts.get(slot.start) ?? 0 })));
+        }
+        if (slots.length) days.push({ date: day.date, slots });
       }
-      return { earliest: days[0]!.slots[0]!, days, todayFull: !plan.sameDaySlotFree };
+      return { earliest: days[0]!.slots[0]!, days, todayFull: !found.sameDaySlotFree };
     },
 
     async book(clinicId, request, idempotencyKey) {
@@ -319,6 +331,24 @@ export function createCallbackBookingService(deps: {
       });
       return moved;
     },
+  };
+}
+
+/** A slot as the service shows it: its DateTimes are made only when read (the slot listing formats from ms). */
+function slotView(slot: SlotMs, available: number): SlotView {
+  let start: DateTime | undefined;
+  let end: DateTime | undefined;
+  return {
+    get start() {
+      return (start ??= DateTime.fromMillis(slot.start, { zone: 'utc' }));
+    },
+    get end() {
+      return (end ??= DateTime.fromMillis(slot.end, { zone: 'utc' }));
+    },
+    startMs: slot.start,
+    endMs: slot.end,
+    capacity: slot.capacity,
+    available,
   };
 }
 
