@@ -9,6 +9,9 @@ import { createRateLimits, DEFAULT_RATE_LIMITS, NO_RATE_LIMITS, type RateLimitSe
 import type { Logger } from './logger.js';
 import type { JobScheduler } from './queue/jobScheduler.js';
 import { createCallbackBookingService } from './services/callbackBooking.js';
+import { createClinicRulesCache } from './services/clinicRulesCache.js';
+import { clinicRulesChangesOf } from './db/clinicRulesChanges.js';
+import { findClinicRules } from './db/clinics.js';
 import { createCallbackTokens } from './services/callbackTokens.js';
 import { createCallQueueService } from './services/callQueue.js';
 import { createGuaranteeCaseService } from './services/guaranteeCases.js';
@@ -55,8 +58,11 @@ export interface ApiDeps {
 export function composeApi(deps: ApiDeps): Express {
   const { db, clock, logger, jobs } = deps;
   const tokens = createCallbackTokens(deps.callbackTokenSecret);
+  // Clinic rules read and validated once per change, forgotten in every process when any writer changes them.
+  const clinicRules = createClinicRulesCache({ load: (clinicId) => findClinicRules(db, clinicId), changes: clinicRulesChangesOf(db) });
   const booking = createCallbackBookingService({
     db,
+    rules: clinicRules.get,
     clock,
     tokens,
     jobs,
@@ -90,6 +96,7 @@ export function composeApi(deps: ApiDeps): Express {
     staffAuth: createStaffAuthenticator({ db, clock, oidc: deps.oidc ? createOidcVerifier(deps.oidc, { clock, logger }) : null }),
     telephonySecret: deps.telephonySecret,
     publicBaseUrl: deps.publicBaseUrl,
+    clinicRulesChanged: clinicRules.forget,
     checkDatabase: async () => void (await db.query('SELECT 1')),
     checkRedis: async () => void (await deps.redis.ping()),
     limits:

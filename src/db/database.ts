@@ -5,6 +5,7 @@ import pg from 'pg';
 import { DatabaseUnavailable } from '../errors.js';
 import { isDatabaseUnreachable, silentOutageMonitor, type OutageMonitor } from '../ops/outage.js';
 import { lockDataDir, type DataDirLock } from './dataDirLock.js';
+import { listenOnPostgres, type PostgresListener } from './pgListener.js';
 
 export interface QueryResult<R> {
   rows: R[];
@@ -22,6 +23,13 @@ export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * NOTIFY payloads on `channel` (a plain lower-case name): PostgreSQL on a dedicated, reconnecting connection
+   * (src/db/pgListener.ts), PGlite through its own listen(). `onState(true)` once LISTEN is acknowledged, false
+   * while the connection is lost (notifications may be missed). Stopped by the returned function or by close().
+   * Optional: a handle without it (a test double) simply has no notifications.
+   */
+  listen?(channel: string, onNotify: (payload: string) => void, onState: (listening: boolean) => void): () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,9 +87,18 @@ export function openPostgres(url: string, poolSize = 10, outage: OutageMonitor =
         await client.query(sql);
       }),
   });
+  const listeners = new Set<PostgresListener>();
   return {
     kind: 'postgres',
     ...wrap(pool),
+    listen: (channel, onNotify, onState) => {
+      const listener = listenOnPostgres(url, channel, onNotify, onState);
+      listeners.add(listener);
+      return async () => {
+        listeners.delete(listener);
+        await listener.close();
+      };
+    },
     transaction: async (work) => {
       const client = await reachable(() => pool.connect());
       // The pool stops listening to a client's errors while it is checked out. Without a listener of ours, a
@@ -107,7 +124,10 @@ export function openPostgres(url: string, poolSize = 10, outage: OutageMonitor =
         client.release();
       }
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([...listeners].map((l) => l.close()));
+      await pool.end();
+    },
   };
 }
 
@@ -148,6 +168,20 @@ export async function openPglite(dataDir?: string, snapshot?: Blob): Promise<Dat
     kind: 'pglite',
     ...wrap(db),
     transaction: (work) => db.transaction((tx) => work(wrap(tx))),
+    listen: (channel, onNotify, onState) => {
+      // One process owns the data directory, so every write is seen here; the subscription never drops.
+      const subscribed = db.listen(channel, onNotify).then(
+        (unlisten) => {
+          onState(true);
+          return unlisten;
+        },
+        () => null,
+      );
+      return async () => {
+        const unlisten = await subscribed;
+        await unlisten?.().catch(() => undefined);
+      };
+    },
     close: async () => {
       try {
         await db.close();

@@ -63,6 +63,8 @@ export interface AppDeps {
   phoneBooking: PhoneBookingService;
   voiceClips: ClipSet;
   logger: Logger;
+  /** This process changed a clinic's rules: its cache forgets them at once (other processes hear it from PostgreSQL). */
+  clinicRulesChanged?: (clinicId: string) => void;
   /** Readiness: resolves when the database answers. */
   checkDatabase: () => Promise<void>;
   /** Readiness: resolves when Redis answers. */
@@ -110,7 +112,15 @@ export function createApp(deps: AppDeps): Express {
   api.use(staffRoutes({ auth: deps.staffAuth, queue: deps.queue, clock: deps.clock }, registry));
   api.use(guaranteeCaseRoutes({ auth: deps.staffAuth, cases: deps.cases }, registry));
   api.use(reportRoutes({ auth: deps.staffAuth, reports: deps.reports }, registry));
-  const clinicSettings = createClinicSettingsService({ db: deps.db, clock: deps.clock });
+  const settingsService = createClinicSettingsService({ db: deps.db, clock: deps.clock });
+  const clinicSettings: typeof settingsService = {
+    ...settingsService,
+    update: async (staff, clinicId, settings) => {
+      const rules = await settingsService.update(staff, clinicId, settings);
+      deps.clinicRulesChanged?.(clinicId);
+      return rules;
+    },
+  };
   const clinicTelephony = createClinicTelephonyService({ db: deps.db, clock: deps.clock });
   api.use(clinicSettingsRoutes({ auth: deps.staffAuth, settings: clinicSettings }, registry));
   api.use(telephonyRoutes({ telephony: deps.telephony, secret: deps.telephonySecret }, registry));

@@ -111,14 +111,18 @@ export function createCallbackBookingService(deps: {
   dueLeadMinutes?: number;
   /** Open callbacks one phone number may hold across all clinics (rule 11). */
   maxOpenPerPhone?: number;
+  /** Where a clinic's rules come from: the process's cache (src/services/clinicRulesCache.ts); default the database. */
+  rules?: (clinicId: string) => Promise<ClinicRules | null>;
 }): CallbackBookingService {
   const { db, clock, tokens, jobs, logger } = deps;
   const dueLeadMinutes = deps.dueLeadMinutes ?? 0;
   const maxOpenPerPhone = deps.maxOpenPerPhone ?? DEFAULT_MAX_OPEN_PER_PHONE;
   const afterCommit = createAfterCommit(logger);
 
+  const readRules = deps.rules ?? ((clinicId: string) => findClinicRules(db, clinicId));
+
   async function clinicRules(clinicId: string): Promise<ClinicRules> {
-    const rules = await findClinicRules(db, clinicId);
+    const rules = await readRules(clinicId);
     if (!rules) throw new ClinicNotFound(clinicId);
     return rules;
   }

@@ -1,0 +1,224 @@
+// Clinic rules are cached per process (issue 11) and forgotten in every process when any writer changes them:
+// two composed apps over the same database (two PostgreSQL handles, or one PGlite), a manager's change through
+// one served by the other, a silent change (no NOTIFY) never seen while cached, and a killed listener connection
+// that makes the cache forget and come back.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { openPostgres, type Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import type { ClinicRules } from '../../src/domain/clinic.js';
+import { clinicRules as makeRules } from '../../src/domain/clinic.js';
+import { clinicRulesChangesOf, type ClinicRulesChanges } from '../../src/db/clinicRulesChanges.js';
+import { createClinicRulesCache } from '../../src/services/clinicRulesCache.js';
+import { ALL_BACKENDS, freshPostgresSchema, openTestDatabase, type Backend } from '../support/database.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+// Tuesday 30 March 2027, 08:00 in Stockholm; Wednesday 7 April is an ordinary working day (44 slots).
+const NOW = '2027-03-30T08:00:00+02:00';
+const DAY = '2027-04-07';
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function slotCount(s: TestServer, clinicId: string): Promise<number> {
+  const res = await s.request('GET', `/api/clinics/${clinicId}/slots?from=${DAY}&to=${DAY}`);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.slots.length;
+}
+
+/** A change no process hears: triggers off for this one transaction (as a restore without triggers would). */
+async function silently(db: Database, sql: string, params: unknown[]) {
+  await db.transaction(async (tx) => {
+    await tx.query('SET LOCAL session_replication_role = replica');
+    await tx.query(sql, params);
+  });
+}
+
+describe.each(ALL_BACKENDS)('clinic rules cached across processes on %s', (backend: Backend) => {
+  let a: TestServer;
+  let b: TestServer;
+  let dbs: Database[] = [];
+  let drop = async () => undefined as void;
+  const bName = `rules-b-${randomBytes(4).toString('hex')}`;
+
+  beforeAll(async () => {
+    if (backend === 'postgres') {
+      const schema = await freshPostgresSchema();
+      drop = schema.drop;
+      const named = (name: string) => {
+        const url = new URL(schema.url);
+        url.searchParams.set('application_name', name);
+        return url.toString();
+      };
+      dbs = [openPostgres(named('rules-a'), 5), openPostgres(named(bName), 5)];
+      await migrate(dbs[0]!);
+    } else {
+      // One process owns a PGlite: both apps share its handle, each with its own cache.
+      dbs = [await openTestDatabase('pglite')];
+    }
+    a = await startTestServer(dbs[0]!, NOW);
+    b = await startTestServer(dbs.at(-1)!, NOW);
+  });
+
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    for (const db of dbs) await db.close();
+    await drop();
+  });
+
+  it("serves a manager's change made through the other app, and at once in the app that made it", async () => {
+    const clinicId = await a.addClinic();
+    const manager = await a.addStaff('manager', [clinicId]);
+    expect(await slotCount(b, clinicId)).toBe(44);
+    expect(await slotCount(a, clinicId)).toBe(44);
+
+    const settings = (await a.request('GET', `/api/staff/clinics/${clinicId}/settings`, { headers: { Authorization: manager } })).body;
+    const { clinicId: _c, name: _n, timezone: _t, ...editable } = settings;
+    const put = await a.request('PUT', `/api/staff/clinics/${clinicId}/settings`, {
+      headers: { Authorization: manager },
+      body: { ...editable, dateExceptions: [{ date: DAY, closed: false, capacity: 1 }], slotMinutes: 30 },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(await slotCount(a, clinicId)).toBe(22);
+    await until(() => slotCount(b, clinicId), (n) => n === 22, 'the other app to serve the new slot length');
+  });
+
+  it('really caches: a change that notifies nobody is not seen, the next notified one brings both', async () => {
+    const clinicId = await a.addClinic();
+    expect(await slotCount(b, clinicId)).toBe(44);
+    await silently(dbs[0]!, "INSERT INTO clinic_date_exceptions (clinic_id, date, closed) VALUES ($1, $2, true)", [clinicId, DAY]);
+    expect(await slotCount(b, clinicId)).toBe(44);
+    // Any writer (here plain SQL, as the CLI or a migration would) notifies through the trigger.
+    await dbs[0]!.query('UPDATE clinics SET slot_minutes = 20 WHERE id = $1', [clinicId]);
+    await until(() => slotCount(b, clinicId), (n) => n === 0, 'the closed date to be served');
+    await dbs[0]!.query('DELETE FROM clinic_date_exceptions WHERE clinic_id = $1', [clinicId]);
+    await until(() => slotCount(b, clinicId), (n) => n === 33, 'the reopened date with 20-minute slots');
+  });
+
+  it.skipIf(backend !== 'postgres')('forgets everything when its listener connection dies, and listens again', async () => {
+    const clinicId = await a.addClinic();
+    const admin = dbs[0]!;
+    const listenerPid = async () =>
+      (
+        await admin.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%' AND state = 'idle'",
+          [bName],
+        )
+      ).rows.map((r) => r.pid);
+    const [before] = await until(listenerPid, (pids) => pids.length === 1, "b's listener");
+    expect(await slotCount(b, clinicId)).toBe(44);
+
+    await admin.query('SELECT pg_terminate_backend($1)', [before]);
+    // Changed while b cannot hear: b must not keep serving what it cached before.
+    await silently(admin, 'UPDATE clinics SET slot_minutes = 60 WHERE id = $1', [clinicId]);
+    await until(() => slotCount(b, clinicId), (n) => n === 11, 'b to stop serving the rules cached before the connection died');
+
+    const [after] = await until(listenerPid, (pids) => pids.length === 1 && pids[0] !== before, "b's listener to come back");
+    expect(after).not.toBe(before);
+    // Listening again, b must not fall back on what it held before the connection died.
+    for (let i = 0; i < 10; i++) expect(await slotCount(b, clinicId)).toBe(11);
+    await admin.query('UPDATE clinics SET slot_minutes = 15 WHERE id = $1', [clinicId]);
+    await until(() => slotCount(b, clinicId), (n) => n === 44, 'a change after the reconnect to be served');
+  });
+});
+
+describe('the clinic rules cache', () => {
+  const rules = makeRules({ id: 'vc-cache', name: 'Cache' });
+  function feed(listening: boolean) {
+    let onChange: (id: string | null) => void = () => undefined;
+    const changes: ClinicRulesChanges & { listening: boolean; fire(id: string | null): void } = {
+      listening,
+      subscribe: (f) => void (onChange = f),
+      close: async () => undefined,
+      fire: (id) => onChange(id),
+    };
+    return changes;
+  }
+
+  it('reads once per change while listening, and freezes what it shares', async () => {
+    let loads = 0;
+    const changes = feed(true);
+    const cache = createClinicRulesCache({ load: async () => (loads++, structuredClone(rules)), changes });
+    const [x, y] = await Promise.all([cache.get('vc-cache'), cache.get('vc-cache')]);
+    expect(await cache.get('vc-cache')).toBe(x);
+    expect(y).toBe(x);
+    expect(loads).toBe(1);
+    expect(Object.isFrozen(x!.capacityRules[0])).toBe(true);
+    changes.fire('vc-other');
+    await cache.get('vc-cache');
+    expect(loads).toBe(1);
+    changes.fire('vc-cache');
+    await cache.get('vc-cache');
+    expect(loads).toBe(2);
+    cache.forget('vc-cache');
+    await cache.get('vc-cache');
+    expect(loads).toBe(3);
+  });
+
+  it('reads every time while not listening, and never keeps a read that raced a change', async () => {
+    let loads = 0;
+    const changes = feed(false);
+    let release: () => void = () => undefined;
+    const cache = createClinicRulesCache({
+      load: async () => {
+        loads++;
+        if (loads === 3) await new Promise<void>((resolve) => (release = resolve));
+        return structuredClone(rules) as ClinicRules;
+      },
+      changes,
+    });
+    await cache.get('vc-cache');
+    await cache.get('vc-cache');
+    expect(loads).toBe(2);
+    changes.listening = true;
+    const racing = cache.get('vc-cache');
+    await until(async () => loads, (n) => n === 3, 'the racing read to start');
+    changes.fire('vc-cache');
+    release();
+    await racing;
+    await cache.get('vc-cache');
+    expect(loads).toBe(4);
+    await cache.get('vc-cache');
+    expect(loads).toBe(4);
+  });
+
+  it('is told to forget everything when the listener is lost and again when it is back, and by a TRUNCATE', () => {
+    let onNotify: (payload: string) => void = () => undefined;
+    let onState: (listening: boolean) => void = () => undefined;
+    const changes = clinicRulesChangesOf({
+      listen: (_channel, notify, state) => {
+        onNotify = notify;
+        onState = state;
+        return async () => undefined;
+      },
+    });
+    const heard: (string | null)[] = [];
+    changes.subscribe((id) => heard.push(id));
+    expect(changes.listening).toBe(false);
+    onState(true);
+    onNotify('vc-a');
+    onNotify('*');
+    onState(false);
+    expect(changes.listening).toBe(false);
+    onState(true);
+    expect(heard).toEqual([null, 'vc-a', null, null, null]);
+    expect(changes.listening).toBe(true);
+    expect(clinicRulesChangesOf({}).listening).toBe(false);
+  });
+
+  it('does not cache an unknown clinic', async () => {
+    let loads = 0;
+    const cache = createClinicRulesCache({ load: async () => (loads++, null), changes: feed(true) });
+    expect(await cache.get('vc-none')).toBeNull();
+    expect(await cache.get('vc-none')).toBeNull();
+    expect(loads).toBe(2);
+  });
+});
