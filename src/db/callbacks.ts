@@ -1,4 +1,5 @@
 // SQL for callback bookings.
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { CANCELLABLE_STATUSES, OPEN_STATUSES, type BookingChannel, type Callback, type CallbackStatus } from '../domain/callback.js';
 import type { Queryable } from './database.js';
@@ -84,34 +85,112 @@ export interface NewCallback
 
 export const IDEMPOTENCY_CONSTRAINT = 'callbacks_idempotency_key_unique';
 
-export async function insertCallback(db: Queryable, c: NewCallback): Promise<StoredCallback> {
-  const { rows } = await db.query<CallbackRow>(
-    `INSERT INTO callbacks (id, clinic_id, phone_e164, personal_identity_number, patient_name, reason, channel,
-       requested_at, slot_start, slot_end, status, requested_before_cutoff, same_day_slot_free,
-       patient_chose_later_day, token_hash, idempotency_key, request_hash, due_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'booked', $11, $12, $13, $14, $15, $16, $17)
-     RETURNING *`,
+/** A place a booking may take: tried in the order given. `dueAt` is when the callback would enter the queue. */
+export interface BookingCandidate {
+  start: DateTime;
+  end: DateTime;
+  capacity: number;
+  dueAt: DateTime;
+}
+
+export type BookingWrite =
+  /** A place was reserved and the callback and its confirmation SMS row written. */
+  | { kind: 'booked'; callback: StoredCallback; smsId: string }
+  /**
+   * The candidate at `index` looked free in the statement's snapshot but another booking took its last place
+   * first (its row lock was held by an uncommitted booking): nothing was written; a new statement sees why.
+   */
+  | { kind: 'lost'; index: number }
+  /** Every candidate was full: nothing was written. */
+  | { kind: 'full' };
+
+const iso = (d: DateTime) => new Date(d.toMillis()).toISOString();
+
+/**
+ * A booking's writes in one statement, one round trip: the first candidate with room (as the statement's snapshot
+ * sees slot_places) gets a place, and only then the callback and its confirmation SMS row are inserted.
+ *
+ * The reserve counts the place with an UPDATE … WHERE booked < capacity when the slot has a row, and otherwise
+ * creates the row with INSERT … ON CONFLICT DO NOTHING. The UPDATE waits for the row's lock and re-checks the
+ * newest committed count, so concurrent bookings never overbook; when the place is gone it updates nothing and,
+ * unlike ON CONFLICT DO UPDATE … WHERE (reserveSlotPlace), keeps no lock on the full row, which would make every
+ * later booking that still saw a free place wait for this whole transaction. A row created meanwhile by another
+ * booking makes the INSERT do nothing (without locking). Either way nothing else is written ('lost') and the
+ * caller tries again: the next statement's snapshot sees what happened.
+ *
+ * Order and the hot slot's lock: data-modifying CTEs run in one statement in no guaranteed order except what
+ * their data dependencies impose, and the callback must depend on the reserve (no callback without a place), so
+ * the row lock is necessarily taken first here; the two inserts after it take microseconds inside the same
+ * statement. What the lock is really held for is what follows the statement: its answer travelling back, the
+ * COMMIT travelling in and its WAL flush. The caller therefore sends COMMIT straight after this statement and
+ * does nothing else in between.
+ */
+export async function insertBooking(
+  tx: Queryable,
+  c: Omit<NewCallback, 'slot' | 'dueAt'>,
+  candidates: readonly BookingCandidate[],
+  smsId: string,
+): Promise<BookingWrite> {
+  const { rows } = await tx.query<CallbackRow & { picked: number; sms_id: string | null }>(
+    `WITH candidate AS (
+       SELECT s.slot_start, s.slot_end, s.capacity, s.due_at, s.ord
+         FROM unnest($1::timestamptz[], $2::timestamptz[], $3::int[], $4::timestamptz[])
+              WITH ORDINALITY AS s (slot_start, slot_end, capacity, due_at, ord)
+         LEFT JOIN slot_places p ON p.clinic_id = $5 AND p.slot_start = s.slot_start
+        WHERE COALESCE(p.booked, 0) < s.capacity
+        ORDER BY s.ord LIMIT 1
+     ), counted AS (
+       UPDATE slot_places p SET booked = p.booked + 1 FROM candidate k
+        WHERE p.clinic_id = $5 AND p.slot_start = k.slot_start AND p.booked < k.capacity
+       RETURNING p.slot_start
+     ), first AS (
+       INSERT INTO slot_places (clinic_id, slot_start, slot_end, booked)
+       SELECT $5, k.slot_start, k.slot_end, 1 FROM candidate k
+        WHERE NOT EXISTS (SELECT FROM slot_places p WHERE p.clinic_id = $5 AND p.slot_start = k.slot_start)
+       ON CONFLICT (clinic_id, slot_start) DO NOTHING
+       RETURNING slot_start
+     ), reserved AS (
+       SELECT slot_start FROM counted UNION ALL SELECT slot_start FROM first
+     ), booked AS (
+       INSERT INTO callbacks (id, clinic_id, phone_e164, personal_identity_number, patient_name, reason, channel,
+         requested_at, slot_start, slot_end, status, requested_before_cutoff, same_day_slot_free,
+         patient_chose_later_day, token_hash, idempotency_key, request_hash, due_at)
+       SELECT $6, $5, $7, $8, $9, $10, $11, $12, k.slot_start, k.slot_end, 'booked', $13, $14, $15, $16, $17, $18, k.due_at
+         FROM reserved, candidate k
+       RETURNING *
+     ), sms AS (
+       INSERT INTO sms_messages (id, callback_id, kind) SELECT $19, id, 'booking_confirmation' FROM booked
+       RETURNING id
+     )
+     SELECT candidate.ord::int AS picked, booked.*, sms.id AS sms_id
+       FROM candidate LEFT JOIN booked ON true LEFT JOIN sms ON true`,
     [
-      c.id,
+      candidates.map((k) => iso(k.start)),
+      candidates.map((k) => iso(k.end)),
+      candidates.map((k) => k.capacity),
+      candidates.map((k) => iso(k.dueAt)),
       c.clinicId,
+      c.id,
       c.phoneE164,
       c.personalIdentityNumber,
       c.patientName,
       c.reason,
       c.channel,
-      c.requestedAt.toISO(),
-      c.slot.start.toISO(),
-      c.slot.end.toISO(),
+      iso(c.requestedAt),
       c.requestedBeforeCutoff,
       c.sameDaySlotFree,
       c.patientChoseLaterDay,
       c.tokenHash,
       c.idempotencyKey,
       c.requestHash,
-      c.dueAt.toISO(),
+      smsId,
     ],
+    'insert_booking',
   );
-  return fromRow(rows[0]!);
+  const row = rows[0];
+  if (!row) return { kind: 'full' };
+  if (!row.id) return { kind: 'lost', index: row.picked - 1 };
+  return { kind: 'booked', callback: fromRow(row), smsId: row.sms_id! };
 }
 
 export async function findCallback(db: Queryable, id: string): Promise<StoredCallback | null> {
@@ -128,12 +207,46 @@ export async function findCallbacks(db: Queryable, ids: readonly string[]): Prom
 const CALLER_LOCK_CLASS = 7_270_011;
 
 /**
- * Serialises the bookings of one phone number until the transaction ends, so two simultaneous requests from
- * the same caller cannot both pass the one-open-callback check. Always taken before any slot's row lock.
+ * The statement that serialises the bookings of one phone number until the transaction ends, so two simultaneous
+ * requests from the same caller cannot both pass the one-open-callback check. Always taken before any slot's row
+ * lock. Parameterless, so it can travel with BEGIN in one simple query: the key is a number computed here (the
+ * two-key form, in a class of its own, never the same lock as the migration or refresh locks); no caller text
+ * reaches the SQL.
  */
-export async function lockCaller(tx: Queryable, phoneE164: string): Promise<void> {
-  // The two-key form, in a class of its own: never the same lock as the migration or refresh locks.
-  await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CALLER_LOCK_CLASS, phoneE164]);
+export function callerLockStatement(phoneE164: string): string {
+  const key = createHash('sha256').update(phoneE164).digest().readInt32BE(0);
+  return `SELECT pg_advisory_xact_lock(${CALLER_LOCK_CLASS}, ${key})`;
+}
+
+// The open statuses inlined, not a parameter: a prepared statement's generic plan can then still use the partial
+// index callbacks_open_by_phone, whose predicate it must prove from the query text.
+const OPEN_STATUS_LIST = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
+
+/** What a booking reads under its caller's lock, in one statement. */
+export interface CallerState {
+  /** The phone number's open callbacks at every clinic, each with its clinic's time zone (rule 11). */
+  open: (StoredCallback & { timezone: string })[];
+  /** The clinic's callback booked under the Idempotency-Key, if a key was given and one was. */
+  byKey: StoredCallback | null;
+}
+
+export async function readCallerState(db: Queryable, phoneE164: string, clinicId: string, idempotencyKey: string | null): Promise<CallerState> {
+  const { rows } = await db.query<CallbackRow & { clinic_timezone: string; is_open: boolean; by_key: boolean }>(
+    `SELECT c.*, k.timezone AS clinic_timezone,
+            c.phone_e164 = $1 AND c.status IN (${OPEN_STATUS_LIST}) AS is_open,
+            COALESCE(c.clinic_id = $2 AND c.idempotency_key = $3, false) AS by_key
+       FROM callbacks c JOIN clinics k ON k.id = c.clinic_id
+      WHERE (c.phone_e164 = $1 AND c.status IN (${OPEN_STATUS_LIST}))
+         OR (c.clinic_id = $2 AND c.idempotency_key = $3)
+      ORDER BY c.slot_start`,
+    [phoneE164, clinicId, idempotencyKey],
+    'read_caller_state',
+  );
+  const byKey = rows.find((r) => r.by_key);
+  return {
+    open: rows.filter((r) => r.is_open).map((r) => ({ ...fromRow(r), timezone: r.clinic_timezone })),
+    byKey: byKey ? fromRow(byKey) : null,
+  };
 }
 
 /** The phone number's open callbacks at every clinic, each with its clinic's time zone. */

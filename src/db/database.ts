@@ -13,8 +13,11 @@ export interface QueryResult<R> {
 }
 
 export interface Queryable {
-  /** One parameterised statement. */
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+  /**
+   * One parameterised statement. `name` (a hot statement's, fixed per SQL text) makes PostgreSQL prepare it once
+   * per connection instead of parsing and planning it each time; PGlite and test doubles may ignore it.
+   */
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<QueryResult<R>>;
   /** Several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -23,6 +26,11 @@ export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * The same, with `first` (parameterless SQL, e.g. taking a lock) run as the transaction's first statement: on
+   * PostgreSQL in one simple query with BEGIN, one round trip. Optional (test doubles): see transactionStartingWith.
+   */
+  transactionStartingWith?<T>(first: string, work: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
    * NOTIFY payloads on `channel` (a plain lower-case name): PostgreSQL on a dedicated, reconnecting connection
    * (src/db/pgListener.ts), PGlite through its own listen(). `onState(true)` once LISTEN is acknowledged, false
@@ -38,6 +46,15 @@ const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 // Dates stay "YYYY-MM-DD" strings: parsing them into JS Dates at local midnight would shift them by a zone.
 const keepText = (value: string) => value;
+
+/** A transaction whose first statement is `first`: in one round trip with BEGIN where the database can. */
+export function transactionStartingWith<T>(db: Database, first: string, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  if (db.transactionStartingWith) return db.transactionStartingWith(first, work);
+  return db.transaction(async (tx) => {
+    await tx.exec(first);
+    return work(tx);
+  });
+}
 
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const e = error as { code?: string; constraint?: string; message?: string };
@@ -77,9 +94,9 @@ export function openPostgres(url: string, poolSize = 10, outage: OutageMonitor =
     }
   };
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
-    query: <R>(sql: string, params: unknown[] = []) =>
+    query: <R>(sql: string, params: unknown[] = [], name?: string) =>
       reachable(async () => {
-        const result = await client.query(sql, params);
+        const result = await client.query(name ? { name, text: sql, values: params } : { text: sql, values: params });
         return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
       }),
     exec: (sql: string) =>
@@ -99,36 +116,39 @@ export function openPostgres(url: string, poolSize = 10, outage: OutageMonitor =
         await listener.close();
       };
     },
-    transaction: async (work) => {
-      const client = await reachable(() => pool.connect());
-      // The pool stops listening to a client's errors while it is checked out. Without a listener of ours, a
-      // connection cut between two statements (PostgreSQL stopped or crashed) is an uncaught exception that ends
-      // the process; this way the statement in progress, or the next, fails and becomes DatabaseUnavailable.
-      // On release the pool discards a client whose connection broke.
-      const ignoreConnectionError = () => undefined;
-      client.on('error', ignoreConnectionError);
-      try {
-        await client.query('BEGIN');
-        const result = await work(wrap(client));
-        await reachable(() => client.query('COMMIT'));
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        if (isDatabaseUnreachable(error)) {
-          outage.failed(error);
-          throw new DatabaseUnavailable();
-        }
-        throw error;
-      } finally {
-        client.off('error', ignoreConnectionError);
-        client.release();
-      }
-    },
+    transaction: (work) => transaction('BEGIN', work),
+    transactionStartingWith: (first, work) => transaction(`BEGIN; ${first}`, work),
     close: async () => {
       await Promise.all([...listeners].map((l) => l.close()));
       await pool.end();
     },
   };
+
+  async function transaction<T>(begin: string, work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await reachable(() => pool.connect());
+    // The pool stops listening to a client's errors while it is checked out. Without a listener of ours, a
+    // connection cut between two statements (PostgreSQL stopped or crashed) is an uncaught exception that ends
+    // the process; this way the statement in progress, or the next, fails and becomes DatabaseUnavailable.
+    // On release the pool discards a client whose connection broke.
+    const ignoreConnectionError = () => undefined;
+    client.on('error', ignoreConnectionError);
+    try {
+      await client.query(begin);
+      const result = await work(wrap(client));
+      await reachable(() => client.query('COMMIT'));
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if (isDatabaseUnreachable(error)) {
+        outage.failed(error);
+        throw new DatabaseUnavailable();
+      }
+      throw error;
+    } finally {
+      client.off('error', ignoreConnectionError);
+      client.release();
+    }
+  }
 }
 
 /**
@@ -168,6 +188,12 @@ export async function openPglite(dataDir?: string, snapshot?: Blob): Promise<Dat
     kind: 'pglite',
     ...wrap(db),
     transaction: (work) => db.transaction((tx) => work(wrap(tx))),
+    // In process, a round trip costs nothing: the first statement simply runs first.
+    transactionStartingWith: (first, work) =>
+      db.transaction(async (tx) => {
+        await tx.exec(first);
+        return work(wrap(tx));
+      }),
     listen: (channel, onNotify, onState) => {
       // One process owns the data directory, so every write is seen here; the subscription never drops.
       const subscribed = db.listen(channel, onNotify).then(

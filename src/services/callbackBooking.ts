@@ -4,19 +4,19 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import {
+  callerLockStatement,
   findByIdempotencyKey,
   findCallback,
   IDEMPOTENCY_CONSTRAINT,
-  insertCallback,
-  listOpenCallbacksOfPhone,
-  lockCaller,
+  insertBooking,
   lockCallback,
   markCancelled,
   moveCallbackSlot,
+  readCallerState,
   type StoredCallback,
 } from '../db/callbacks.js';
 import { findClinicRules, listClinics, type ClinicSummary } from '../db/clinics.js';
-import { isUniqueViolation, type Database } from '../db/database.js';
+import { isUniqueViolation, transactionStartingWith, type Database } from '../db/database.js';
 import { bookedCounts, releaseSlotPlace, reserveSlotPlace } from '../db/slotPlaces.js';
 import { choseLaterDay, freePlaces, freeSlots, planBooking, planningRange } from '../domain/booking.js';
 import { dueAtForSlot, isCancellable, type BookingChannel } from '../domain/callback.js';
@@ -36,7 +36,6 @@ import {
 } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { JobScheduler } from '../queue/jobScheduler.js';
-import { insertSms } from '../db/smsMessages.js';
 import { insertWebRefusal } from '../db/turnedAway.js';
 import { webRefusalReason } from '../domain/turnedAway.js';
 import { createAfterCommit } from './afterCommit.js';
@@ -157,54 +156,72 @@ export function createCallbackBookingService(deps: {
     const range = planningRange(rules, now);
     const plan = planBooking(rules, now, await countsForDates(rules, range.fromDate, range.toDate), request.slotStart ?? undefined);
 
+    // Slots without a place to give are never tried (as reserveSlotPlace refused them).
+    const candidates = plan.candidates.filter((slot) => slot.capacity >= 1);
     const id = randomUUID();
     const token = tokens.issue(id);
+    const callback = {
+      id,
+      clinicId: rules.id,
+      phoneE164: request.phoneE164,
+      personalIdentityNumber: request.personalIdentityNumber,
+      patientName: request.patientName,
+      reason: request.reason,
+      channel: request.channel,
+      requestedAt: now,
+      requestedBeforeCutoff: plan.requestedBeforeCutoff,
+      sameDaySlotFree: plan.sameDaySlotFree,
+      patientChoseLaterDay: plan.patientChoseLaterDay,
+      tokenHash: tokens.hash(token),
+      idempotencyKey,
+      requestHash,
+    };
     try {
-      const booked = await db.transaction(async (tx) => {
-        await lockCaller(tx, request.phoneE164);
+      // Round trips: BEGIN with the caller's lock, what the caller holds, the writes (repeated only when
+      // another booking took the place first), COMMIT.
+      const booked = await transactionStartingWith(db, callerLockStatement(request.phoneE164), async (tx) => {
         // Under the caller's lock: the same key sent twice at once finds the first booking here.
-        if (idempotencyKey && requestHash) {
-          const existing = await findByIdempotencyKey(tx, rules.id, idempotencyKey);
-          if (existing) return { kind: 'replay' as const, existing };
-        }
-        const open = await listOpenCallbacksOfPhone(tx, request.phoneE164);
-        const refusal = callerRefusal(rules, open, maxOpenPerPhone, now);
+        const caller = await readCallerState(tx, request.phoneE164, rules.id, idempotencyKey);
+        if (caller.byKey) return { kind: 'replay' as const, existing: caller.byKey };
+        const refusal = callerRefusal(rules, caller.open, maxOpenPerPhone, now);
         if (refusal?.kind === 'already_booked') {
           const { start, end } = refusal.existing.slot;
           throw new AlreadyBooked({ start: showInstant(rules, start), end: showInstant(rules, end) });
         }
         if (refusal) throw new TooManyBookings(refusal.max);
-        for (const slot of plan.candidates) {
-          if (!(await reserveSlotPlace(tx, rules.id, slot))) continue;
-          const callback = await insertCallback(tx, {
-            id,
-            clinicId: rules.id,
-            phoneE164: request.phoneE164,
-            personalIdentityNumber: request.personalIdentityNumber,
-            patientName: request.patientName,
-            reason: request.reason,
-            channel: request.channel,
-            requestedAt: now,
-            slot: { start: slot.start, end: slot.end },
-            requestedBeforeCutoff: plan.requestedBeforeCutoff,
-            sameDaySlotFree: plan.sameDaySlotFree,
-            patientChoseLaterDay: plan.patientChoseLaterDay,
-            tokenHash: tokens.hash(token),
-            idempotencyKey,
-            requestHash,
+        // A few candidates per statement: the first with room in the statement's snapshot is taken.
+        let next = 0;
+        let lastLost = -1;
+        while (next < candidates.length) {
+          const window = candidates.slice(next, next + CANDIDATES_PER_TRY).map((slot) => ({
+            start: slot.start,
+            end: slot.end,
+            capacity: slot.capacity,
             dueAt: dueAtForSlot(slot.start, dueLeadMinutes),
-          });
-          // In the same transaction: a confirmation is never lost, even if the process dies right after.
-          const smsId = await insertSms(tx, callback.id, 'booking_confirmation');
-          return { kind: 'booked' as const, callback, smsId };
+          }));
+          // In the same statement: a confirmation is never lost, even if the process dies right after.
+          const write = await insertBooking(tx, callback, window, randomUUID());
+          if (write.kind === 'booked') return write;
+          if (write.kind === 'full') {
+            next += window.length;
+          } else {
+            // Lost to a simultaneous booking: try that slot again (a fresh snapshot shows whether a place is
+            // left), unless it was lost just before, so every other try advances.
+            const lost = next + write.index;
+            next = lost === lastLost ? lost + 1 : lost;
+            lastLost = lost;
+          }
         }
         return null;
       });
       if (booked?.kind === 'replay') return replay(booked.existing, requestHash!);
       if (booked) {
         const { callback, smsId } = booked;
-        await afterCommit('schedule the due job', () => jobs.scheduleDue(callback.id, 0, callback.dueAt));
-        if (smsId) await afterCommit('enqueue the confirmation SMS', () => jobs.enqueueSms(smsId));
+        // Both jobs at once; each failure is logged on its own and left to reconciliation.
+        await Promise.all([
+          afterCommit('schedule the due job', () => jobs.scheduleDue(callback.id, 0, callback.dueAt)),
+          afterCommit('enqueue the confirmation SMS', () => jobs.enqueueSms(smsId)),
+        ]);
         return { callback, token, replayed: false };
       }
     } catch (error) {
@@ -355,6 +372,12 @@ function slotView(slot: SlotMs, available: number): SlotView {
     available,
   };
 }
+
+/**
+ * Candidates sent in one booking statement: enough that a busy slot filling up rarely costs another statement,
+ * few enough that the arrays stay small (the plan lists every free slot of the horizon).
+ */
+const CANDIDATES_PER_TRY = 8;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
