@@ -39,14 +39,28 @@ export async function insertBookedCallbacks(db: Database, clinicId: string, dueA
 }
 
 /** Adds each callback's due job (attempt 0), delayed until its due time, in bulk. */
-export async function addDueJobs(queue: Queue, ids: readonly string[], dueAtMs: readonly number[], now = Date.now()): Promise<void> {
+export async function addDueJobs(queue: Queue, ids: readonly string[], dueAtMs: readonly number[], at?: number): Promise<void> {
   for (let i = 0; i < ids.length; i += CHUNK) {
+    // BullMQ delays from the job's timestamp: giving it explicitly, a slow add does not shift the due times.
+    const now = at ?? Date.now();
     await queue.addBulk(
       ids.slice(i, i + CHUNK).map((callbackId, j) => ({
         name: QUEUES.callbackDue.job,
         data: { callbackId },
-        opts: { jobId: jobIds.callbackDue(callbackId, 0), delay: Math.max(0, dueAtMs[i + j]! - now), ...DUE_JOB_OPTIONS },
+        opts: { jobId: jobIds.callbackDue(callbackId, 0), timestamp: Number.isFinite(now) ? now : Date.now(), delay: Math.max(0, dueAtMs[i + j]! - now), ...DUE_JOB_OPTIONS },
       })),
     );
   }
+}
+
+/** Deletes every key under one BullMQ prefix, in chunks (a bench leaves hundreds of thousands). */
+export async function deleteKeysUnderPrefix(redis: import('ioredis').Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
+    cursor = next;
+    if (keys.length) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
 }
