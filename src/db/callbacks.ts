@@ -506,23 +506,17 @@ export async function listWaitingCallbacks(
   limit: number,
   dayStarts: ReadonlyMap<string, DateTime>,
 ): Promise<{ callbacks: { id: string; dueAt: DateTime; attemptCount: number }[]; cursor: WaitingCursor | null }> {
+  // One keyset bound, so the scan walks callbacks_booked_by_scheduled in order from where the last page ended
+  // (an OR of optional bounds made PostgreSQL scan and sort every booked callback for each page). The day's
+  // start is looked up per row: joined, the planner drove the query from the slot index instead.
+  const after = window.cursor ?? (window.from ? { scheduledAt: window.from.toISO()!, id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' } : { scheduledAt: '-infinity', id: '00000000-0000-0000-0000-000000000000' });
   const { rows } = await db.query<{ id: string; due_at: Date; attempt_count: number; scheduled_at: string }>(
     `SELECT c.id, c.due_at, c.attempt_count, c.scheduled_at::text AS scheduled_at FROM callbacks c
-       JOIN clinics k ON k.id = c.clinic_id
-       JOIN unnest($6::text[], $7::timestamptz[]) AS d(timezone, day_start) ON d.timezone = k.timezone
-      WHERE c.status = 'booked' AND c.slot_start >= d.day_start
-        AND ($1::timestamptz IS NULL OR c.scheduled_at > $1) AND c.scheduled_at <= $2
-        AND ($3::timestamptz IS NULL OR (c.scheduled_at, c.id) > ($3::timestamptz, $4::uuid))
-      ORDER BY c.scheduled_at, c.id LIMIT $5`,
-    [
-      window.from?.toISO() ?? null,
-      window.to.toISO(),
-      window.cursor?.scheduledAt ?? null,
-      window.cursor?.id ?? null,
-      limit,
-      [...dayStarts.keys()],
-      [...dayStarts.values()].map((d) => d.toISO()),
-    ],
+      WHERE c.status = 'booked' AND (c.scheduled_at, c.id) > ($1::timestamptz, $2::uuid) AND c.scheduled_at <= $3
+        AND c.slot_start >= (SELECT d.day_start FROM clinics k JOIN unnest($5::text[], $6::timestamptz[]) AS d(timezone, day_start)
+                              ON d.timezone = k.timezone WHERE k.id = c.clinic_id)
+      ORDER BY c.scheduled_at, c.id LIMIT $4`,
+    [after.scheduledAt, after.id, window.to.toISO(), limit, [...dayStarts.keys()], [...dayStarts.values()].map((d) => d.toISO())],
   );
   const last = rows[rows.length - 1];
   return {
