@@ -89,7 +89,7 @@ async function load(server: ServerProcess, subject: Subject | 'hello', seconds =
   return result;
 }
 
-const fmt = (r: LoadResult) => `${r.requestsPerSecond.toFixed(0).padStart(6)} req/s p99 ${String(r.p99).padStart(4)} ms`;
+const fmt = (r: LoadResult) => `${r.requestsPerSecond.toFixed(0).padStart(6)} req/s p99 ${r.p99.toFixed(1).padStart(6)} ms`;
 
 /** One database: fresh clinic and queues, warm-up, the interleaved rounds, then the database checked. */
 async function benchOn(kind: DbKind, hello: ServerProcess): Promise<{ pairs: Pair[]; problems: string[] }> {
@@ -179,10 +179,10 @@ async function main(): Promise<void> {
       const ratio = median(mine.map((p) => p.run.requestsPerSecond / p.hello.requestsPerSecond));
       const p99 = median(mine.map((p) => p.run.p99));
       const helloP99 = median(mine.map((p) => p.hello.p99));
-      const p99Factor = median(mine.map((p) => p.run.p99 / Math.max(1, p.hello.p99)));
+      const p99Factor = median(mine.map((p) => p.run.p99 / p.hello.p99));
       console.log(
         `  ${kind.padEnd(6)} ${subject.padEnd(9)} ${median(mine.map((p) => p.run.requestsPerSecond)).toFixed(0).padStart(6)} req/s ` +
-          `(hello ${median(mine.map((p) => p.hello.requestsPerSecond)).toFixed(0)}), p99 ${p99} ms (hello ${helloP99} ms, ×${p99Factor.toFixed(1)})`,
+          `(hello ${median(mine.map((p) => p.hello.requestsPerSecond)).toFixed(0)}), p99 ${p99.toFixed(1)} ms (hello ${helloP99.toFixed(1)} ms, ×${p99Factor.toFixed(1)})`,
       );
       let ok = ratio >= TARGETS[subject];
       let text = `ratio ${subject} ${kind} ${ratio.toFixed(2)} (target ≥ ${TARGETS[subject].toFixed(2)})`;
