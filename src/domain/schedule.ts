@@ -57,7 +57,13 @@ interface ZoneOffsets {
   byUtcHour: Map<number, number | null>;
   /** "+01:00" per offset, or "Z" for a fixed zero offset, as luxon writes them. */
   suffixes: Map<number, string>;
+  /** The last local hour written and its "YYYY-MM-DDTHH:": a listing writes hundreds of instants in a few hours. */
+  lastLocalHour: number;
+  lastPrefix: string;
 }
+
+/** "00".."59": minutes and seconds without padStart per instant. */
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
 const zoneOffsets = new Map<string, ZoneOffsets | null>();
 
 function offsetsOf(timezone: string): ZoneOffsets | null {
@@ -65,7 +71,7 @@ function offsetsOf(timezone: string): ZoneOffsets | null {
   if (cached === undefined) {
     // The zone luxon's setZone() would use, so offsets (and "Z" for UTC) come out the same.
     const zone = Info.normalizeZone(timezone);
-    cached = zone.isValid ? { zone, byUtcHour: new Map(), suffixes: new Map() } : null;
+    cached = zone.isValid ? { zone, byUtcHour: new Map(), suffixes: new Map(), lastLocalHour: NaN, lastPrefix: '' } : null;
     zoneOffsets.set(timezone, cached);
   }
   return cached;
@@ -108,9 +114,18 @@ export function showInstantAt(timezone: string, epochMs: number): string {
   if (!Number.isInteger(offset) || local < MIN_FAST_MS || local >= MAX_FAST_MS) {
     return DateTime.fromMillis(epochMs, { zone: timezone }).toISO({ suppressMilliseconds: true })!;
   }
-  const iso = new Date(local).toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ
-  const wholeSecond = local % 1000 === 0;
-  return (wholeSecond ? iso.slice(0, 19) : iso.slice(0, 23)) + offsetSuffix(z, offset);
+  const localHour = Math.floor(local / HOUR_MS);
+  if (localHour !== z.lastLocalHour) {
+    z.lastPrefix = new Date(localHour * HOUR_MS).toISOString().slice(0, 14); // YYYY-MM-DDTHH:
+    z.lastLocalHour = localHour;
+  }
+  const inHour = local - localHour * HOUR_MS;
+  const minute = Math.floor(inHour / MINUTE_MS);
+  const inMinute = inHour - minute * MINUTE_MS;
+  const second = Math.floor(inMinute / 1000);
+  const milli = inMinute - second * 1000;
+  const time = `${z.lastPrefix}${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}`;
+  return (milli === 0 ? time : `${time}.${String(milli).padStart(3, '0')}`) + offsetSuffix(z, offset);
 }
 
 /** The local date `days` after another: arithmetic on the date alone, never on instants. */

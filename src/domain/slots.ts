@@ -4,7 +4,7 @@ import { DateTime, IANAZone } from 'luxon';
 const MINUTE_MS = 60_000;
 const DAY_MINUTES = 24 * 60;
 import { minutesOfDay, type ClinicRules, type Weekday } from './clinic.js';
-import { addDays, atLocalTime, bookingWindowOn, endOfLocalDate, localDate, startOfLocalDate, type Opening } from './schedule.js';
+import { addDays, atLocalTime, bookingWindowOn, endOfLocalDate, localDate, showInstantAt, startOfLocalDate, type Opening } from './schedule.js';
 
 export interface Slot {
   /** Instants (in UTC); show them with showInstant() in the clinic's zone. */
@@ -118,6 +118,26 @@ function slotsInWindow(rules: ClinicRules, isoDate: string, window: Opening): Sl
     if (capacity > 0) slots.push(Object.freeze({ start: startMs, end: startMs + stepMs, capacity }));
   }
   return slots;
+}
+
+/** A day's slot times as patients read them (showInstant in the clinic's zone), written once per day like its slots. */
+export interface ShownTimes {
+  readonly starts: readonly string[];
+  readonly ends: readonly string[];
+}
+const shownByDay = new WeakMap<SlotDay, ShownTimes>();
+
+/** The day's slots' start and end as shown, index for index with `day.slots`. `day` must be one of `rules`' days. */
+export function shownTimes(rules: Pick<ClinicRules, 'timezone'>, day: SlotDay): ShownTimes {
+  let shown = shownByDay.get(day);
+  if (!shown) {
+    shown = Object.freeze({
+      starts: Object.freeze(day.slots.map((s) => showInstantAt(rules.timezone, s.start))),
+      ends: Object.freeze(day.slots.map((s) => showInstantAt(rules.timezone, s.end))),
+    });
+    shownByDay.set(day, shown);
+  }
+  return shown;
 }
 
 /** A slot leaving the domain: its DateTimes are made when first read, so unread candidates cost no luxon. */

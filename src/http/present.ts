@@ -2,15 +2,10 @@
 import type { DateTime } from 'luxon';
 import type { StoredCallback } from '../db/callbacks.js';
 import type { RecordedOutcome } from '../domain/callbackOutcome.js';
-import { showInstant, showInstantAt } from '../domain/schedule.js';
+import { showInstant } from '../domain/schedule.js';
 
 export function instant(dt: DateTime, timezone: string): string {
   return showInstant({ timezone }, dt);
-}
-
-/** instant() from epoch milliseconds, for lists that never needed a DateTime. */
-export function instantAt(epochMs: number, timezone: string): string {
-  return showInstantAt(timezone, epochMs);
 }
 
 /** Rule 4: the patient is told the clock time ("vi ringer dig mellan 10:15 och 10:30"). */

@@ -22,7 +22,7 @@ import { choseLaterDay, freePlaces, freeSlots, planBooking, planningRange } from
 import { dueAtForSlot, isCancellable, type BookingChannel } from '../domain/callback.js';
 import type { ClinicRules } from '../domain/clinic.js';
 import { localDate, showInstant } from '../domain/schedule.js';
-import { bookableRange, slotDay, slotDaysBetween, type SlotMs } from '../domain/slots.js';
+import { bookableRange, shownTimes, slotDay, slotDaysBetween, type ShownTimes, type SlotMs } from '../domain/slots.js';
 import { callerRefusal, DEFAULT_MAX_OPEN_PER_PHONE } from '../domain/callerPolicy.js';
 import {
   AlreadyBooked,
@@ -61,9 +61,11 @@ export interface BookingResult {
 export interface SlotView {
   start: DateTime;
   end: DateTime;
-  /** The same instants as epoch ms: what the slot listing formats from (src/domain/schedule.ts showInstantAt). */
+  /** The same instants as epoch ms, and as patients read them (showInstant in the clinic's zone). */
   startMs: number;
   endMs: number;
+  startText: string;
+  endText: string;
   capacity: number;
   /** Places a patient can book right now: 0 when full, past, too soon or beyond the horizon. */
   available: number;
@@ -213,7 +215,7 @@ export function createCallbackBookingService(deps: {
           }
         }
         return null;
-      });
+      }, { releaseLocksBeforeFlush: true });
       if (booked?.kind === 'replay') return replay(booked.existing, requestHash!);
       if (booked) {
         const { callback, smsId } = booked;
@@ -276,10 +278,12 @@ export function createCallbackBookingService(deps: {
       const { earliestMs, afterHorizonMs } = bookableRange(rules, now);
       const views: SlotView[] = [];
       for (const day of slotDaysBetween(rules, fromDate, toDate)) {
-        for (const slot of day.slots) {
+        const shown = shownTimes(rules, day);
+        day.slots.forEach((slot, i) => {
           const bookable = slot.start >= earliestMs && slot.start < afterHorizonMs;
-          views.push(slotView(slot, bookable ? freePlaces({ capacity: slot.capacity, booked: counts.get(slot.start) ?? 0 }) : 0));
-        }
+          const available = bookable ? freePlaces({ capacity: slot.capacity, booked: counts.get(slot.start) ?? 0 }) : 0;
+          views.push(new ShownSlot(slot, available, shown, i));
+        });
       }
       return views;
     },
@@ -296,10 +300,13 @@ export function createCallbackBookingService(deps: {
       let next = 0;
       for (const day of found.days) {
         const slots: SlotView[] = [];
-        for (; next < found.free.length && found.free[next]!.start < day.endMs; next++) {
-          const slot = found.free[next]!;
-          slots.push(slotView(slot, freePlaces({ capacity: slot.capacity, booked: counts.get(slot.start) ?? 0 })));
-        }
+        const shown = shownTimes(rules, day);
+        // The free slots are a subsequence of the days' slots, in the same order.
+        day.slots.forEach((slot, i) => {
+          if (found.free[next] !== slot) return;
+          next++;
+          slots.push(new ShownSlot(slot, freePlaces({ capacity: slot.capacity, booked: counts.get(slot.start) ?? 0 }), shown, i));
+        });
         if (slots.length) days.push({ date: day.date, slots });
       }
       return { earliest: days[0]!.slots[0]!, days, todayFull: !found.sameDaySlotFree };
@@ -355,22 +362,40 @@ export function createCallbackBookingService(deps: {
   };
 }
 
-/** A slot as the service shows it: its DateTimes are made only when read (the slot listing formats from ms). */
-function slotView(slot: SlotMs, available: number): SlotView {
-  let start: DateTime | undefined;
-  let end: DateTime | undefined;
-  return {
-    get start() {
-      return (start ??= DateTime.fromMillis(slot.start, { zone: 'utc' }));
-    },
-    get end() {
-      return (end ??= DateTime.fromMillis(slot.end, { zone: 'utc' }));
-    },
-    startMs: slot.start,
-    endMs: slot.end,
-    capacity: slot.capacity,
-    available,
-  };
+/**
+ * A slot as the service shows it, over the cached slot model: its texts are the day's (written once), its
+ * DateTimes are made only when read. A class, so a listing of hundreds allocates one small object per slot.
+ */
+class ShownSlot implements SlotView {
+  private startAt: DateTime | undefined;
+  private endAt: DateTime | undefined;
+  constructor(
+    private readonly slot: SlotMs,
+    readonly available: number,
+    private readonly shown: ShownTimes,
+    private readonly index: number,
+  ) {}
+  get start(): DateTime {
+    return (this.startAt ??= DateTime.fromMillis(this.slot.start, { zone: 'utc' }));
+  }
+  get end(): DateTime {
+    return (this.endAt ??= DateTime.fromMillis(this.slot.end, { zone: 'utc' }));
+  }
+  get startMs(): number {
+    return this.slot.start;
+  }
+  get endMs(): number {
+    return this.slot.end;
+  }
+  get capacity(): number {
+    return this.slot.capacity;
+  }
+  get startText(): string {
+    return this.shown.starts[this.index]!;
+  }
+  get endText(): string {
+    return this.shown.ends[this.index]!;
+  }
 }
 
 /**

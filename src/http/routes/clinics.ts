@@ -3,7 +3,6 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import type { CallbackBookingService } from '../../services/callbackBooking.js';
 import { errorResponses } from '../openapi.js';
-import { instantAt } from '../present.js';
 import { ClinicIdParams, ClinicList, SlotList, SlotsQuery } from '../schemas.js';
 import type { RateLimits } from '../rateLimits.js';
 import { parseRequest } from '../validation.js';
@@ -36,17 +35,9 @@ export function clinicRoutes(booking: CallbackBookingService, registry: OpenAPIR
   router.get('/clinics/:clinicId/slots', limits.publicReads, async (req, res) => {
     const { clinicId } = parseRequest(ClinicIdParams, req.params, 'params');
     const { from, to } = parseRequest(SlotsQuery, req.query, 'query');
-    const rules = await booking.clinicRules(clinicId);
     const slots = await booking.listSlots(clinicId, from, to);
-    // Formatted straight from epoch ms: no DateTime per slot (a 14-day listing has hundreds).
-    res.json({
-      slots: slots.map((s) => ({
-        start: instantAt(s.startMs, rules.timezone),
-        end: instantAt(s.endMs, rules.timezone),
-        capacity: s.capacity,
-        available: s.available,
-      })),
-    });
+    // The times as the slot model wrote them once per day: no DateTime and no formatting per request.
+    res.json({ slots: slots.map((s) => ({ start: s.startText, end: s.endText, capacity: s.capacity, available: s.available })) });
   });
 
   return router;
