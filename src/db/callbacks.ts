@@ -42,6 +42,40 @@ export interface StoredCallback extends Callback {
   followUp: { at: DateTime; by: string; note: string | null } | null;
 }
 
+/**
+ * CallbackRow's columns, named: the named (prepared) statements list them instead of *, since PostgreSQL refuses to
+ * run a prepared statement whose result columns a migration has changed ("cached plan must not change result type").
+ */
+const CALLBACK_COLUMNS = [
+  'id',
+  'clinic_id',
+  'phone_e164',
+  'personal_identity_number',
+  'patient_name',
+  'reason',
+  'channel',
+  'requested_at',
+  'slot_start',
+  'slot_end',
+  'status',
+  'requested_before_cutoff',
+  'same_day_slot_free',
+  'patient_chose_later_day',
+  'token_hash',
+  'request_hash',
+  'cancelled_at',
+  'due_at',
+  'attempt_count',
+  'claimed_by',
+  'claim_expires_at',
+  'reached_at',
+  'missed_at',
+  'followed_up_at',
+  'followed_up_by',
+  'follow_up_note',
+] as const satisfies readonly (keyof CallbackRow)[];
+const columnsOf = (alias: string) => CALLBACK_COLUMNS.map((c) => `${alias}.${c}`).join(', ');
+
 const instant = (d: Date) => DateTime.fromJSDate(d, { zone: 'utc' });
 const maybeInstant = (d: Date | null) => (d ? instant(d) : null);
 
@@ -157,7 +191,7 @@ export async function insertBooking(
          patient_chose_later_day, token_hash, idempotency_key, request_hash, due_at)
        SELECT $6, $5, $7, $8, $9, $10, $11, $12, k.slot_start, k.slot_end, 'booked', $13, $14, $15, $16, $17, $18, k.due_at
          FROM reserved, candidate k
-       RETURNING *
+       RETURNING ${CALLBACK_COLUMNS.join(', ')}
      ), sms AS (
        INSERT INTO sms_messages (id, callback_id, kind) SELECT $19, id, 'booking_confirmation' FROM booked
        RETURNING id
@@ -230,21 +264,30 @@ export interface CallerState {
   byKey: StoredCallback | null;
 }
 
+const CALLER_OPEN_SQL = `SELECT ${columnsOf('c')}, k.timezone AS clinic_timezone, false AS by_key
+    FROM callbacks c JOIN clinics k ON k.id = c.clinic_id
+   WHERE c.phone_e164 = $1 AND c.status IN (${OPEN_STATUS_LIST})`;
+
+// Each branch its own index (callbacks_open_by_phone, the idempotency key's unique index); an OR of both could make
+// the planner scan all of the clinic's callbacks.
+const CALLER_OPEN_AND_KEY_SQL = `${CALLER_OPEN_SQL}
+  UNION ALL
+  SELECT ${columnsOf('c')}, k.timezone AS clinic_timezone, true AS by_key
+    FROM callbacks c JOIN clinics k ON k.id = c.clinic_id
+   WHERE c.clinic_id = $2 AND c.idempotency_key = $3`;
+
 export async function readCallerState(db: Queryable, phoneE164: string, clinicId: string, idempotencyKey: string | null): Promise<CallerState> {
-  const { rows } = await db.query<CallbackRow & { clinic_timezone: string; is_open: boolean; by_key: boolean }>(
-    `SELECT c.*, k.timezone AS clinic_timezone,
-            c.phone_e164 = $1 AND c.status IN (${OPEN_STATUS_LIST}) AS is_open,
-            COALESCE(c.clinic_id = $2 AND c.idempotency_key = $3, false) AS by_key
-       FROM callbacks c JOIN clinics k ON k.id = c.clinic_id
-      WHERE (c.phone_e164 = $1 AND c.status IN (${OPEN_STATUS_LIST}))
-         OR (c.clinic_id = $2 AND c.idempotency_key = $3)
-      ORDER BY c.slot_start`,
-    [phoneE164, clinicId, idempotencyKey],
-    'read_caller_state',
-  );
+  type Row = CallbackRow & { clinic_timezone: string; by_key: boolean };
+  const { rows } = idempotencyKey
+    ? await db.query<Row>(CALLER_OPEN_AND_KEY_SQL, [phoneE164, clinicId, idempotencyKey], 'caller_open_and_key')
+    : await db.query<Row>(CALLER_OPEN_SQL, [phoneE164], 'caller_open');
   const byKey = rows.find((r) => r.by_key);
   return {
-    open: rows.filter((r) => r.is_open).map((r) => ({ ...fromRow(r), timezone: r.clinic_timezone })),
+    // Earliest first, as callerRefusal reports the first it finds.
+    open: rows
+      .filter((r) => !r.by_key)
+      .sort((a, b) => a.slot_start.getTime() - b.slot_start.getTime())
+      .map((r) => ({ ...fromRow(r), timezone: r.clinic_timezone })),
     byKey: byKey ? fromRow(byKey) : null,
   };
 }
