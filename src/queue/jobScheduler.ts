@@ -46,6 +46,22 @@ async function isPending(job: Job | undefined): Promise<boolean> {
   return state === 'delayed' || state === 'waiting' || state === 'active' || state === 'prioritized' || state === 'waiting-children';
 }
 
+/**
+ * Reconciliation's check of many due jobs in one Redis command: the 1-based positions of the job keys that are
+ * not pending. BullMQ keeps a job as a hash at queue.toKey(id), with `timestamp` set when added and
+ * `finishedOn` only once it completed or failed for good (a retry clears it): a hash with a timestamp and no
+ * finishedOn is a job still waiting, delayed or running. The rest (no job, or a finished one) take ensureDue's
+ * careful path, which asks BullMQ for the state. One script instead of a pipeline of HMGETs: building and
+ * parsing a command per callback cost the worker's event loop more than Redis's time.
+ */
+const NOT_PENDING_SCRIPT = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local v = redis.call('HMGET', key, 'finishedOn', 'timestamp')
+  if v[1] or not v[2] then out[#out + 1] = i end
+end
+return out`;
+
 export function createBullJobScheduler(deps: { connection: Redis; prefix: string; clock: Clock }): JobScheduler {
   const due = createQueue('callbackDue', deps.connection, deps.prefix);
   const sms = createQueue('sms', deps.connection, deps.prefix);
@@ -81,21 +97,13 @@ export function createBullJobScheduler(deps: { connection: Redis; prefix: string
     enqueueSms: addSms,
     ensureDue,
     async ensureDueMany(callbacks) {
-      // One pipelined HMGET per job hash. BullMQ stores a job as a hash at queue.toKey(id) with `timestamp`
-      // set when added and `finishedOn` only once completed or failed for good (a retry clears it). So a hash
-      // with a timestamp and no finishedOn is a job still waiting, delayed or running: nothing to do. Only the
-      // rest (no job, or a finished one) take ensureDue's careful path, which asks BullMQ for the state.
-      const pipeline = deps.connection.pipeline();
-      for (const c of callbacks) pipeline.hmget(due.toKey(jobIds.callbackDue(c.callbackId, c.attemptCount)), 'finishedOn', 'timestamp');
-      const answers = (await pipeline.exec()) ?? [];
-      const suspects = callbacks.filter((_, i) => {
-        const [error, value] = answers[i] ?? [new Error('no answer from the pipeline'), null];
-        if (error) throw error;
-        const [finishedOn, timestamp] = value as (string | null)[];
-        return finishedOn !== null || timestamp === null;
-      });
+      const keys = callbacks.map((c) => due.toKey(jobIds.callbackDue(c.callbackId, c.attemptCount)));
+      const notPending = keys.length ? ((await deps.connection.eval(NOT_PENDING_SCRIPT, keys.length, ...keys)) as number[]) : [];
       const restored: string[] = [];
-      for (const c of suspects) if (await ensureDue(c.callbackId, c.attemptCount, c.dueAt)) restored.push(c.callbackId);
+      for (const index of notPending) {
+        const c = callbacks[index - 1]!;
+        if (await ensureDue(c.callbackId, c.attemptCount, c.dueAt)) restored.push(c.callbackId);
+      }
       return restored;
     },
     async ensureSms(messageId) {
