@@ -151,6 +151,14 @@ async function main(): Promise<void> {
       [minuteIds],
     );
     const { p50, p99, max } = lag[0]!;
+    // Where in the minute the lag was: p99 per 10 s of due times (a slow start, or falling behind).
+    const { rows: byPart } = await db.query<{ part: number; p99: number }>(
+      `SELECT floor(extract(epoch FROM due_at - $2::timestamptz) / 10)::int AS part,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM made_due_at - due_at) * 1000) AS p99
+         FROM callbacks WHERE id = ANY($1::uuid[]) GROUP BY 1 ORDER BY 1`,
+      [minuteIds, new Date(start).toISOString()],
+    );
+    console.log(`lag p99 per 10 s of the minute: ${byPart.map((r) => `${Math.round(r.p99)}`).join(', ')} ms`);
 
     const realRate = median(rates.real);
     const noopRate = median(rates.noop);
