@@ -344,6 +344,7 @@ export async function markDueMany(
       WHERE id = ANY($1::uuid[]) AND status = 'booked' AND due_at <= $2
       RETURNING id, due_at`,
     [ids, dueBy.toISO(), now.toISO()],
+    'mark-due-many',
   );
   return rows.map((r) => ({ id: r.id, dueAt: instant(r.due_at) }));
 }
