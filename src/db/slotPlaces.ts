@@ -13,6 +13,9 @@ export async function bookedCounts(
     `SELECT slot_start, booked FROM slot_places
       WHERE clinic_id = $1 AND slot_start >= $2 AND slot_start < $3`,
     [clinicId, from.toISO(), to.toISO()],
+    // Every listing and booking asks this (an index scan of the primary key, ~0.06 ms): prepared once per
+    // connection, a query took ~30 % less time end to end than parsed and planned each time (issue 11).
+    'slot-places-booked-counts',
   );
   return new Map(rows.map((r) => [r.slot_start.getTime(), r.booked]));
 }
