@@ -2,7 +2,7 @@
 import type { DateTime } from 'luxon';
 import { BookingClosed, NoFreeSlot, SlotFull, SlotUnavailable } from '../errors.js';
 import type { ClinicRules } from './clinic.js';
-import { atLocalTime, isBookingOpen, localDate, nextBookingOpening, showInstant } from './schedule.js';
+import { atLocalTime, localDate, showInstant, showInstantAt } from './schedule.js';
 import { bookingHorizon, slotDay, toSlot, type Slot, type SlotDay, type SlotMs } from './slots.js';
 
 export interface SlotWithBookings extends Slot {
@@ -42,11 +42,20 @@ export function cutoffOn(rules: Pick<ClinicRules, 'timezone' | 'sameDayCutoff'>,
   return atLocalTime(rules, isoDate, rules.sameDayCutoff);
 }
 
-/** Refuses with the next opening instant when the clinic's booking window is closed (rule 1). */
+const OPENING_SEARCH_DAYS = 370;
+
+/**
+ * Refuses with the next opening instant when the clinic's booking window is closed (rule 1): isBookingOpen and
+ * nextBookingOpening (a year ahead) on the cached slot days, as a rush at 05:59 asks it of every request.
+ */
 export function assertBookingOpen(rules: ClinicRules, now: DateTime): void {
-  if (isBookingOpen(rules, now)) return;
-  const opensAt = nextBookingOpening(rules, now);
-  throw new BookingClosed(opensAt ? showInstant(rules, opensAt) : null);
+  const nowMs = now.toMillis();
+  let day = slotDay(rules, localDate(rules, now));
+  if (day.opensMs !== null && day.closesMs !== null && nowMs >= day.opensMs && nowMs < day.closesMs) return;
+  for (let i = 0; i < OPENING_SEARCH_DAYS; i++, day = slotDay(rules, day.nextDate)) {
+    if (day.opensMs !== null && day.opensMs > nowMs) throw new BookingClosed(showInstantAt(rules.timezone, day.opensMs));
+  }
+  throw new BookingClosed(null);
 }
 
 /** The local dates whose bookings a plan needs: today through the end of the booking horizon. */
@@ -77,8 +86,7 @@ export interface FreeSlots {
 export function freeSlots(rules: ClinicRules, now: DateTime, bookings: ReadonlyMap<number, number>): FreeSlots {
   const nowMs = now.toMillis();
   const today = slotDay(rules, localDate(rules, now));
-  const open = today.opensMs !== null && today.closesMs !== null && nowMs >= today.opensMs && nowMs < today.closesMs;
-  if (!open) assertBookingOpen(rules, now);
+  assertBookingOpen(rules, now);
   const days = [today];
   for (let i = 1; i < rules.bookingHorizonDays; i++) days.push(slotDay(rules, days[i - 1]!.nextDate));
   const earliestMs = nowMs + rules.minNoticeMinutes * MINUTE_MS;

@@ -140,19 +140,27 @@ export function shownTimes(rules: Pick<ClinicRules, 'timezone'>, day: SlotDay): 
   return shown;
 }
 
-/** A slot leaving the domain: its DateTimes are made when first read, so unread candidates cost no luxon. */
+/**
+ * A slot leaving the domain: its DateTimes are made when first read, so unread candidates cost no luxon. A class
+ * (getters on the prototype), so a plan of hundreds of candidates allocates one small object each.
+ */
+class LazySlot implements Slot {
+  private startAt: DateTime | undefined;
+  private endAt: DateTime | undefined;
+  constructor(private readonly slot: SlotMs) {}
+  get start(): DateTime {
+    return (this.startAt ??= DateTime.fromMillis(this.slot.start, { zone: 'utc' }));
+  }
+  get end(): DateTime {
+    return (this.endAt ??= DateTime.fromMillis(this.slot.end, { zone: 'utc' }));
+  }
+  get capacity(): number {
+    return this.slot.capacity;
+  }
+}
+
 export function toSlot(slot: SlotMs): Slot {
-  let start: DateTime | undefined;
-  let end: DateTime | undefined;
-  return {
-    get start() {
-      return (start ??= DateTime.fromMillis(slot.start, { zone: 'utc' }));
-    },
-    get end() {
-      return (end ??= DateTime.fromMillis(slot.end, { zone: 'utc' }));
-    },
-    capacity: slot.capacity,
-  };
+  return new LazySlot(slot);
 }
 
 /** All slots with capacity > 0 on a local date, inside that day's booking window. */
