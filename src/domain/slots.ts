@@ -200,7 +200,10 @@ export function bookableRange(rules: ClinicRules, now: DateTime): { earliestMs: 
 /** The first and last local dates a patient may book into, counted from today. */
 export function bookingHorizon(rules: ClinicRules, now: DateTime): { firstDate: string; lastDate: string } {
   const today = localDate(rules, now);
-  return { firstDate: today, lastDate: addDays(today, rules.bookingHorizonDays - 1) };
+  // addDays(today, bookingHorizonDays - 1), walked on the cached days (each knows the next).
+  let day = slotDay(rules, today);
+  for (let i = 1; i < rules.bookingHorizonDays; i++) day = slotDay(rules, day.nextDate);
+  return { firstDate: today, lastDate: day.date };
 }
 
 /**
