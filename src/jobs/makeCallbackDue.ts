@@ -24,8 +24,9 @@ const EARLY_MARGIN_MS = 1000;
  */
 export async function makeCallbacksDue(deps: { db: Queryable; clock: Clock }, callbackIds: readonly string[]): Promise<MakeDueResult[]> {
   const now = deps.clock.now();
-  const made = new Map((await markDueMany(deps.db, callbackIds, now.plus({ milliseconds: EARLY_MARGIN_MS }), now)).map((m) => [m.id, m.dueAt]));
-  for (const dueAt of made.values()) dueCallbackLag.observe(Math.max(0, now.toMillis() - dueAt.toMillis()) / 1000);
+  const made = new Map((await markDueMany(deps.db, callbackIds, now.plus({ milliseconds: EARLY_MARGIN_MS }), now)).map((m) => [m.id, m.dueAtMs]));
+  const nowMs = now.toMillis();
+  for (const dueAtMs of made.values()) dueCallbackLag.observe(Math.max(0, nowMs - dueAtMs) / 1000);
   const rest = callbackIds.filter((id) => !made.has(id));
   const states = rest.length > 0 ? await findDueStates(deps.db, rest) : new Map();
   // The same callback twice in one batch (two jobs at once): only the first made it due.
