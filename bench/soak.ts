@@ -16,7 +16,7 @@ import type { Queue } from 'bullmq';
 import { openPostgres, type Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { createQueue } from '../src/queue/jobScheduler.js';
-import { addDueJobs, addWorkerClinic, deleteKeysUnderPrefix, insertBookedCallbacks } from './support/workerSeed.js';
+import { addDueJobs, addWorkerClinics, REQUESTED_OVER_DAYS, deleteKeysUnderPrefix, insertBookedCallbacks } from './support/workerSeed.js';
 import { startWorkerProcess, type WorkerProcess } from './support/workerProcess.js';
 
 const JOBS = Number(process.env.BENCH_SOAK_JOBS ?? 200_000);
@@ -78,10 +78,10 @@ async function drained(queue: Queue, timeoutMs = 600_000): Promise<void> {
   }
 }
 
-async function wave(db: Database, queue: Queue, clinicId: string, size: number): Promise<void> {
+async function wave(db: Database, queue: Queue, clinics: string[], size: number): Promise<void> {
   const now = Date.now();
   const dueAt = Array.from({ length: size }, () => now - 1000);
-  await addDueJobs(queue, await insertBookedCallbacks(db, clinicId, dueAt), dueAt);
+  await addDueJobs(queue, await insertBookedCallbacks(db, clinics, dueAt, { requestedOverDays: REQUESTED_OVER_DAYS }), dueAt);
   await drained(queue);
 }
 
@@ -98,11 +98,11 @@ async function main(): Promise<void> {
   let failed = false;
   try {
     await migrate(db);
-    const clinicId = await addWorkerClinic(db, 'vc-bench-soak');
+    const clinics = await addWorkerClinics(db);
     worker = await startWorkerProcess('workers/index.ts', { REDIS_URL, DATABASE_URL: schemaUrl, BULLMQ_PREFIX: prefix, LOG_LEVEL: 'info' }, 'workers started');
     const queue = createQueue('callbackDue', redis, prefix);
 
-    await wave(db, queue, clinicId, WARM_UP);
+    await wave(db, queue, clinics, WARM_UP);
     await settle();
     const start = { used: await usedMemory(redis), own: await prefixMemory(redis), rss: rssBytes(worker.pid) };
     console.log(`after ${WARM_UP} warm-up jobs: Redis used_memory ${mb(start.used)}, this run's keys ${mb(start.own.bytes)} in ${start.own.keys}, worker RSS ${mb(start.rss)}`);
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     const began = Date.now();
     for (let done = 0; done < JOBS; done += WAVE) {
       const size = Math.min(WAVE, JOBS - done);
-      await wave(db, queue, clinicId, size);
+      await wave(db, queue, clinics, size);
       console.log(`${(done + size).toLocaleString('en').padStart(8)} jobs, ${Math.round((Date.now() - began) / 1000)} s: worker RSS ${mb(rssBytes(pid))}, Redis used_memory ${mb(await usedMemory(redis))}`);
     }
     await settle();

@@ -17,7 +17,7 @@ import type { Queue } from 'bullmq';
 import { openPostgres, type Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { createQueue } from '../src/queue/jobScheduler.js';
-import { addDueJobs, addWorkerClinic, deleteKeysUnderPrefix, insertBookedCallbacks } from './support/workerSeed.js';
+import { addDueJobs, addWorkerClinics, REQUESTED_OVER_DAYS, deleteKeysUnderPrefix, insertBookedCallbacks } from './support/workerSeed.js';
 import { startWorkerProcess, type WorkerProcess } from './support/workerProcess.js';
 
 const DUE = Number(process.env.BENCH_DUE ?? 20_000);
@@ -60,10 +60,10 @@ async function drained(queue: Queue, timeoutMs: number): Promise<number> {
  * One throughput run: DUE jobs of callbacks already due, released at once into a running worker. The no-op
  * worker never reads the database, so its callbacks are only ids.
  */
-async function throughput(db: Database, queue: Queue, clinicId: string | null, pid: number, redis: Redis): Promise<{ rate: number; cpuMsPerK: number; redisMsPerK: number }> {
+async function throughput(db: Database, queue: Queue, clinics: string[] | null, pid: number, redis: Redis): Promise<{ rate: number; cpuMsPerK: number; redisMsPerK: number }> {
   const now = Date.now();
   const dueAt = Array.from({ length: DUE }, (_, i) => now - 60_000 + (i % 60_000));
-  const ids = clinicId ? await insertBookedCallbacks(db, clinicId, dueAt) : dueAt.map(() => randomUUID());
+  const ids = clinics ? await insertBookedCallbacks(db, clinics, dueAt, { requestedOverDays: REQUESTED_OVER_DAYS }) : dueAt.map(() => randomUUID());
   await queue.pause();
   await addDueJobs(queue, ids, dueAt);
   const cpuBefore = processCpuMs(pid);
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   let failed = false;
   try {
     await migrate(db);
-    const clinicId = await addWorkerClinic(db, 'vc-bench-worker');
+    const clinics = await addWorkerClinics(db);
     const env = { REDIS_URL, DATABASE_URL: schemaUrl, LOG_LEVEL: 'info', NODE_ENV: 'development' };
     const real = await startWorkerProcess('workers/index.ts', { ...env, BULLMQ_PREFIX: prefixes.real }, 'workers started');
     workers.push(real);
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       const order: ('real' | 'noop')[] = round % 2 === 0 ? ['noop', 'real'] : ['real', 'noop'];
       for (const which of order) {
-        const run = await throughput(db, queues[which], which === 'real' ? clinicId : null, pids[which], redis);
+        const run = await throughput(db, queues[which], which === 'real' ? clinics : null, pids[which], redis);
         rates[which].push(run.rate);
         console.log(
           `round ${round + 1} ${which.padEnd(4)} ${Math.round(run.rate).toLocaleString('en').padStart(7)} jobs/s; ` +
@@ -130,10 +130,10 @@ async function main(): Promise<void> {
     const laterCount = SCHEDULED - DUE;
     const soon = Date.now();
     const laterDue = Array.from({ length: laterCount }, (_, i) => soon + 2 * 3600_000 + (i % 36_000) * 100);
-    await addDueJobs(queues.real, await insertBookedCallbacks(db, clinicId, laterDue), laterDue);
+    await addDueJobs(queues.real, await insertBookedCallbacks(db, clinics, laterDue, { requestedOverDays: REQUESTED_OVER_DAYS }), laterDue);
     const start = Date.now() + 15_000;
     const minuteDue = Array.from({ length: DUE }, (_, i) => start + Math.floor((i * 60_000) / DUE));
-    const minuteIds = await insertBookedCallbacks(db, clinicId, minuteDue);
+    const minuteIds = await insertBookedCallbacks(db, clinics, minuteDue, { requestedOverDays: REQUESTED_OVER_DAYS });
     await addDueJobs(queues.real, minuteIds, minuteDue);
     if (Date.now() > start) console.warn(`seeding ended ${Date.now() - start} ms after the first due time: those lags include it`);
     const scheduled = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM callbacks WHERE status = 'booked'");

@@ -14,24 +14,47 @@ export async function addWorkerClinic(db: Database, id: string): Promise<string>
   return id;
 }
 
+/** A region's clinics: 30, as in the issue's rush. */
+export async function addWorkerClinics(db: Database, count = 30): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 1; i <= count; i++) ids.push(await addWorkerClinic(db, `vc-bench-${String(i).padStart(2, '0')}`));
+  return ids;
+}
+
+/** Bookings are made up to two weeks ahead: when the benches' callbacks were booked. */
+export const REQUESTED_OVER_DAYS = 14;
+
 /**
- * Inserts one booked callback per due time (epoch ms) at `clinicId`, slot starting at its due time; returns the
- * ids in the same order. The report rollups' change marks are skipped (tracker.bulk_load), as the demo seed does.
+ * Inserts one booked callback per due time (epoch ms), slot starting at its due time; returns the ids in the
+ * same order. Several clinics take them in turn, and `requestedOverDays` spreads when they were booked over that
+ * many days before now: the report rollups recompute a (clinic, booking day) cell whenever one of its callbacks
+ * changes, and one cell of 100,000 callbacks (a region's in one clinic, all booked today) is not what a worker
+ * meets. The rollups' change marks of the insert itself are skipped (tracker.bulk_load), as the demo seed does.
  */
-export async function insertBookedCallbacks(db: Database, clinicId: string, dueAtMs: readonly number[], requestedAtMs = Date.now()): Promise<string[]> {
+export async function insertBookedCallbacks(
+  db: Database,
+  clinics: string | readonly string[],
+  dueAtMs: readonly number[],
+  options: { requestedOverDays?: number } = {},
+): Promise<string[]> {
+  const clinicIds = typeof clinics === 'string' ? [clinics] : clinics;
+  const days = options.requestedOverDays ?? 1;
+  const now = Date.now();
   const ids = dueAtMs.map(() => randomUUID());
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunkIds = ids.slice(i, i + CHUNK);
     const due = dueAtMs.slice(i, i + CHUNK).map((ms) => new Date(ms).toISOString());
     const phones = chunkIds.map((_, j) => `+4670${String(1_000_000 + ((i + j) % 9_000_000)).padStart(7, '0')}`);
+    const clinicOf = chunkIds.map((_, j) => clinicIds[(i + j) % clinicIds.length]!);
+    const requested = chunkIds.map((_, j) => new Date(now - ((i + j) % days) * 86_400_000).toISOString());
     await db.transaction(async (tx) => {
       await tx.query("SELECT set_config('tracker.bulk_load', 'on', true)");
       await tx.query(
         `INSERT INTO callbacks (id, clinic_id, phone_e164, channel, requested_at, slot_start, slot_end, status,
            requested_before_cutoff, same_day_slot_free, patient_chose_later_day, token_hash, due_at)
-         SELECT u.id, $2, u.phone, 'web', $3, u.due, u.due + interval '15 minutes', 'booked', true, true, false, md5(u.id::text), u.due
-           FROM unnest($1::uuid[], $4::timestamptz[], $5::text[]) AS u(id, due, phone)`,
-        [chunkIds, clinicId, new Date(requestedAtMs).toISOString(), due, phones],
+         SELECT u.id, u.clinic_id, u.phone, 'web', u.requested, u.due, u.due + interval '15 minutes', 'booked', true, true, false, md5(u.id::text), u.due
+           FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[]) AS u(id, clinic_id, requested, due, phone)`,
+        [chunkIds, clinicOf, requested, due, phones],
       );
     });
   }
