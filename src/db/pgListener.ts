@@ -24,8 +24,9 @@ export function listenOnPostgres(
 
   const start = async () => {
     if (closed) return;
-    // Named, so operators (and the tests) can find it in pg_stat_activity.
-    const c = new pg.Client({ connectionString, application_name: `listen:${channel}` });
+    // Named, so operators (and the tests) can find it in pg_stat_activity. TCP keepalive: an idle listener would
+    // otherwise not notice a peer that vanished without closing the connection.
+    const c = new pg.Client({ connectionString, application_name: `listen:${channel}`, keepAlive: true });
     let lost = false;
     const drop = () => {
       if (lost) return;
