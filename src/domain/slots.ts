@@ -61,21 +61,28 @@ export interface SlotDay {
 /**
  * Dates per rules object. A clinic's rules are immutable values (a change is a new object, see
  * src/services/clinicRulesCache.ts), so a date's slots never change under the same object; a WeakMap lets
- * replaced rules take their dates with them. Bounded per rules: a year of dates is far more than any horizon.
+ * replaced rules take their dates with them. Bounded per rules (least recently used out): 200 dates hold the
+ * longest horizon (90) and the listings around it, while a scan of distant dates cannot grow it (~7 kB a date).
  */
 const daysByRules = new WeakMap<ClinicRules, Map<string, SlotDay>>();
-const MAX_DAYS_PER_RULES = 400;
+const MAX_DAYS_PER_RULES = 200;
 
 /** A local date's slots and bounds as epoch ms, from the cache or built (the only place luxon is used for them). */
 export function slotDay(rules: ClinicRules, isoDate: string): SlotDay {
   let days = daysByRules.get(rules);
   if (!days) daysByRules.set(rules, (days = new Map()));
   let day = days.get(isoDate);
-  if (!day) {
-    day = buildSlotDay(rules, isoDate);
-    if (days.size >= MAX_DAYS_PER_RULES) days.delete(days.keys().next().value!);
-    days.set(isoDate, day);
+  if (day) {
+    if (days.size >= MAX_DAYS_PER_RULES / 2) {
+      // Recently used last, once the map is big enough for eviction to matter.
+      days.delete(isoDate);
+      days.set(isoDate, day);
+    }
+    return day;
   }
+  day = buildSlotDay(rules, isoDate);
+  if (days.size >= MAX_DAYS_PER_RULES) days.delete(days.keys().next().value!);
+  days.set(isoDate, day);
   return day;
 }
 
