@@ -162,7 +162,7 @@ export function createCallbackBookingService(deps: {
     const candidates = plan.candidates.filter((slot) => slot.capacity >= 1);
     const id = randomUUID();
     const token = tokens.issue(id);
-    const callback = {
+    const newCallback = {
       id,
       clinicId: rules.id,
       phoneE164: request.phoneE164,
@@ -202,7 +202,7 @@ export function createCallbackBookingService(deps: {
             dueAt: dueAtForSlot(slot.start, dueLeadMinutes),
           }));
           // In the same statement: a confirmation is never lost, even if the process dies right after.
-          const write = await insertBooking(tx, callback, window, randomUUID());
+          const write = await insertBooking(tx, newCallback, window, randomUUID());
           if (write.kind === 'booked') return write;
           if (write.kind === 'full') {
             next += window.length;
