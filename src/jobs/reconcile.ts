@@ -23,8 +23,12 @@ const PAGE = 1000;
 const SMS_GRACE_SECONDS = 60;
 /** A callback scheduled less than this ago probably has its due job on the way (the API adds it after commit). */
 export const DUE_GRACE_SECONDS = 60;
-/** The repeatable job's full pass: every 10th (with the default 30 s interval, every 5 minutes). */
-export const FULL_PASS_EVERY = 10;
+/**
+ * The repeatable job's full pass: every 3rd (with the default 30 s interval, every 90 s). A full pass is a keyset walk
+ * of the booked index checked a page per Redis round trip (~0.3 s of CPU for 50,000 booked), so a job lost long after
+ * its booking waits at most ~90 s to be restored rather than 5 minutes.
+ */
+export const FULL_PASS_EVERY = 3;
 
 type Deps = { db: Queryable; jobs: JobScheduler; clock: Clock };
 export type ReconcileResult = { dueJobsRestored: number; smsJobsRestored: number };

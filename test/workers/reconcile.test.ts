@@ -138,10 +138,10 @@ describe('the grace period', () => {
 });
 
 describe('incremental passes', () => {
-  it('check what was scheduled since the last pass; every fullEvery-th pass checks everything', async () => {
+  it('check what was scheduled since the last pass; by default every third pass checks everything', async () => {
     await withoutOthers(async () => {
       const s = await setup();
-      const reconciler = createReconciler({ db, jobs: s.jobs, clock: s.clock }, { fullEvery: 3 });
+      const reconciler = createReconciler({ db, jobs: s.jobs, clock: s.clock });
       const [a] = await insertBookedCallbacks(db, s.clinicId, [inTwoHours()]);
       await scheduledAgo(a!, 600);
       expect(await reconciler.run()).toMatchObject({ dueJobsRestored: 1, full: true });
