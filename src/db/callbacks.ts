@@ -146,11 +146,12 @@ const iso = (d: DateTime) => new Date(d.toMillis()).toISOString();
  *
  * The reserve counts the place with an UPDATE … WHERE booked < capacity when the slot has a row, and otherwise
  * creates the row with INSERT … ON CONFLICT DO NOTHING. The UPDATE waits for the row's lock and re-checks the
- * newest committed count, so concurrent bookings never overbook; when the place is gone it updates nothing and,
- * unlike ON CONFLICT DO UPDATE … WHERE (reserveSlotPlace), keeps no lock on the full row, which would make every
- * later booking that still saw a free place wait for this whole transaction. A row created meanwhile by another
- * booking makes the INSERT do nothing (without locking). Either way nothing else is written ('lost') and the
- * caller tries again: the next statement's snapshot sees what happened.
+ * newest committed count, so concurrent bookings never overbook. When the place is gone it updates nothing, but
+ * PostgreSQL keeps the row lock it took for the re-check until the transaction ends (as ON CONFLICT DO UPDATE …
+ * WHERE would): every later booking that still saw a free place would wait for this whole transaction. So the
+ * caller runs this after BOOKING_SAVEPOINT and, on 'lost', undoes the try with undoLostTry, which releases that
+ * lock. A row created meanwhile by another booking makes the INSERT do nothing (without locking). Either way
+ * nothing else is written ('lost') and the caller tries again: the next statement's snapshot sees what happened.
  *
  * Order and the hot slot's lock: data-modifying CTEs run in one statement in no guaranteed order except what
  * their data dependencies impose, and the callback must depend on the reserve (no callback without a place), so
@@ -159,6 +160,21 @@ const iso = (d: DateTime) => new Date(d.toMillis()).toISOString();
  * COMMIT travelling in and its WAL flush. The caller therefore sends COMMIT straight after this statement and
  * does nothing else in between.
  */
+/**
+ * Set right after the caller's lock, in the query that begins the booking's transaction: each try of insertBooking
+ * runs after it, and a lost one is rolled back to it (undoLostTry).
+ */
+export const BOOKING_SAVEPOINT = 'SAVEPOINT booking_try';
+
+/**
+ * Undoes a 'lost' try: releases the row lock its re-check took on the full slot (row locks taken after a savepoint
+ * go when it is rolled back to), keeps the caller's advisory lock (taken before it) and the savepoint for the next
+ * try. Nothing else was written.
+ */
+export async function undoLostTry(tx: Queryable): Promise<void> {
+  await tx.exec('ROLLBACK TO SAVEPOINT booking_try');
+}
+
 export async function insertBooking(
   tx: Queryable,
   c: Omit<NewCallback, 'slot' | 'dueAt'>,

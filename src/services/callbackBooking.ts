@@ -4,6 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import {
+  BOOKING_SAVEPOINT,
   callerLockStatement,
   findByIdempotencyKey,
   findCallback,
@@ -14,6 +15,7 @@ import {
   moveCallbackSlot,
   readCallerState,
   type StoredCallback,
+  undoLostTry,
 } from '../db/callbacks.js';
 import { findClinicRules, listClinics, type ClinicSummary } from '../db/clinics.js';
 import { isUniqueViolation, transactionStartingWith, type Database } from '../db/database.js';
@@ -179,9 +181,10 @@ export function createCallbackBookingService(deps: {
       requestHash,
     };
     try {
-      // Round trips: BEGIN with the caller's lock, what the caller holds, the writes (repeated only when
-      // another booking took the place first), COMMIT.
-      const booked = await transactionStartingWith(db, callerLockStatement(request.phoneE164), async (tx) => {
+      // Round trips: BEGIN with the caller's lock and the savepoint, what the caller holds, the writes (repeated,
+      // after undoing the try, only when another booking took the place first), COMMIT.
+      const start = `${callerLockStatement(request.phoneE164)}; ${BOOKING_SAVEPOINT}`;
+      const booked = await transactionStartingWith(db, start, async (tx) => {
         // Under the caller's lock: the same key sent twice at once finds the first booking here.
         const caller = await readCallerState(tx, request.phoneE164, rules.id, idempotencyKey);
         if (caller.byKey) return { kind: 'replay' as const, existing: caller.byKey };
@@ -207,8 +210,10 @@ export function createCallbackBookingService(deps: {
           if (write.kind === 'full') {
             next += window.length;
           } else {
-            // Lost to a simultaneous booking: try that slot again (a fresh snapshot shows whether a place is
-            // left), unless it was lost just before, so every other try advances.
+            // Lost to a simultaneous booking: free the lost slot's row at once (its lock would otherwise be held
+            // until COMMIT), then try that slot again (a fresh snapshot shows whether a place is left), unless it
+            // was lost just before, so every other try advances.
+            await undoLostTry(tx);
             const lost = next + write.index;
             next = lost === lastLost ? lost + 1 : lost;
             lastLost = lost;

@@ -10,6 +10,7 @@ const WEEKDAYS = [1, 2, 3, 4, 5];
 /** Four 15-minute slots, 09:00–10:00, three places each. */
 const THREE_PLACES_NINE_TO_TEN = [{ weekdays: WEEKDAYS, from: '09:00', to: '10:00', capacity: 3 }];
 const NINE = '2027-03-30T09:00:00+02:00';
+const NINE_FIFTEEN = '2027-03-30T09:15:00+02:00';
 
 const phone = (i: number) => `070${String(2_000_000 + i).padStart(7, '0')}`;
 
@@ -159,5 +160,59 @@ describe.each(ALL_BACKENDS)('on %s', (backend: Backend) => {
     expect(refused.body.error.code).toBe('slot_full');
     const after = await leftBehind(server.db, clinicId);
     expect({ callbacks: after.callbacks, sms: after.sms, places: after.places }).toEqual({ callbacks: 2, sms: 2, places: 3 });
+  });
+
+  it.runIf(backend === 'postgres')('keeps no lock on a slot it lost while it goes on to the next one', async () => {
+    const clinicId = await server.addClinic({ capacityRules: THREE_PLACES_NINE_TO_TEN });
+    for (const [i, slotStart] of [[400, NINE], [401, NINE], [402, NINE_FIFTEEN], [403, NINE_FIFTEEN]] as const) {
+      expect((await server.request('POST', `/api/clinics/${clinicId}/callbacks`, { body: { phone: phone(i), slotStart } })).status).toBe(201);
+    }
+    // Two other transactions hold each slot's row: one takes 09:00's last place (committed when released), one
+    // holds 09:15 (rolled back when released). The booking waits on 09:00, loses it, then waits on 09:15.
+    const holding = (slotStart: string, outcome: 'commit' | 'rollback') => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let pid!: (n: number) => void;
+      const locked = new Promise<number>((resolve) => (pid = resolve));
+      const done = plain
+        .transaction(async (tx) => {
+          await tx.query('UPDATE slot_places SET booked = booked + 1 WHERE clinic_id = $1 AND slot_start = $2', [clinicId, slotStart]);
+          pid((await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
+          await released;
+          if (outcome === 'rollback') throw new Error('rolled back');
+        })
+        .catch((error: Error) => {
+          if (error.message !== 'rolled back') throw error;
+        });
+      return { locked, release, done };
+    };
+    const waitingOn = async (pid: number) => {
+      for (let i = 0; i < 1000; i++) {
+        const { rows } = await plain.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]);
+        if (rows[0]!.n > 0) return true;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return false;
+    };
+    const nine = holding(NINE, 'commit');
+    const quarterPast = holding(NINE_FIFTEEN, 'rollback');
+    const [ninePid, quarterPastPid] = await Promise.all([nine.locked, quarterPast.locked]);
+    const booking = server.request('POST', `/api/clinics/${clinicId}/callbacks`, { body: { phone: phone(404) } });
+    expect(await waitingOn(ninePid)).toBe(true);
+    nine.release();
+    await nine.done;
+    expect(await waitingOn(quarterPastPid)).toBe(true);
+    // The booking's transaction is still open, waiting for 09:15: 09:00's row, lost, is free for others.
+    const lostRowFree = await plain
+      .transaction((tx) => tx.query('SELECT 1 FROM slot_places WHERE clinic_id = $1 AND slot_start = $2 FOR UPDATE NOWAIT', [clinicId, NINE]))
+      .then(() => true, (error: { code?: string }) => (error.code === '55P03' ? false : Promise.reject(error)));
+    quarterPast.release();
+    await quarterPast.done;
+    const booked = await booking;
+    expect(lostRowFree).toBe(true);
+    expect(booked.status).toBe(201);
+    expect(booked.body.slot.start).toBe(NINE_FIFTEEN);
+    const after = await leftBehind(server.db, clinicId);
+    expect({ callbacks: after.callbacks, sms: after.sms, places: after.places }).toEqual({ callbacks: 5, sms: 5, places: 6 });
   });
 });
