@@ -4,12 +4,14 @@
 // that makes the cache forget and come back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { openPostgres, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import type { ClinicRules } from '../../src/domain/clinic.js';
 import { clinicRules as makeRules } from '../../src/domain/clinic.js';
 import { clinicRulesChangesOf, type ClinicRulesChanges } from '../../src/db/clinicRulesChanges.js';
 import { createClinicRulesCache } from '../../src/services/clinicRulesCache.js';
+import { listenOnPostgres } from '../../src/db/pgListener.js';
 import { ALL_BACKENDS, freshPostgresSchema, openTestDatabase, type Backend } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -220,5 +222,77 @@ describe('the clinic rules cache', () => {
     expect(await cache.get('vc-none')).toBeNull();
     expect(await cache.get('vc-none')).toBeNull();
     expect(loads).toBe(2);
+  });
+});
+
+/**
+ * A TCP proxy to the test PostgreSQL whose open connections can be made to go silent: bytes are swallowed both
+ * ways and nothing is closed, as behind a NAT or firewall that forgot the connection. New connections pass.
+ */
+async function silenceableProxy(target: string) {
+  const { hostname, port } = new URL(target);
+  const pairs: { stalled: boolean; sockets: net.Socket[] }[] = [];
+  const server = net.createServer((down) => {
+    const up = net.connect(Number(port || 5432), hostname || '127.0.0.1');
+    const pair = { stalled: false, sockets: [down, up] };
+    pairs.push(pair);
+    down.on('data', (d) => void (pair.stalled || up.write(d)));
+    up.on('data', (d) => void (pair.stalled || down.write(d)));
+    for (const s of pair.sockets) {
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        if (!pair.stalled) pair.sockets.forEach((o) => o.destroy());
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as net.AddressInfo).port);
+  return {
+    url: url.toString(),
+    silenceAll: () => pairs.forEach((p) => (p.stalled = true)),
+    close: async () => {
+      pairs.forEach((p) => p.sockets.forEach((s) => s.destroy()));
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe.skipIf(!process.env.DATABASE_URL)('the rules listener on a connection gone silent', () => {
+  it('stops trusting the cache when its heartbeat is not answered, and listens again on a new connection', async () => {
+    const proxy = await silenceableProxy(process.env.DATABASE_URL!);
+    const states: boolean[] = [];
+    const changes = clinicRulesChangesOf({
+      listen: (channel, onNotify, onState) => {
+        const listener = listenOnPostgres(proxy.url, channel, onNotify, (s) => (states.push(s), onState(s)), {
+          keepAliveInitialDelayMs: 10_000,
+          heartbeatMs: 100,
+          heartbeatTimeoutMs: 300,
+        });
+        return () => listener.close();
+      },
+    });
+    let loads = 0;
+    const cache = createClinicRulesCache({ load: async () => (loads++, makeRules({ id: 'vc-silent', name: 'Silent' })), changes });
+    try {
+      await until(async () => changes.listening, (l) => l, 'the listener to listen');
+      await cache.get('vc-silent');
+      await cache.get('vc-silent');
+      expect(loads).toBe(1);
+
+      // No error, no FIN: only the unanswered SELECT 1 can tell that notifications no longer arrive.
+      proxy.silenceAll();
+      await until(async () => changes.listening, (l) => !l, 'the silent connection to count as lost');
+      await cache.get('vc-silent');
+      await cache.get('vc-silent');
+      expect(loads).toBe(3);
+
+      await until(async () => changes.listening, (l) => l, 'a new connection through the proxy');
+      expect(states).toEqual([true, false, true]);
+    } finally {
+      await changes.close();
+      await proxy.close();
+    }
   });
 });
