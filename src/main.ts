@@ -6,6 +6,7 @@ import { ConfigError, parseConfig } from './config.js';
 import { DatabaseInUse } from './db/dataDirLock.js';
 import { ensureMeasureBasis } from './db/measureRollup.js';
 import { migrate } from './db/migrate.js';
+import { flushPrivilegeProblem } from './db/database.js';
 import { openDatabase } from './db/open.js';
 import { seedDemoClinicsIfEmpty, seedDemoStaffIfEmpty } from './db/seedDemo.js';
 import { createLogger } from './logger.js';
@@ -26,6 +27,11 @@ async function main(): Promise<void> {
 
   await assertRedisReachable(config.redisUrl);
   const db = await openDatabase(config.database, logger);
+  const flushProblem = await flushPrivilegeProblem(db);
+  if (flushProblem) {
+    await db.close();
+    throw new ConfigError(flushProblem);
+  }
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   if (await ensureMeasureBasis(db, config.guaranteeStart)) {

@@ -69,6 +69,36 @@ export interface HotOptions {
 const HOT_BEGIN = 'BEGIN; SET LOCAL synchronous_commit = off';
 const HOT_COMMIT = "COMMIT; BEGIN; SELECT pg_logical_emit_message(true, 'callback-tracker', 'flush'); COMMIT";
 
+/**
+ * A hot transaction's commit query failed: its first COMMIT may well have succeeded (the flush after it failed, or
+ * the connection broke in between), so what it wrote may be stored. A 503 like DatabaseUnavailable (the client
+ * retries; an Idempotency-Key finds the stored booking), but the caller should log what it tried to write.
+ */
+export class CommitUnconfirmed extends DatabaseUnavailable {
+  constructor(readonly commitError: unknown) {
+    super();
+  }
+}
+
+/**
+ * Why a PostgreSQL role cannot run the hot commit's flush (HOT_COMMIT), or null when it can: refuse to start
+ * rather than answer every booking with an error after it was stored. PGlite: nothing to check.
+ */
+export async function flushPrivilegeProblem(db: Database): Promise<string | null> {
+  if (db.kind !== 'postgres') return null;
+  // By argument types, not a regprocedure text: PostgreSQL 17 adds a fourth argument (flush, defaulted).
+  const { rows } = await db.query<{ allowed: boolean | null }>(
+    `SELECT bool_or(has_function_privilege(p.oid, 'execute')) AS allowed FROM pg_proc p
+      WHERE p.proname = 'pg_logical_emit_message' AND p.pronamespace = 'pg_catalog'::regnamespace AND p.proargtypes[2] = 'text'::regtype`,
+  );
+  if (rows[0]?.allowed) return null;
+  return (
+    'The database role may not execute pg_logical_emit_message(boolean, text, text): every booking commits with it ' +
+    '(a flush of the WAL, see docs/operations.md). Grant it, e.g. GRANT EXECUTE ON FUNCTION ' +
+    'pg_logical_emit_message(boolean, text, text) TO <the app role>, and start again.'
+  );
+}
+
 /** A transaction whose first statement is `first`: in one round trip with BEGIN where the database can. */
 export function transactionStartingWith<T>(db: Database, first: string, work: (tx: Queryable) => Promise<T>, options: HotOptions = {}): Promise<T> {
   if (db.transactionStartingWith) return db.transactionStartingWith(first, work, options);
@@ -158,9 +188,20 @@ export function openPostgres(url: string, poolSize = 10, outage: OutageMonitor =
     try {
       await client.query(begin);
       const result = await work(wrap(client));
-      await reachable(() => client.query(commit));
+      try {
+        await reachable(() => client.query(commit));
+      } catch (error) {
+        // A plain COMMIT that fails wrote nothing (or the connection broke: DatabaseUnavailable, as ever); the hot
+        // commit's flush runs after its COMMIT.
+        if (commit !== HOT_COMMIT) throw error;
+        throw new CommitUnconfirmed(error);
+      }
       return result;
     } catch (error) {
+      if (error instanceof CommitUnconfirmed) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
       await client.query('ROLLBACK').catch(() => undefined);
       if (isDatabaseUnreachable(error)) {
         outage.failed(error);

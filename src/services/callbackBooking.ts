@@ -18,7 +18,7 @@ import {
   undoLostTry,
 } from '../db/callbacks.js';
 import { findClinicRules, listClinics, type ClinicSummary } from '../db/clinics.js';
-import { isUniqueViolation, transactionStartingWith, type Database } from '../db/database.js';
+import { CommitUnconfirmed, isUniqueViolation, transactionStartingWith, type Database } from '../db/database.js';
 import { bookedCounts, releaseSlotPlace, reserveSlotPlace } from '../db/slotPlaces.js';
 import { choseLaterDay, freePlaces, freeSlots, planBooking, planningRange } from '../domain/booking.js';
 import { dueAtForSlot, isCancellable, type BookingChannel } from '../domain/callback.js';
@@ -232,6 +232,15 @@ export function createCallbackBookingService(deps: {
         return { callback, token, replayed: false };
       }
     } catch (error) {
+      if (error instanceof CommitUnconfirmed) {
+        // Answered 503, yet probably stored: a retry with the Idempotency-Key replays it (one without is treated
+        // as after any lost answer), and reconciliation adds its due job and SMS (not added here). No phone here.
+        const commitError = error.commitError as { name?: string; code?: string } | undefined;
+        logger.error(
+          { callbackId: id, clinicId: rules.id, err: { type: commitError?.name, code: commitError?.code } },
+          'booking committed but its WAL flush failed: it may be stored although the client gets 503',
+        );
+      }
       // The same key sent twice at once under different phone numbers: the loser's transaction is rolled back.
       if (idempotencyKey && requestHash && isUniqueViolation(error, IDEMPOTENCY_CONSTRAINT)) {
         const existing = await findByIdempotencyKey(db, rules.id, idempotencyKey);
