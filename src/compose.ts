@@ -10,7 +10,8 @@ import type { Logger } from './logger.js';
 import type { JobScheduler } from './queue/jobScheduler.js';
 import { createCallbackBookingService } from './services/callbackBooking.js';
 import { createClinicRulesCache } from './services/clinicRulesCache.js';
-import { clinicRulesChangesOf } from './db/clinicRulesChanges.js';
+import { clinicRulesChangesOf, type ClinicRulesChanges } from './db/clinicRulesChanges.js';
+import { createClinicSettingsService } from './services/clinicSettings.js';
 import { findClinicRules } from './db/clinics.js';
 import { createCallbackTokens } from './services/callbackTokens.js';
 import { createCallQueueService } from './services/callQueue.js';
@@ -53,13 +54,15 @@ export interface ApiDeps {
   /** Limits on public endpoints; null: none (tests about other things). Default DEFAULT_RATE_LIMITS. */
   rateLimits?: RateLimitSettings | null;
   http?: Partial<HttpSettings>;
+  /** Where the rules cache hears of changes; default the database's (LISTEN clinic_rules_changed). Tests inject. */
+  clinicRulesChanges?: ClinicRulesChanges;
 }
 
 export function composeApi(deps: ApiDeps): Express {
   const { db, clock, logger, jobs } = deps;
   const tokens = createCallbackTokens(deps.callbackTokenSecret);
   // Clinic rules read and validated once per change, forgotten in every process when any writer changes them.
-  const clinicRules = createClinicRulesCache({ load: (clinicId) => findClinicRules(db, clinicId), changes: clinicRulesChangesOf(db) });
+  const clinicRules = createClinicRulesCache({ load: (clinicId) => findClinicRules(db, clinicId), changes: deps.clinicRulesChanges ?? clinicRulesChangesOf(db) });
   const booking = createCallbackBookingService({
     db,
     rules: clinicRules.get,
@@ -96,7 +99,7 @@ export function composeApi(deps: ApiDeps): Express {
     staffAuth: createStaffAuthenticator({ db, clock, oidc: deps.oidc ? createOidcVerifier(deps.oidc, { clock, logger }) : null }),
     telephonySecret: deps.telephonySecret,
     publicBaseUrl: deps.publicBaseUrl,
-    clinicRulesChanged: clinicRules.forget,
+    clinicSettings: createClinicSettingsService({ db, clock, onRulesChanged: clinicRules.forget }),
     checkDatabase: async () => void (await db.query('SELECT 1')),
     checkRedis: async () => void (await deps.redis.ping()),
     limits:

@@ -30,7 +30,7 @@ import { clinicRoutes } from './routes/clinics.js';
 import { guaranteeCaseRoutes } from './routes/guaranteeCases.js';
 import { reportRoutes } from './routes/reports.js';
 import { clinicSettingsRoutes } from './routes/clinicSettings.js';
-import { createClinicSettingsService } from '../services/clinicSettings.js';
+import type { ClinicSettingsService } from '../services/clinicSettings.js';
 import { staffRoutes } from './routes/staff.js';
 import { auditDeniedStaffRequests } from './staffAccess.js';
 import { telephonyRoutes } from './routes/telephony.js';
@@ -63,8 +63,8 @@ export interface AppDeps {
   phoneBooking: PhoneBookingService;
   voiceClips: ClipSet;
   logger: Logger;
-  /** This process changed a clinic's rules: its cache forgets them at once (other processes hear it from PostgreSQL). */
-  clinicRulesChanged?: (clinicId: string) => void;
+  /** Managers' clinic settings (composed with this process's rules cache: src/compose.ts). */
+  clinicSettings: ClinicSettingsService;
   /** Readiness: resolves when the database answers. */
   checkDatabase: () => Promise<void>;
   /** Readiness: resolves when Redis answers. */
@@ -112,17 +112,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(staffRoutes({ auth: deps.staffAuth, queue: deps.queue, clock: deps.clock }, registry));
   api.use(guaranteeCaseRoutes({ auth: deps.staffAuth, cases: deps.cases }, registry));
   api.use(reportRoutes({ auth: deps.staffAuth, reports: deps.reports }, registry));
-  const settingsService = createClinicSettingsService({ db: deps.db, clock: deps.clock });
-  const clinicSettings: typeof settingsService = {
-    ...settingsService,
-    update: async (staff, clinicId, settings) => {
-      const rules = await settingsService.update(staff, clinicId, settings);
-      deps.clinicRulesChanged?.(clinicId);
-      return rules;
-    },
-  };
   const clinicTelephony = createClinicTelephonyService({ db: deps.db, clock: deps.clock });
-  api.use(clinicSettingsRoutes({ auth: deps.staffAuth, settings: clinicSettings }, registry));
+  api.use(clinicSettingsRoutes({ auth: deps.staffAuth, settings: deps.clinicSettings }, registry));
   api.use(telephonyRoutes({ telephony: deps.telephony, secret: deps.telephonySecret }, registry));
   // 46elks webhooks: authenticated by the key in their URLs (src/telephony/webhookKey.ts).
   const voice = elksVoiceRoutes({ phone: deps.phoneBooking, clips: deps.voiceClips, publicBaseUrl: deps.publicBaseUrl, secret: deps.telephonySecret, logger: deps.logger });
@@ -157,7 +148,7 @@ export function createApp(deps: AppDeps): Express {
   const sessions = createStaffSessions({ db: deps.db, clock: deps.clock, auth: deps.staffAuth });
   app.use(signInRoutes(sessions, { secureCookies: deps.http.behindTls, limit: deps.limits.bookings }));
   app.use(staffHomeRoutes({ sessions, listClinics: () => deps.booking.listClinics() }));
-  app.use(managerPageRoutes({ sessions, reports: deps.reports, settings: clinicSettings, telephony: clinicTelephony, clock: deps.clock, listClinics: () => deps.booking.listClinics() }));
+  app.use(managerPageRoutes({ sessions, reports: deps.reports, settings: deps.clinicSettings, telephony: clinicTelephony, clock: deps.clock, listClinics: () => deps.booking.listClinics() }));
   const consoleDeps = { sessions, queue: deps.queue, cases: deps.cases, clock: deps.clock, listClinics: () => deps.booking.listClinics(), dialling: deps.dialling };
   app.use(queuePageRoutes(consoleDeps));
   app.use(atRiskPageRoutes(consoleDeps));

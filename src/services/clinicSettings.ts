@@ -56,8 +56,16 @@ export interface ClinicSettingsService {
   update(staff: StaffMember, clinicId: string, settings: EditableClinicSettings): Promise<ClinicRules>;
 }
 
-export function createClinicSettingsService(deps: { db: Database; clock: Clock }): ClinicSettingsService {
-  const { db, clock } = deps;
+export function createClinicSettingsService(deps: {
+  db: Database;
+  clock: Clock;
+  /**
+   * After a change has committed: this process's rules cache forgets the clinic at once, rather than serve the old
+   * rules to the manager who just changed them until the database's notification comes back.
+   */
+  onRulesChanged?: (clinicId: string) => void;
+}): ClinicSettingsService {
+  const { db, clock, onRulesChanged } = deps;
 
   return {
     async get(staff, clinicId) {
@@ -69,7 +77,7 @@ export function createClinicSettingsService(deps: { db: Database; clock: Clock }
 
     async update(staff, clinicId, settings) {
       authorize(staff, SETTINGS_ROLES, clinicId);
-      return db.transaction(async (tx) => {
+      const rules = await db.transaction(async (tx) => {
         const current = await findClinicRules(tx, clinicId);
         if (!current) throw new ClinicNotFound(clinicId);
         const next = validate({ ...current, ...settings });
@@ -83,6 +91,8 @@ export function createClinicSettingsService(deps: { db: Database; clock: Clock }
         await recordAudit(tx, { at: now, staffId: staff.id, action: 'clinic.settings_changed', clinicId, callbackIds: [] });
         return next;
       });
+      onRulesChanged?.(clinicId);
+      return rules;
     },
   };
 }
