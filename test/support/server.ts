@@ -9,6 +9,7 @@ import type { Database } from '../../src/db/database.js';
 import { clinicRules, type ClinicRulesInput } from '../../src/domain/clinic.js';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { ClinicRulesChanges } from '../../src/db/clinicRulesChanges.js';
 import { composeApi } from '../../src/compose.js';
 import type { HttpSettings } from '../../src/http/operations.js';
 import type { RateLimitSettings } from '../../src/http/rateLimits.js';
@@ -60,6 +61,8 @@ export interface TestServerOptions {
   elksApiUrl?: string;
   /** The 46elks client's request timeout; default 2000 ms (a test of a late answer sets a short one). */
   elksTimeoutMs?: number;
+  /** Where the app's rules cache hears of changes; default the database's LISTEN. */
+  clinicRulesChanges?: ClinicRulesChanges;
 }
 
 export async function startTestServer(db: Database, now: string, options: TestServerOptions = {}): Promise<TestServer> {
@@ -97,6 +100,7 @@ export async function startTestServer(db: Database, now: string, options: TestSe
     rateLimits: options.rateLimits ?? null,
     http: options.http,
     oidc: options.oidc ?? null,
+    clinicRulesChanges: options.clinicRulesChanges,
     telephonyProvider: options.elksApiUrl
       ? createElksTelephony(createElksClient({ apiUrl: options.elksApiUrl, username: FAKE_ELKS_USERNAME, password: FAKE_ELKS_PASSWORD, timeoutMs: options.elksTimeoutMs ?? 2000 }))
       : null,
