@@ -280,23 +280,26 @@ export interface CallerState {
   byKey: StoredCallback | null;
 }
 
-const CALLER_OPEN_SQL = `SELECT ${columnsOf('c')}, k.timezone AS clinic_timezone, false AS by_key
+/** The phone number ($1)'s open callbacks at every clinic, each with its clinic's time zone. */
+const OPEN_OF_PHONE_SQL = `SELECT ${columnsOf('c')}, k.timezone AS clinic_timezone, false AS by_key
     FROM callbacks c JOIN clinics k ON k.id = c.clinic_id
    WHERE c.phone_e164 = $1 AND c.status IN (${OPEN_STATUS_LIST})`;
 
+/** The clinic's callback booked under an Idempotency-Key, the two given as parameter references ('$2'). */
+const byKeySql = (clinicId: string, key: string) => `SELECT ${columnsOf('c')}
+    FROM callbacks c WHERE c.clinic_id = ${clinicId} AND c.idempotency_key = ${key}`;
+
 // Each branch its own index (callbacks_open_by_phone, the idempotency key's unique index); an OR of both could make
-// the planner scan all of the clinic's callbacks.
-const CALLER_OPEN_AND_KEY_SQL = `${CALLER_OPEN_SQL}
+// the planner scan all of the clinic's callbacks. The key's branch needs no time zone (NULL), only its callback.
+const CALLER_OPEN_AND_KEY_SQL = `${OPEN_OF_PHONE_SQL}
   UNION ALL
-  SELECT ${columnsOf('c')}, k.timezone AS clinic_timezone, true AS by_key
-    FROM callbacks c JOIN clinics k ON k.id = c.clinic_id
-   WHERE c.clinic_id = $2 AND c.idempotency_key = $3`;
+  SELECT b.*, NULL, true FROM (${byKeySql('$2', '$3')}) b`;
 
 export async function readCallerState(db: Queryable, phoneE164: string, clinicId: string, idempotencyKey: string | null): Promise<CallerState> {
   type Row = CallbackRow & { clinic_timezone: string; by_key: boolean };
   const { rows } = idempotencyKey
     ? await db.query<Row>(CALLER_OPEN_AND_KEY_SQL, [phoneE164, clinicId, idempotencyKey], 'caller_open_and_key')
-    : await db.query<Row>(CALLER_OPEN_SQL, [phoneE164], 'caller_open');
+    : await db.query<Row>(OPEN_OF_PHONE_SQL, [phoneE164], 'caller_open');
   const byKey = rows.find((r) => r.by_key);
   return {
     // Earliest first, as callerRefusal reports the first it finds.
@@ -310,11 +313,7 @@ export async function readCallerState(db: Queryable, phoneE164: string, clinicId
 
 /** The phone number's open callbacks at every clinic, each with its clinic's time zone. */
 export async function listOpenCallbacksOfPhone(db: Queryable, phoneE164: string): Promise<(StoredCallback & { timezone: string })[]> {
-  const { rows } = await db.query<CallbackRow & { clinic_timezone: string }>(
-    `SELECT c.*, k.timezone AS clinic_timezone FROM callbacks c JOIN clinics k ON k.id = c.clinic_id
-      WHERE c.phone_e164 = $1 AND c.status = ANY($2::text[]) ORDER BY c.slot_start`,
-    [phoneE164, OPEN_STATUSES],
-  );
+  const { rows } = await db.query<CallbackRow & { clinic_timezone: string }>(`${OPEN_OF_PHONE_SQL} ORDER BY c.slot_start`, [phoneE164]);
   return rows.map((r) => ({ ...fromRow(r), timezone: r.clinic_timezone }));
 }
 
@@ -323,10 +322,7 @@ export async function findByIdempotencyKey(
   clinicId: string,
   key: string,
 ): Promise<StoredCallback | null> {
-  const { rows } = await db.query<CallbackRow>(
-    'SELECT * FROM callbacks WHERE clinic_id = $1 AND idempotency_key = $2',
-    [clinicId, key],
-  );
+  const { rows } = await db.query<CallbackRow>(byKeySql('$1', '$2'), [clinicId, key]);
   return rows[0] ? fromRow(rows[0]) : null;
 }
 

@@ -21,8 +21,11 @@ export async function bookedCounts(
 }
 
 /**
- * Takes one place in a slot if fewer than `capacity` are booked. One statement: the row lock taken by
- * ON CONFLICT makes concurrent reservations queue, and each re-checks the committed count.
+ * Takes one place in a slot if fewer than `capacity` are booked. One statement: ON CONFLICT DO UPDATE locks the
+ * slot's row before its WHERE re-checks the newest committed count, so concurrent reservations queue and never
+ * overbook. That lock is held until the transaction ends, also when the slot is full and nothing is updated:
+ * keep the transaction short (a reschedule's). The booking's hot path uses insertBooking (callbacks.ts) instead,
+ * which undoes a lost try to free the row at once.
  */
 export async function reserveSlotPlace(
   db: Queryable,
