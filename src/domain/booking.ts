@@ -3,7 +3,7 @@ import type { DateTime } from 'luxon';
 import { BookingClosed, NoFreeSlot, SlotFull, SlotUnavailable } from '../errors.js';
 import type { ClinicRules } from './clinic.js';
 import { atLocalTime, localDate, showInstant, showInstantAt } from './schedule.js';
-import { bookingHorizon, slotDay, toSlot, type Slot, type SlotDay, type SlotMs } from './slots.js';
+import { bookingHorizon, horizonDays, isBookingOpen, nextBookingOpeningMs, toSlot, type Slot, type SlotDay, type SlotMs } from './slots.js';
 
 export interface SlotWithBookings extends Slot {
   booked: number;
@@ -42,20 +42,11 @@ export function cutoffOn(rules: Pick<ClinicRules, 'timezone' | 'sameDayCutoff'>,
   return atLocalTime(rules, isoDate, rules.sameDayCutoff);
 }
 
-const OPENING_SEARCH_DAYS = 370;
-
-/**
- * Refuses with the next opening instant when the clinic's booking window is closed (rule 1): isBookingOpen and
- * nextBookingOpening (a year ahead) on the cached slot days, as a rush at 05:59 asks it of every request.
- */
+/** Refuses with the next opening instant when the clinic's booking window is closed (rule 1). */
 export function assertBookingOpen(rules: ClinicRules, now: DateTime): void {
-  const nowMs = now.toMillis();
-  let day = slotDay(rules, localDate(rules, now));
-  if (day.opensMs !== null && day.closesMs !== null && nowMs >= day.opensMs && nowMs < day.closesMs) return;
-  for (let i = 0; i < OPENING_SEARCH_DAYS; i++, day = slotDay(rules, day.nextDate)) {
-    if (day.opensMs !== null && day.opensMs > nowMs) throw new BookingClosed(showInstantAt(rules.timezone, day.opensMs));
-  }
-  throw new BookingClosed(null);
+  if (isBookingOpen(rules, now)) return;
+  const opensMs = nextBookingOpeningMs(rules, now);
+  throw new BookingClosed(opensMs === null ? null : showInstantAt(rules.timezone, opensMs));
 }
 
 /** The local dates whose bookings a plan needs: today through the end of the booking horizon. */
@@ -85,10 +76,9 @@ export interface FreeSlots {
  */
 export function freeSlots(rules: ClinicRules, now: DateTime, bookings: ReadonlyMap<number, number>): FreeSlots {
   const nowMs = now.toMillis();
-  const today = slotDay(rules, localDate(rules, now));
   assertBookingOpen(rules, now);
-  const days = [today];
-  for (let i = 1; i < rules.bookingHorizonDays; i++) days.push(slotDay(rules, days[i - 1]!.nextDate));
+  const days = horizonDays(rules, now);
+  const today = days[0]!;
   const earliestMs = nowMs + rules.minNoticeMinutes * MINUTE_MS;
   const afterHorizonMs = days.at(-1)!.endMs;
   const free: SlotMs[] = [];

@@ -3,7 +3,8 @@
 import { DateTime } from 'luxon';
 import type { CallOutcome } from './callAttempt.js';
 import type { ClinicRules } from './clinic.js';
-import { bookingWindowOn, localDate, nextBookingOpening, type Opening } from './schedule.js';
+import { bookingWindowOn, localDate, type Opening } from './schedule.js';
+import { nextBookingOpening } from './slots.js';
 
 export type DiallingRefusal =
   /** Rule 4: calling before the promised time breaks the promise as surely as calling late. */

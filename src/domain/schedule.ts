@@ -166,20 +166,3 @@ export function bookingWindowOn(rules: ClinicRules, isoDate: string): Opening | 
   return { opens: atLocalTime(rules, isoDate, window.open), closes: atLocalTime(rules, isoDate, window.close) };
 }
 
-/** Booking requests are accepted from the window's opening up to (not including) its close. */
-export function isBookingOpen(rules: ClinicRules, now: DateTime): boolean {
-  const window = bookingWindowOn(rules, localDate(rules, now));
-  return window !== null && now >= window.opens && now < window.closes;
-}
-
-const OPENING_SEARCH_DAYS = 370;
-
-/** The next instant booking opens after `now`, searching a year ahead; null if the clinic never opens. */
-export function nextBookingOpening(rules: ClinicRules, now: DateTime): DateTime | null {
-  let date = localDate(rules, now);
-  for (let i = 0; i < OPENING_SEARCH_DAYS; i++, date = addDays(date, 1)) {
-    const window = bookingWindowOn(rules, date);
-    if (window && window.opens > now) return window.opens;
-  }
-  return null;
-}

@@ -197,20 +197,48 @@ export function slotsBetween(rules: ClinicRules, fromDate: string, toDate: strin
   return slots;
 }
 
+/** The local dates a patient may book into at `now`: today and the following ones, bookingHorizonDays in all. */
+export function horizonDays(rules: ClinicRules, now: DateTime): SlotDay[] {
+  // Walked on the cached days (each knows the next) rather than with luxon date arithmetic per request.
+  const days = [slotDay(rules, localDate(rules, now))];
+  for (let i = 1; i < rules.bookingHorizonDays; i++) days.push(slotDay(rules, days[i - 1]!.nextDate));
+  return days;
+}
+
 /** bookableAt as two instants: slots starting in [earliestMs, afterHorizonMs) can be booked at `now`. */
 export function bookableRange(rules: ClinicRules, now: DateTime): { earliestMs: number; afterHorizonMs: number } {
-  let day = slotDay(rules, localDate(rules, now));
-  for (let i = 1; i < rules.bookingHorizonDays; i++) day = slotDay(rules, day.nextDate);
-  return { earliestMs: now.toMillis() + rules.minNoticeMinutes * MINUTE_MS, afterHorizonMs: day.endMs };
+  return { earliestMs: now.toMillis() + rules.minNoticeMinutes * MINUTE_MS, afterHorizonMs: horizonDays(rules, now).at(-1)!.endMs };
 }
 
 /** The first and last local dates a patient may book into, counted from today. */
 export function bookingHorizon(rules: ClinicRules, now: DateTime): { firstDate: string; lastDate: string } {
-  const today = localDate(rules, now);
-  // addDays(today, bookingHorizonDays - 1), walked on the cached days (each knows the next).
-  let day = slotDay(rules, today);
-  for (let i = 1; i < rules.bookingHorizonDays; i++) day = slotDay(rules, day.nextDate);
-  return { firstDate: today, lastDate: day.date };
+  const days = horizonDays(rules, now);
+  return { firstDate: days[0]!.date, lastDate: days.at(-1)!.date };
+}
+
+/** Rule 1: booking requests are accepted from the window's opening up to (not including) its close. */
+export function isBookingOpen(rules: ClinicRules, now: DateTime): boolean {
+  const day = slotDay(rules, localDate(rules, now));
+  const nowMs = now.toMillis();
+  return day.opensMs !== null && day.closesMs !== null && nowMs >= day.opensMs && nowMs < day.closesMs;
+}
+
+const OPENING_SEARCH_DAYS = 370;
+
+/** The next instant (epoch ms) booking opens after `now`, searching a year ahead; null if the clinic never opens. */
+export function nextBookingOpeningMs(rules: ClinicRules, now: DateTime): number | null {
+  const nowMs = now.toMillis();
+  let day = slotDay(rules, localDate(rules, now));
+  for (let i = 0; i < OPENING_SEARCH_DAYS; i++, day = slotDay(rules, day.nextDate)) {
+    if (day.opensMs !== null && day.opensMs > nowMs) return day.opensMs;
+  }
+  return null;
+}
+
+/** nextBookingOpening as a DateTime in the clinic's zone. */
+export function nextBookingOpening(rules: ClinicRules, now: DateTime): DateTime | null {
+  const opensMs = nextBookingOpeningMs(rules, now);
+  return opensMs === null ? null : DateTime.fromMillis(opensMs, { zone: rules.timezone });
 }
 
 /**

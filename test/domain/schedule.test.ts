@@ -2,7 +2,8 @@
 import { describe, it, expect } from 'vitest';
 import { DateTime } from 'luxon';
 import { clinicRules } from '../../src/domain/clinic.js';
-import { bookingWindowOn, isBookingOpen, localDateAt, nextBookingOpening, showInstant } from '../../src/domain/schedule.js';
+import { bookingWindowOn, localDateAt, showInstant } from '../../src/domain/schedule.js';
+import { isBookingOpen, nextBookingOpening } from '../../src/domain/slots.js';
 
 const rules = clinicRules({ id: 'vc-test', name: 'Test' });
 

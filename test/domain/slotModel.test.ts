@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { DateTime, IANAZone } from 'luxon';
 import { clinicRules, minutesOfDay, type ClinicRules, type Weekday } from '../../src/domain/clinic.js';
 import { choseLaterDay, freePlaces, isBeforeCutoff, planBooking, type BookingPlan } from '../../src/domain/booking.js';
-import { addDays, bookingWindowOn, endOfLocalDate, localDate, showInstant, isBookingOpen, nextBookingOpening } from '../../src/domain/schedule.js';
+import { addDays, bookingWindowOn, endOfLocalDate, localDate, showInstant } from '../../src/domain/schedule.js';
 import { bookingHorizon, slotsBetween, slotsOnDate, type Slot } from '../../src/domain/slots.js';
 import { AppError, BookingClosed, NoFreeSlot, SlotFull, SlotUnavailable } from '../../src/errors.js';
 
@@ -29,6 +29,20 @@ function oracleSlotsOnDate(rules: ClinicRules, isoDate: string): Slot[] {
     if (capacity > 0) slots.push({ start: DateTime.fromMillis(startMs, { zone: 'utc' }), end: DateTime.fromMillis(startMs + stepMs, { zone: 'utc' }), capacity });
   }
   return slots;
+}
+
+function isBookingOpen(rules: ClinicRules, now: DateTime): boolean {
+  const window = bookingWindowOn(rules, localDate(rules, now));
+  return window !== null && now >= window.opens && now < window.closes;
+}
+
+function nextBookingOpening(rules: ClinicRules, now: DateTime): DateTime | null {
+  let date = localDate(rules, now);
+  for (let i = 0; i < 370; i++, date = addDays(date, 1)) {
+    const window = bookingWindowOn(rules, date);
+    if (window && window.opens > now) return window.opens;
+  }
+  return null;
 }
 
 function oraclePlan(rules: ClinicRules, now: DateTime, bookings: ReadonlyMap<number, number>, requestedStart?: DateTime): BookingPlan {
