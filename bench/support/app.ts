@@ -11,7 +11,7 @@ import { findClinicRules, insertClinic } from '../../src/db/clinics.js';
 import { openPglite, openPostgres, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { clinicRules, type ClinicRules } from '../../src/domain/clinic.js';
-import { slotCapacity } from '../../src/domain/slots.js';
+import { slotCapacity } from '../../test/support/slots.js';
 import { startServer, type ServerProcess } from './server.js';
 
 export type DbKind = 'pg' | 'pglite';

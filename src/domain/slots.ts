@@ -4,7 +4,7 @@ import { DateTime, IANAZone } from 'luxon';
 const MINUTE_MS = 60_000;
 const DAY_MINUTES = 24 * 60;
 import { minutesOfDay, type ClinicRules, type Weekday } from './clinic.js';
-import { addDays, atLocalTime, bookingWindowOn, endOfLocalDate, localDate, showInstantAt, startOfLocalDate, type Opening } from './schedule.js';
+import { addDays, atLocalTime, bookingWindowOn, localDate, showInstantAt, startOfLocalDate, type Opening } from './schedule.js';
 
 export interface Slot {
   /** Instants (in UTC); show them with showInstant() in the clinic's zone. */
@@ -14,16 +14,7 @@ export interface Slot {
   capacity: number;
 }
 
-/**
- * Capacity of a slot from its local weekday and start time. Later rules override earlier ones,
- * so a general rule can be followed by exceptions (e.g. lunch); a date exception overrides them all.
- */
-export function slotCapacity(rules: ClinicRules, localStart: DateTime): number {
-  const exception = rules.dateExceptions.find((e) => e.date === localStart.toISODate());
-  if (exception && exception.capacity !== null) return exception.capacity;
-  return ruleCapacity(rules, localStart.weekday as Weekday, localStart.hour * 60 + localStart.minute);
-}
-
+/** Later capacity rules override earlier ones, so a general rule can be followed by exceptions (e.g. lunch). */
 function ruleCapacity(rules: ClinicRules, weekday: Weekday, minuteOfDay: number): number {
   let capacity = 0;
   for (const rule of rules.capacityRules) {
@@ -190,13 +181,6 @@ export function slotDaysBetween(rules: ClinicRules, fromDate: string, toDate: st
   return days;
 }
 
-/** Slots over an inclusive range of local dates. */
-export function slotsBetween(rules: ClinicRules, fromDate: string, toDate: string): Slot[] {
-  const slots: Slot[] = [];
-  for (const day of slotDaysBetween(rules, fromDate, toDate)) slots.push(...slotsOnDate(rules, day.date));
-  return slots;
-}
-
 /** The local dates a patient may book into at `now`: today and the following ones, bookingHorizonDays in all. */
 export function horizonDays(rules: ClinicRules, now: DateTime): SlotDay[] {
   // Walked on the cached days (each knows the next) rather than with luxon date arithmetic per request.
@@ -205,7 +189,10 @@ export function horizonDays(rules: ClinicRules, now: DateTime): SlotDay[] {
   return days;
 }
 
-/** bookableAt as two instants: slots starting in [earliestMs, afterHorizonMs) can be booked at `now`. */
+/**
+ * Rule 3: slots starting in [earliestMs, afterHorizonMs) can be booked at `now`: at least the minimum notice from
+ * now, and within the horizon.
+ */
 export function bookableRange(rules: ClinicRules, now: DateTime): { earliestMs: number; afterHorizonMs: number } {
   return { earliestMs: now.toMillis() + rules.minNoticeMinutes * MINUTE_MS, afterHorizonMs: horizonDays(rules, now).at(-1)!.endMs };
 }
@@ -239,21 +226,4 @@ export function nextBookingOpeningMs(rules: ClinicRules, now: DateTime): number 
 export function nextBookingOpening(rules: ClinicRules, now: DateTime): DateTime | null {
   const opensMs = nextBookingOpeningMs(rules, now);
   return opensMs === null ? null : DateTime.fromMillis(opensMs, { zone: rules.timezone });
-}
-
-/**
- * Whether a slot can be booked at `now`: it starts at least the minimum notice from now and lies
- * within the horizon. Returns a predicate so a list of slots is checked without recomputing the bounds.
- */
-export function bookableAt(rules: ClinicRules, now: DateTime): (slot: Slot) => boolean {
-  const earliest = now.plus({ minutes: rules.minNoticeMinutes }).toMillis();
-  const afterHorizon = endOfLocalDate(rules, bookingHorizon(rules, now).lastDate).toMillis();
-  return (slot) => {
-    const start = slot.start.toMillis();
-    return start >= earliest && start < afterHorizon;
-  };
-}
-
-export function isBookableAt(rules: ClinicRules, slot: Slot, now: DateTime): boolean {
-  return bookableAt(rules, now)(slot);
 }

@@ -7,7 +7,8 @@ import { DateTime, IANAZone } from 'luxon';
 import { clinicRules, minutesOfDay, type ClinicRules, type Weekday } from '../../src/domain/clinic.js';
 import { choseLaterDay, freePlaces, isBeforeCutoff, planBooking, type BookingPlan } from '../../src/domain/booking.js';
 import { addDays, bookingWindowOn, endOfLocalDate, localDate, showInstant } from '../../src/domain/schedule.js';
-import { bookingHorizon, slotsBetween, slotsOnDate, type Slot } from '../../src/domain/slots.js';
+import { bookingHorizon, slotsOnDate, type Slot } from '../../src/domain/slots.js';
+import { slotsBetween } from '../support/slots.js';
 import { AppError, BookingClosed, NoFreeSlot, SlotFull, SlotUnavailable } from '../../src/errors.js';
 
 // ---- The oracle: the luxon implementation before the epoch-ms model (issue 11), unchanged but for names. ----

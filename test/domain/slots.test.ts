@@ -3,14 +3,8 @@ import { describe, it, expect } from 'vitest';
 import { DateTime } from 'luxon';
 import { clinicRules, WEEKDAYS, type ClinicRulesInput } from '../../src/domain/clinic.js';
 import { bookingWindowOn } from '../../src/domain/schedule.js';
-import {
-  bookingHorizon,
-  isBookableAt,
-  slotCapacity,
-  slotsBetween,
-  slotsOnDate,
-  type Slot,
-} from '../../src/domain/slots.js';
+import { bookableRange, bookingHorizon, slotsOnDate, type Slot } from '../../src/domain/slots.js';
+import { slotCapacity, slotsBetween } from '../support/slots.js';
 
 const rules = clinicRules({ id: 'vc-test', name: 'Test' });
 
@@ -20,6 +14,12 @@ function stockholm(localIso: string): DateTime {
 
 function localTimes(slots: Slot[], zone = 'Europe/Stockholm'): string[] {
   return slots.map((s) => s.start.setZone(zone).toFormat('HH:mm'));
+}
+
+/** Whether the slot lies in the model's bookable range at `now` (rule 3). */
+function isBookableAt(rules: ReturnType<typeof clinicRules>, slot: Slot, now: DateTime): boolean {
+  const { earliestMs, afterHorizonMs } = bookableRange(rules, now);
+  return slot.start.toMillis() >= earliestMs && slot.start.toMillis() < afterHorizonMs;
 }
 
 function rulesWith(overrides: Partial<ClinicRulesInput>) {
