@@ -13,7 +13,6 @@ export interface ClinicRulesChanges {
    * connection was lost or came back: changes in between were not seen).
    */
   subscribe(onChange: (clinicId: string | null) => void): void;
-  close(): Promise<void>;
 }
 
 export function clinicRulesChangesOf(db: Pick<Database, 'listen'>): ClinicRulesChanges {
@@ -22,7 +21,8 @@ export function clinicRulesChangesOf(db: Pick<Database, 'listen'>): ClinicRulesC
   const emit = (clinicId: string | null) => {
     for (const onChange of subscribers) onChange(clinicId);
   };
-  const stop = db.listen?.(
+  // Listens for as long as the database is open: closing the database closes its listener.
+  db.listen?.(
     CLINIC_RULES_CHANNEL,
     (payload) => emit(payload === '*' || payload === '' ? null : payload),
     (state) => {
@@ -37,11 +37,6 @@ export function clinicRulesChangesOf(db: Pick<Database, 'listen'>): ClinicRulesC
     },
     subscribe(onChange) {
       subscribers.push(onChange);
-    },
-    async close() {
-      listening = false;
-      emit(null);
-      await stop?.();
     },
   };
 }

@@ -1,7 +1,7 @@
 // Clinic rules are cached per process (issue 11) and forgotten in every process when any writer changes them:
 // two composed apps over the same database (two PostgreSQL handles, or one PGlite), a manager's change through
-// one served by the other, a silent change (no NOTIFY) never seen while cached, and a killed listener connection
-// that makes the cache forget and come back.
+// one served by the other, a silent change (no NOTIFY) never seen while cached, a killed listener connection
+// that makes the cache forget and come back, and one gone silent that only the listener's heartbeat notices.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
@@ -11,7 +11,7 @@ import type { ClinicRules } from '../../src/domain/clinic.js';
 import { clinicRules as makeRules } from '../../src/domain/clinic.js';
 import { clinicRulesChangesOf, type ClinicRulesChanges } from '../../src/db/clinicRulesChanges.js';
 import { createClinicRulesCache } from '../../src/services/clinicRulesCache.js';
-import { listenOnPostgres } from '../../src/db/pgListener.js';
+import { listenOnPostgres, type PostgresListener } from '../../src/db/pgListener.js';
 import { ALL_BACKENDS, freshPostgresSchema, openTestDatabase, type Backend } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -67,7 +67,7 @@ describe.each(ALL_BACKENDS)('clinic rules cached across processes on %s', (backe
     }
     // a hears of no change from the database (a feed that says it listens and never delivers): only its own
     // forget can explain a's serving a change a made.
-    a = await startTestServer(dbs[0]!, NOW, { clinicRulesChanges: { listening: true, subscribe: () => undefined, close: async () => undefined } });
+    a = await startTestServer(dbs[0]!, NOW, { clinicRulesChanges: { listening: true, subscribe: () => undefined } });
     b = await startTestServer(dbs.at(-1)!, NOW);
   });
 
@@ -141,7 +141,6 @@ describe('the clinic rules cache', () => {
     const changes: ClinicRulesChanges & { listening: boolean; fire(id: string | null): void } = {
       listening,
       subscribe: (f) => void (onChange = f),
-      close: async () => undefined,
       fire: (id) => onChange(id),
     };
     return changes;
@@ -265,14 +264,15 @@ describe.skipIf(!process.env.DATABASE_URL)('the rules listener on a connection g
   it('stops trusting the cache when its heartbeat is not answered, and listens again on a new connection', async () => {
     const proxy = await silenceableProxy(process.env.DATABASE_URL!);
     const states: boolean[] = [];
+    let listener: PostgresListener | undefined;
     const changes = clinicRulesChangesOf({
       listen: (channel, onNotify, onState) => {
-        const listener = listenOnPostgres(proxy.url, channel, onNotify, (s) => (states.push(s), onState(s)), {
+        listener = listenOnPostgres(proxy.url, channel, onNotify, (s) => (states.push(s), onState(s)), {
           keepAliveInitialDelayMs: 10_000,
           heartbeatMs: 100,
           heartbeatTimeoutMs: 300,
         });
-        return () => listener.close();
+        return () => listener!.close();
       },
     });
     let loads = 0;
@@ -293,7 +293,7 @@ describe.skipIf(!process.env.DATABASE_URL)('the rules listener on a connection g
       await until(async () => changes.listening, (l) => l, 'a new connection through the proxy');
       expect(states).toEqual([true, false, true]);
     } finally {
-      await changes.close();
+      await listener?.close();
       await proxy.close();
     }
   });
