@@ -140,12 +140,13 @@ export function shownTimes(rules: Pick<ClinicRules, 'timezone'>, day: SlotDay): 
 
 /**
  * A slot leaving the domain: its DateTimes are made when first read, so unread candidates cost no luxon. A class
- * (getters on the prototype), so a plan of hundreds of candidates allocates one small object each.
+ * (getters on the prototype), so a plan of hundreds of candidates allocates one small object each; the service's
+ * shown slots extend it.
  */
-class LazySlot implements Slot {
+export class LazySlot implements Slot {
   private startAt: DateTime | undefined;
   private endAt: DateTime | undefined;
-  constructor(private readonly slot: SlotMs) {}
+  constructor(protected readonly slot: SlotMs) {}
   get start(): DateTime {
     return (this.startAt ??= DateTime.fromMillis(this.slot.start, { zone: 'utc' }));
   }

@@ -24,7 +24,7 @@ import { choseLaterDay, freePlaces, freeSlots, planBooking, planningRange } from
 import { dueAtForSlot, isCancellable, type BookingChannel } from '../domain/callback.js';
 import type { ClinicRules } from '../domain/clinic.js';
 import { localDate, showInstant } from '../domain/schedule.js';
-import { bookableRange, shownTimes, slotDay, slotDaysBetween, type ShownTimes, type SlotMs } from '../domain/slots.js';
+import { bookableRange, LazySlot, shownTimes, slotDay, slotDaysBetween, type ShownTimes, type SlotMs } from '../domain/slots.js';
 import { callerRefusal, DEFAULT_MAX_OPEN_PER_PHONE } from '../domain/callerPolicy.js';
 import {
   AlreadyBooked,
@@ -378,31 +378,22 @@ export function createCallbackBookingService(deps: {
 
 /**
  * A slot as the service shows it, over the cached slot model: its texts are the day's (written once), its
- * DateTimes are made only when read. A class, so a listing of hundreds allocates one small object per slot.
+ * DateTimes are made only when read (LazySlot). A class, so a listing of hundreds allocates one small object per slot.
  */
-class ShownSlot implements SlotView {
-  private startAt: DateTime | undefined;
-  private endAt: DateTime | undefined;
+class ShownSlot extends LazySlot implements SlotView {
   constructor(
-    private readonly slot: SlotMs,
+    slot: SlotMs,
     readonly available: number,
     private readonly shown: ShownTimes,
     private readonly index: number,
-  ) {}
-  get start(): DateTime {
-    return (this.startAt ??= DateTime.fromMillis(this.slot.start, { zone: 'utc' }));
-  }
-  get end(): DateTime {
-    return (this.endAt ??= DateTime.fromMillis(this.slot.end, { zone: 'utc' }));
+  ) {
+    super(slot);
   }
   get startMs(): number {
     return this.slot.start;
   }
   get endMs(): number {
     return this.slot.end;
-  }
-  get capacity(): number {
-    return this.slot.capacity;
   }
   get startText(): string {
     return this.shown.starts[this.index]!;
