@@ -352,9 +352,12 @@ export async function markDueMany(
   now: DateTime,
 ): Promise<{ id: string; dueAtMs: number }[]> {
   const { rows } = await db.query<{ id: string; due_at: Date }>(
-    `UPDATE callbacks SET status = 'due', made_due_at = $3
-      WHERE id = ANY($1::uuid[]) AND status = 'booked' AND due_at <= $2
-      RETURNING id, due_at`,
+    // A join on unnest, not id = ANY($1): the named statement's generic plan may otherwise walk the partial
+    // index of booked callbacks (whose second column is id) with all its dead entries, every batch slower.
+    `UPDATE callbacks c SET status = 'due', made_due_at = $3
+       FROM unnest($1::uuid[]) AS batch (id)
+      WHERE c.id = batch.id AND c.status = 'booked' AND c.due_at <= $2
+      RETURNING c.id, c.due_at`,
     [ids, dueBy.toISO(), now.toISO()],
     'mark-due-many',
   );

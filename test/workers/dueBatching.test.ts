@@ -37,7 +37,7 @@ function countingDb(inner: Queryable) {
   const seen = { markDue: 0, failNext: 0 };
   const db: Queryable = {
     async query(sql, params) {
-      if (/^\s*UPDATE callbacks SET status = 'due'/.test(sql)) {
+      if (/^\s*UPDATE callbacks c SET status = 'due'/.test(sql)) {
         seen.markDue++;
         if (seen.failNext > 0) {
           seen.failNext--;
