@@ -6,6 +6,7 @@
 // answers anything but 201: a bench of refusals measures nothing.
 //
 //   npm run bench:http -- [--rounds 5] [--duration 10] [--connections 10] [--db pg|pglite|both]
+//                          [--subjects slots-1d,slots-14d,booking]   (one subject alone, e.g. to profile it)
 import { parseArgs } from 'node:util';
 import type autocannon from 'autocannon';
 import { addDays } from '../src/domain/schedule.js';
@@ -30,6 +31,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     db: { type: 'string', default: 'both' },
+    subjects: { type: 'string', default: 'slots-1d,slots-14d,booking' },
   },
 });
 const ROUNDS = Number(args.rounds);
@@ -40,8 +42,12 @@ const CLINIC = 'bench-http';
 /** Places per slot: a booking always finds room (even 1,000 bookings/s for 5 × 10 s fill 50 of the 360 slots in 14 days). */
 const CAPACITY = 1000;
 
-const SUBJECTS = ['slots-1d', 'slots-14d', 'booking'] as const;
-type Subject = (typeof SUBJECTS)[number];
+const ALL_SUBJECTS = ['slots-1d', 'slots-14d', 'booking'] as const;
+type Subject = (typeof ALL_SUBJECTS)[number];
+const SUBJECTS = args.subjects!.split(',').map((name) => {
+  if (!(ALL_SUBJECTS as readonly string[]).includes(name)) throw new Error(`--subjects: unknown subject ${name} (${ALL_SUBJECTS.join(', ')})`);
+  return name as Subject;
+});
 const TARGETS: Record<Subject, number> = { 'slots-1d': 0.5, 'slots-14d': 0.25, booking: 0.2 };
 /** Booking's p99 at most this many times hello-world's p99. */
 const BOOKING_P99_FACTOR = 5;

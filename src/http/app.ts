@@ -1,6 +1,5 @@
 // The Express application: JSON in, routes, OpenAPI document and docs page, one error handler.
 import express, { type Express } from 'express';
-import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../clock.js';
@@ -20,7 +19,7 @@ import { atRiskPageRoutes } from './pages/staff/atRisk.js';
 import { queuePageRoutes } from './pages/staff/queue.js';
 import { signInRoutes } from './pages/staff/session.js';
 import { createStaffSessions } from '../services/staffSessions.js';
-import { countBookingResult, healthRoutes, httpMetrics, metricsRoute, securityHeaders, type HttpSettings } from './operations.js';
+import { accessLog, countBookingResult, healthRoutes, httpMetrics, metricsRoute, securityHeaders, type HttpSettings } from './operations.js';
 import type { RateLimits } from './rateLimits.js';
 import { createRegistry, generateDocument } from './openapi.js';
 import { callbackRoutes } from './routes/callbacks.js';
@@ -34,7 +33,7 @@ import type { ClinicSettingsService } from '../services/clinicSettings.js';
 import { staffRoutes } from './routes/staff.js';
 import { auditDeniedStaffRequests } from './staffAccess.js';
 import { telephonyRoutes } from './routes/telephony.js';
-import { elksWebhooks, redactWebhookKey } from '../telephony/webhookKey.js';
+import { elksWebhooks } from '../telephony/webhookKey.js';
 import type { PhoneBookingService } from '../services/phoneBooking.js';
 import type { ClipSet } from '../telephony/clips.js';
 import { elksVoiceRoutes } from './routes/elksVoice.js';
@@ -76,24 +75,13 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag: it hashed every body sent (≈ 2 % of a slot listing), and no client of this API or its pages revalidates.
+  app.set('etag', false);
   // Client addresses (for rate limits) come from X-Forwarded-For only when a trusted proxy set it (TRUST_PROXY).
   app.set('trust proxy', deps.http.trustProxy);
   app.use(securityHeaders(deps.http));
   app.use(httpMetrics);
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      // Only method, path and status: bodies and query strings may hold patient data.
-      serializers: {
-        req: (req) => ({ method: req.method, url: redactWebhookKey(String(req.url).split('?')[0]!) }),
-        res: (res) => ({ statusCode: res.statusCode }),
-        // pino-http attaches a made-up error with a stack to every 5xx; the error handler logs real ones.
-        err: (err) => ({ type: err?.type ?? err?.name }),
-      },
-      // An access line per request, at info even for 5xx: outages and errors have their own (throttled) lines.
-      customLogLevel: () => 'info',
-    }),
-  );
+  app.use(accessLog(deps.logger));
   // Keep the raw bytes: telephony signatures are computed over the body exactly as sent.
   app.use(
     express.json({

@@ -4,6 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import cors from 'cors';
 import { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
+import type { Logger } from '../logger.js';
 import { bookingRefusalsTotal, bookingsTotal, httpRequestDuration, metricsRegistry } from '../ops/metrics.js';
 import { errorBody } from './errorHandler.js';
 import { redactWebhookKey } from '../telephony/webhookKey.js';
@@ -109,6 +110,31 @@ export function metricsRoute(token: string | null): Router {
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
   return router;
+}
+
+/**
+ * One access line per request: method, path, status and time. Never the query string or a body (they may hold
+ * patient data), and a 46elks webhook URL's key redacted. The line is made of those fields alone, so it is written
+ * without the logger's redaction, which walks every redacted path per line. pino-http cost a child logger and
+ * serializers per request; both were a quarter of a slot listing's CPU (issue 11, docs/performance.md).
+ */
+export function accessLog(logger: Logger): RequestHandler {
+  const access = logger.child({}, { redact: [] });
+  return (req, res, next) => {
+    const started = performance.now();
+    res.once('close', () => {
+      access.info(
+        {
+          req: { method: req.method, url: redactWebhookKey(req.originalUrl.split('?')[0]!) },
+          res: { statusCode: res.statusCode },
+          responseTime: Math.round(performance.now() - started),
+        },
+        // A client that hung up before the answer was sent leaves an aborted line, as pino-http did.
+        res.writableFinished ? 'request completed' : 'request aborted',
+      );
+    });
+    next();
+  };
 }
 
 /** Latency by route pattern (never the raw path: it holds ids), recorded when the response is sent. */

@@ -20,3 +20,24 @@ describe('logs', () => {
     }
   });
 });
+
+describe('access lines', () => {
+  it('name method, path, status and time, never the query string or a webhook URL’s key', async () => {
+    const clinicId = await server().addClinic();
+    const before = server().logLines.length;
+    await server().request('GET', `/api/clinics/${clinicId}/slots?from=2027-03-30&to=2027-03-30&phone=0701234567`);
+    await server().request('POST', '/api/telephony/46elks/not-the-key-5f3a9c/voice/start', { body: {} });
+    const lines = server()
+      .logLines.slice(before)
+      .map((line) => JSON.parse(line) as { msg: string; req?: { method: string; url: string }; res?: { statusCode: number }; responseTime?: number })
+      .filter((line) => line.msg === 'request completed');
+    expect(lines.map((l) => [l.req?.method, l.req?.url, l.res?.statusCode])).toEqual([
+      ['GET', `/api/clinics/${clinicId}/slots`, 200],
+      ['POST', '/api/telephony/46elks/:key/voice/start', 404],
+    ]);
+    expect(lines.every((l) => typeof l.responseTime === 'number' && l.responseTime >= 0)).toBe(true);
+    const logs = server().logLines.slice(before).join('\n');
+    expect(logs).not.toContain('701234567');
+    expect(logs).not.toContain('not-the-key-5f3a9c');
+  });
+});
