@@ -10,8 +10,10 @@ export const systemClock: Clock = { now: () => DateTime.utc() };
 
 /** A clock that starts at `start` and runs forward in real time (APP_NOW demos and black-box tests). */
 export function shiftedClock(start: DateTime, real: Clock = systemClock): Clock {
-  const offsetMs = start.toMillis() - real.now().toMillis();
-  return { now: () => real.now().plus({ milliseconds: offsetMs }).toUTC() };
+  const realMs = real === systemClock ? Date.now : () => real.now().toMillis();
+  const offsetMs = start.toMillis() - realMs();
+  // One DateTime per reading: plus() and toUTC() on each cost a cached slot listing 7 % (the benches run on APP_NOW).
+  return { now: () => DateTime.fromMillis(realMs() + offsetMs, { zone: 'utc' }) };
 }
 
 /** A clock for tests: stands still until moved. */

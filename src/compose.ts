@@ -10,7 +10,8 @@ import type { Logger } from './logger.js';
 import type { JobScheduler } from './queue/jobScheduler.js';
 import { createCallbackBookingService } from './services/callbackBooking.js';
 import { createClinicRulesCache } from './services/clinicRulesCache.js';
-import { clinicRulesChangesOf, type ClinicRulesChanges } from './db/clinicRulesChanges.js';
+import { clinicRulesChangesOf, slotPlacesChangesOf, type ClinicChanges, type ClinicRulesChanges } from './db/clinicChanges.js';
+import { createSlotListingCache } from './services/slotListingCache.js';
 import { createClinicSettingsService } from './services/clinicSettings.js';
 import { findClinicRules } from './db/clinics.js';
 import { createCallbackTokens } from './services/callbackTokens.js';
@@ -56,6 +57,8 @@ export interface ApiDeps {
   http?: Partial<HttpSettings>;
   /** Where the rules cache hears of changes; default the database's (LISTEN clinic_rules_changed). Tests inject. */
   clinicRulesChanges?: ClinicRulesChanges;
+  /** Where the slot listings cache hears of places taken or freed; default the database's (LISTEN slot_places_changed). */
+  slotPlacesChanges?: ClinicChanges;
 }
 
 export function composeApi(deps: ApiDeps): Express {
@@ -66,6 +69,8 @@ export function composeApi(deps: ApiDeps): Express {
   const booking = createCallbackBookingService({
     db,
     rules: clinicRules.get,
+    // Listings kept until a place in them is taken or freed, anywhere: the rush asks the same few again and again.
+    slotListings: createSlotListingCache(deps.slotPlacesChanges ?? slotPlacesChangesOf(db)),
     clock,
     tokens,
     jobs,

@@ -198,6 +198,21 @@ export function bookableRange(rules: ClinicRules, now: DateTime): { earliestMs: 
   return { earliestMs: now.toMillis() + rules.minNoticeMinutes * MINUTE_MS, afterHorizonMs: horizonDays(rules, now).at(-1)!.endMs };
 }
 
+/**
+ * Until when (epoch ms, exclusive) rule 3 sorts `days`' slots into bookable and not as it does at `now`: until the
+ * first bookable one comes within the minimum notice, or today ends and the horizon moves on. A listing of those
+ * days stays the same until then, as long as no place in them is taken or freed.
+ */
+export function bookableUnchangedUntilMs(rules: ClinicRules, now: DateTime, days: Iterable<SlotDay>): number {
+  const { earliestMs } = bookableRange(rules, now);
+  const todayEndsMs = slotDay(rules, localDate(rules, now)).endMs;
+  for (const day of days) {
+    const next = day.slots.find((slot) => slot.start >= earliestMs);
+    if (next) return Math.min(todayEndsMs, next.start - rules.minNoticeMinutes * MINUTE_MS + 1);
+  }
+  return todayEndsMs;
+}
+
 /** The first and last local dates a patient may book into, counted from today. */
 export function bookingHorizon(rules: ClinicRules, now: DateTime): { firstDate: string; lastDate: string } {
   const days = horizonDays(rules, now);

@@ -24,7 +24,7 @@ import { choseLaterDay, freePlaces, freeSlots, planBooking, planningRange } from
 import { dueAtForSlot, isCancellable, type BookingChannel } from '../domain/callback.js';
 import type { ClinicRules } from '../domain/clinic.js';
 import { localDate, showInstant } from '../domain/schedule.js';
-import { bookableRange, LazySlot, shownTimes, slotDay, slotDaysBetween, type ShownTimes, type SlotMs } from '../domain/slots.js';
+import { bookableRange, bookableUnchangedUntilMs, LazySlot, shownTimes, slotDay, slotDaysBetween, type ShownTimes, type SlotMs } from '../domain/slots.js';
 import { callerRefusal, DEFAULT_MAX_OPEN_PER_PHONE } from '../domain/callerPolicy.js';
 import {
   AlreadyBooked,
@@ -41,6 +41,7 @@ import type { JobScheduler } from '../queue/jobScheduler.js';
 import { insertWebRefusal } from '../db/turnedAway.js';
 import { webRefusalReason } from '../domain/turnedAway.js';
 import { createAfterCommit } from './afterCommit.js';
+import type { SlotListing, SlotListingCache } from './slotListingCache.js';
 import type { CallbackTokens } from './callbackTokens.js';
 
 export interface BookingRequest {
@@ -86,7 +87,8 @@ export interface BookingOffer {
 export interface CallbackBookingService {
   listClinics(): Promise<ClinicSummary[]>;
   clinicRules(clinicId: string): Promise<ClinicRules>;
-  listSlots(clinicId: string, fromDate: string, toDate: string): Promise<SlotView[]>;
+  /** Shared by every request that asks the same while it holds (frozen): see src/services/slotListingCache.ts. */
+  listSlots(clinicId: string, fromDate: string, toDate: string): Promise<readonly SlotView[]>;
   /**
    * The same plan a booking gets (planBooking), shown before booking. Throws what booking would throw
    * with no time chosen: BookingClosed (with the next opening) or NoFreeSlot.
@@ -116,6 +118,8 @@ export function createCallbackBookingService(deps: {
   maxOpenPerPhone?: number;
   /** Where a clinic's rules come from: the process's cache (src/services/clinicRulesCache.ts); default the database. */
   rules?: (clinicId: string) => Promise<ClinicRules | null>;
+  /** Where listings are kept between requests (src/compose.ts gives this process's); default none: made per request. */
+  slotListings?: SlotListingCache<SlotView>;
 }): CallbackBookingService {
   const { db, clock, tokens, jobs, logger } = deps;
   const dueLeadMinutes = deps.dueLeadMinutes ?? 0;
@@ -134,6 +138,24 @@ export function createCallbackBookingService(deps: {
     const from = DateTime.fromMillis(slotDay(rules, fromDate).startMs, { zone: 'utc' });
     const to = DateTime.fromMillis(slotDay(rules, toDate).endMs, { zone: 'utc' });
     return bookedCounts(db, rules.id, from, to);
+  }
+
+  async function listingAt(rules: ClinicRules, fromDate: string, toDate: string): Promise<SlotListing<SlotView>> {
+    const counts = await countsForDates(rules, fromDate, toDate);
+    // Now after the counts were read: the listing is right at this instant, and stays so as long as it says.
+    const now = clock.now();
+    const { earliestMs, afterHorizonMs } = bookableRange(rules, now);
+    const days = slotDaysBetween(rules, fromDate, toDate);
+    const slots: SlotView[] = [];
+    for (const day of days) {
+      const shown = shownTimes(rules, day);
+      day.slots.forEach((slot, i) => {
+        const bookable = slot.start >= earliestMs && slot.start < afterHorizonMs;
+        const available = bookable ? freePlaces({ capacity: slot.capacity, booked: counts.get(slot.start) ?? 0 }) : 0;
+        slots.push(new ShownSlot(slot, available, shown, i));
+      });
+    }
+    return { slots, unchangedUntilMs: bookableUnchangedUntilMs(rules, now, days) };
   }
 
   async function verified(callbackId: string, token: string): Promise<StoredCallback> {
@@ -287,19 +309,9 @@ export function createCallbackBookingService(deps: {
 
     async listSlots(clinicId, fromDate, toDate) {
       const rules = await clinicRules(clinicId);
-      const now = clock.now();
-      const counts = await countsForDates(rules, fromDate, toDate);
-      const { earliestMs, afterHorizonMs } = bookableRange(rules, now);
-      const views: SlotView[] = [];
-      for (const day of slotDaysBetween(rules, fromDate, toDate)) {
-        const shown = shownTimes(rules, day);
-        day.slots.forEach((slot, i) => {
-          const bookable = slot.start >= earliestMs && slot.start < afterHorizonMs;
-          const available = bookable ? freePlaces({ capacity: slot.capacity, booked: counts.get(slot.start) ?? 0 }) : 0;
-          views.push(new ShownSlot(slot, available, shown, i));
-        });
-      }
-      return views;
+      const compute = () => listingAt(rules, fromDate, toDate);
+      if (!deps.slotListings) return (await compute()).slots;
+      return deps.slotListings.get(rules, fromDate, toDate, clock.now().toMillis(), compute);
     },
 
     async offer(clinicId) {

@@ -1,8 +1,8 @@
 // Each clinic's rules, read and validated once per change instead of twice per request (issue 11). Every process
-// keeps its own copy, forgotten when the database says the clinic changed (src/db/clinicRulesChanges.ts); while
+// keeps its own copy, forgotten when the database says the clinic changed (src/db/clinicChanges.ts); while
 // that feed is not listening (PostgreSQL connection lost, or none at all) the cache is bypassed: never stale.
 import type { ClinicRules } from '../domain/clinic.js';
-import type { ClinicRulesChanges } from '../db/clinicRulesChanges.js';
+import type { ClinicRulesChanges } from '../db/clinicChanges.js';
 
 export interface ClinicRulesCache {
   /** The clinic's rules (frozen: shared by every request), or null when there is no such clinic (never cached). */

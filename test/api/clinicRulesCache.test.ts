@@ -9,7 +9,7 @@ import { openPostgres, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import type { ClinicRules } from '../../src/domain/clinic.js';
 import { clinicRules as makeRules } from '../../src/domain/clinic.js';
-import { clinicRulesChangesOf, type ClinicRulesChanges } from '../../src/db/clinicRulesChanges.js';
+import { clinicRulesChangesOf, type ClinicRulesChanges } from '../../src/db/clinicChanges.js';
 import { createClinicRulesCache } from '../../src/services/clinicRulesCache.js';
 import { listenOnPostgres, type PostgresListener } from '../../src/db/pgListener.js';
 import { ALL_BACKENDS, freshPostgresSchema, openTestDatabase, type Backend } from '../support/database.js';
@@ -113,7 +113,7 @@ describe.each(ALL_BACKENDS)('clinic rules cached across processes on %s', (backe
     const listenerPid = async () =>
       (
         await admin.query<{ pid: number }>(
-          "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%' AND state = 'idle'",
+          "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN clinic_rules_changed%' AND state = 'idle'",
           [bName],
         )
       ).rows.map((r) => r.pid);

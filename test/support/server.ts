@@ -9,7 +9,7 @@ import type { Database } from '../../src/db/database.js';
 import { clinicRules, type ClinicRulesInput } from '../../src/domain/clinic.js';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { ClinicRulesChanges } from '../../src/db/clinicRulesChanges.js';
+import type { ClinicRulesChanges } from '../../src/db/clinicChanges.js';
 import { composeApi } from '../../src/compose.js';
 import type { HttpSettings } from '../../src/http/operations.js';
 import type { RateLimitSettings } from '../../src/http/rateLimits.js';
