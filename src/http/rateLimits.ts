@@ -41,13 +41,15 @@ function limiter(redis: Redis, keyPrefix: string, points: number, duration: numb
     duration,
     // Fail fast to the in-memory count when Redis is not connected, instead of waiting on it.
     rejectIfRedisNotReady: true,
+    // A client over its limit is refused from memory until its window ends: no round trip to say no again.
+    inMemoryBlockOnConsumed: points,
     insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${keyPrefix}:mem`, points, duration }),
   });
 }
 
-async function consume(l: RateLimiterAbstract, key: string): Promise<void> {
+async function consume(l: RateLimiterAbstract, key: string, points = 1): Promise<void> {
   try {
-    await l.consume(key);
+    await l.consume(key, points);
   } catch (rejection) {
     if (rejection instanceof RateLimiterRes) {
       throw new RateLimited(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
@@ -72,6 +74,38 @@ export function clientKey(address: string | undefined): string {
   return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
+/** Clients whose pre-paid reads a process remembers; past it they start paying again (stricter, never looser). */
+const MAX_PREPAID_CLIENTS = 50_000;
+
+/**
+ * Reads are paid for in Redis a few points at a time: one round trip per that many reads from an address instead
+ * of one per read, which cost more than answering a cached slot listing (issue 11, docs/performance.md). Pre-paid,
+ * so a client never gets past its limit; it may be refused that many reads early, less than a thirtieth of the limit.
+ */
+export function readPointsPerTrip(readsPerMinute: number): number {
+  return Math.min(10, Math.max(1, Math.floor(readsPerMinute / 30)));
+}
+
+function prepaidByAddress(l: RateLimiterAbstract, pointsPerTrip: number): RequestHandler {
+  const prepaid = new Map<string, number>();
+  return async (req, _res, next) => {
+    const key = clientKey(req.ip);
+    const left = prepaid.get(key);
+    if (left) {
+      if (left === 1) prepaid.delete(key);
+      else prepaid.set(key, left - 1);
+      next();
+      return;
+    }
+    await consume(l, key, pointsPerTrip);
+    if (pointsPerTrip > 1) {
+      if (prepaid.size >= MAX_PREPAID_CLIENTS) prepaid.clear();
+      prepaid.set(key, pointsPerTrip - 1);
+    }
+    next();
+  };
+}
+
 export function createRateLimits(
   redis: Redis,
   prefix: string,
@@ -90,7 +124,7 @@ export function createRateLimits(
       next();
     };
   return {
-    publicReads: byAddress(reads),
+    publicReads: prepaidByAddress(reads, readPointsPerTrip(settings.publicReadsPerMinute)),
     bookings: byAddress(bookingsByAddress),
     consumePhone: (phoneE164) => consume(bookingsByPhone, phoneKey(phoneE164)),
   };

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { clientKey, createRateLimits } from '../../src/http/rateLimits.js';
+import { clientKey, createRateLimits, readPointsPerTrip, type RateLimits } from '../../src/http/rateLimits.js';
 import { RateLimited } from '../../src/errors.js';
 import { useTestServer, TEST_REDIS_URL } from '../support/server.js';
 import { deleteKeysUnder } from '../support/redis.js';
@@ -159,6 +159,54 @@ describe('the limits across API processes and through a Redis outage', () => {
     for (let i = 0; i < 4; i += 1) await limits.consumePhone('+46701230005');
     await expect(limits.consumePhone('+46701230005')).rejects.toBeInstanceOf(RateLimited);
     down.disconnect();
+  });
+});
+
+describe('reads paid for in Redis a few at a time', () => {
+  const prefix = `test-rl-reads-${randomBytes(4).toString('hex')}`;
+  const redisA = new Redis(TEST_REDIS_URL);
+  const redisB = new Redis(TEST_REDIS_URL);
+  afterAll(async () => {
+    await deleteKeysUnder(redisA, prefix);
+    redisA.disconnect();
+    redisB.disconnect();
+  });
+  const SECRET = 'rate-limit-test-secret-0123456789';
+  /** One read through the middleware: true when let through, false when refused with RateLimited. */
+  const read = (limits: RateLimits, ip: string) =>
+    new Promise<boolean>((resolve, reject) => {
+      const next = (error?: unknown) => (error instanceof RateLimited ? resolve(false) : error ? reject(error) : resolve(true));
+      Promise.resolve(limits.publicReads({ ip } as never, {} as never, next)).catch(next);
+    });
+  const counted = async (ip: string) => Number(await redisA.get(`${prefix}:rl:reads:${ip}`));
+
+  it('pays up to a thirtieth of the limit per trip, at most 10 points, at least 1', () => {
+    expect([1, 29, 59, 60, 90, 300, 1_000_000].map(readPointsPerTrip)).toEqual([1, 1, 1, 2, 3, 10, 10]);
+  });
+
+  it('goes to Redis once per 10 reads at 300 a minute', async () => {
+    await redisA.ping();
+    const limits = createRateLimits(redisA, prefix, { publicReadsPerMinute: 300, bookingsPerAddressPerHour: 100, bookingsPerPhonePerHour: 4 }, SECRET);
+    expect(await read(limits, '192.0.2.20')).toBe(true);
+    expect(await counted('192.0.2.20')).toBe(10);
+    for (let i = 0; i < 9; i++) expect(await read(limits, '192.0.2.20')).toBe(true);
+    expect(await counted('192.0.2.20')).toBe(10);
+    expect(await read(limits, '192.0.2.20')).toBe(true);
+    expect(await counted('192.0.2.20')).toBe(20);
+  });
+
+  it('never lets a client past its limit across two processes, and refuses it at most a trip early in each', async () => {
+    await Promise.all([redisA.ping(), redisB.ping()]);
+    const settings = { publicReadsPerMinute: 90, bookingsPerAddressPerHour: 100, bookingsPerPhonePerHour: 4 };
+    const a = createRateLimits(redisA, prefix, settings, SECRET);
+    const b = createRateLimits(redisB, prefix, settings, SECRET);
+    let allowed = 0;
+    for (let i = 0; i < 200; i++) if (await read(i % 3 === 0 ? a : b, '192.0.2.21')) allowed++;
+    // 3 points a trip: each process may hold up to 2 paid-for reads it never got to serve.
+    expect(allowed).toBeLessThanOrEqual(90);
+    expect(allowed).toBeGreaterThanOrEqual(90 - 2 * 2);
+    expect(await read(a, '192.0.2.21')).toBe(false);
+    expect(await read(b, '192.0.2.21')).toBe(false);
   });
 });
 
