@@ -1,5 +1,5 @@
 // A callback booking (återuppringning): who is called, when it was promised, and where it stands.
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 
 /**
  * booked: waiting for its (next) due time; due: in the nurses' queue; claimed: a nurse has it;
@@ -53,5 +53,6 @@ export function isOpen(callback: Pick<Callback, 'status'>): boolean {
 
 /** A callback enters the nurses' queue at its slot start, less the configured lead. */
 export function dueAtForSlot(slotStart: DateTime, leadMinutes: number): DateTime {
-  return slotStart.minus({ minutes: leadMinutes });
+  // Minutes are a fixed length (unlike days across DST): plain arithmetic, cheaper than luxon's minus() per candidate.
+  return DateTime.fromMillis(slotStart.toMillis() - leadMinutes * 60_000, { zone: slotStart.zone });
 }
