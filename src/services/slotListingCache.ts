@@ -21,9 +21,11 @@ export interface SlotListingCache<Slot> {
   get(rules: ClinicRules, fromDate: string, toDate: string, nowMs: number, compute: () => Promise<SlotListing<Slot>>): Promise<readonly Slot[]>;
 }
 
-/** Bounds, only so that a flood of ranges or clinics cannot grow the cache without end. */
-const MAX_CLINICS = 10_000;
-const MAX_RANGES_PER_CLINIC = 200;
+/**
+ * Listings held at most, over all clinics: every clinic's today and next two weeks many times over, while a flood of
+ * odd ranges (a 31-day listing is ~100 kB with its body) cannot take more than some 50 MB before all is dropped.
+ */
+const MAX_LISTINGS = 500;
 
 interface Made<Slot> {
   rules: ClinicRules;
@@ -38,14 +40,23 @@ interface ClinicListings<Slot> {
 export function createSlotListingCache<Slot>(changes: ClinicChanges): SlotListingCache<Slot> {
   // A change replaces the clinic's entry: a listing made before it finds another entry there and is not kept.
   const clinics = new Map<string, ClinicListings<Slot>>();
-  changes.subscribe((clinicId) => (clinicId === null ? clinics.clear() : clinics.delete(clinicId)));
+  // Listings held over all clinics.
+  let held = 0;
+  const forgetAll = () => {
+    clinics.clear();
+    held = 0;
+  };
+  changes.subscribe((clinicId) => {
+    if (clinicId === null) forgetAll();
+    else {
+      held -= clinics.get(clinicId)?.held.size ?? 0;
+      clinics.delete(clinicId);
+    }
+  });
 
   function entryOf(clinicId: string): ClinicListings<Slot> {
     let clinic = clinics.get(clinicId);
-    if (!clinic) {
-      if (clinics.size >= MAX_CLINICS) clinics.clear();
-      clinics.set(clinicId, (clinic = { held: new Map(), making: new Map() }));
-    }
+    if (!clinic) clinics.set(clinicId, (clinic = { held: new Map(), making: new Map() }));
     return clinic;
   }
 
@@ -55,7 +66,13 @@ export function createSlotListingCache<Slot>(changes: ClinicChanges): SlotListin
     made.listing.then(
       (listing) => {
         if (clinics.get(rules.id) !== clinic || !changes.listening) return;
-        if (clinic.held.size >= MAX_RANGES_PER_CLINIC) clinic.held.clear();
+        if (held >= MAX_LISTINGS) {
+          // Everything goes, this clinic's entry stays (its other listings being made are still kept when done).
+          forgetAll();
+          clinic.held.clear();
+          clinics.set(rules.id, clinic);
+        }
+        if (!clinic.held.has(range)) held++;
         clinic.held.set(range, { rules, listing });
       },
       () => undefined,
@@ -70,8 +87,8 @@ export function createSlotListingCache<Slot>(changes: ClinicChanges): SlotListin
       if (!changes.listening) return (await compute()).slots;
       const range = `${fromDate}/${toDate}`;
       const clinic = entryOf(rules.id);
-      const held = clinic.held.get(range);
-      if (held && held.rules === rules && nowMs < held.listing.unchangedUntilMs) return held.listing.slots;
+      const kept = clinic.held.get(range);
+      if (kept && kept.rules === rules && nowMs < kept.listing.unchangedUntilMs) return kept.listing.slots;
       let made = clinic.making.get(range);
       if (!made || made.rules !== rules) made = make(clinic, rules, range, compute);
       const listing = await made.listing;
