@@ -108,7 +108,7 @@ describe.each(ALL_BACKENDS)('slot listings cached across processes on %s', (back
     const before = await available(a, clinicId);
     expect(before[TEN]).toBe(2);
     expect(before[`${DAY}T12:00:00+02:00`]).toBe(1);
-    // Held (so what follows proves that the booking, not a cache miss, made a list again).
+    // Held, so what follows proves that the booking, not a cache miss, had the listing made again.
     await heldByA(clinicId);
 
     await book(b, clinicId, TEN);
