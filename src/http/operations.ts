@@ -116,7 +116,7 @@ export function metricsRoute(token: string | null): Router {
  * One access line per request: method, path, status and time. Never the query string or a body (they may hold
  * patient data), and a 46elks webhook URL's key redacted. The line is made of those fields alone, so it is written
  * without the logger's redaction, which walks every redacted path per line. pino-http cost a child logger and
- * serializers per request; both were a quarter of a slot listing's CPU (issue 11, docs/performance.md).
+ * serializers per request; with the redaction they cost about a third of a cached slot listing (issue 11).
  */
 export function accessLog(logger: Logger): RequestHandler {
   const access = logger.child({}, { redact: [] });
@@ -125,7 +125,7 @@ export function accessLog(logger: Logger): RequestHandler {
     res.once('close', () => {
       access.info(
         {
-          req: { method: req.method, url: redactWebhookKey(req.originalUrl.split('?')[0]!) },
+          req: { method: req.method, url: redactWebhookKey(pathOf(req.originalUrl)) },
           res: { statusCode: res.statusCode },
           responseTime: Math.round(performance.now() - started),
         },
@@ -135,6 +135,16 @@ export function accessLog(logger: Logger): RequestHandler {
     });
     next();
   };
+}
+
+/** The path of a request target, also of an absolute-form one (`GET http://host/api/…`, which Express routes too). */
+function pathOf(target: string): string {
+  if (target.startsWith('/')) return target.split('?')[0]!;
+  try {
+    return new URL(target).pathname;
+  } catch {
+    return '(unparsable)';
+  }
 }
 
 /** Latency by route pattern (never the raw path: it holds ids), recorded when the response is sent. */

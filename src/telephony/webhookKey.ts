@@ -22,7 +22,8 @@ export function webhookUrl(publicBaseUrl: string, secret: string, path: string):
 
 /** Access logs show the route, never the key. */
 export function redactWebhookKey(path: string): string {
-  return path.startsWith(`${ELKS_WEBHOOK_PATH}/`) ? path.replace(/^(\/api\/telephony\/46elks\/)[^/]+/, '$1:key') : path;
+  // Case-insensitive, as Express routes are: /API/Telephony/46elks/<key>/… reaches the same webhook.
+  return path.replace(/^(\/api\/telephony\/46elks\/)[^/]+/i, '$1:key');
 }
 
 function keyMatches(expected: Buffer, given: unknown): boolean {
