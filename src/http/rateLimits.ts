@@ -47,9 +47,9 @@ function limiter(redis: Redis, keyPrefix: string, points: number, duration: numb
   });
 }
 
-async function consume(l: RateLimiterAbstract, key: string, points = 1): Promise<void> {
+async function consume(l: RateLimiterAbstract, key: string, points = 1): Promise<RateLimiterRes> {
   try {
-    await l.consume(key, points);
+    return await l.consume(key, points);
   } catch (rejection) {
     if (rejection instanceof RateLimiterRes) {
       throw new RateLimited(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
@@ -86,23 +86,41 @@ export function readPointsPerTrip(readsPerMinute: number): number {
   return Math.min(10, Math.max(1, Math.floor(readsPerMinute / 30)));
 }
 
+interface Prepaid {
+  left: number;
+  /** The end of the window the points were counted in: they are not carried into the next. */
+  expiresAt: number;
+}
+
 function prepaidByAddress(l: RateLimiterAbstract, pointsPerTrip: number): RequestHandler {
-  const prepaid = new Map<string, number>();
+  const prepaid = new Map<string, Prepaid>();
+  const buying = new Map<string, Promise<Prepaid>>();
+  // One purchase at a time per client: reads arriving meanwhile wait for it and share what it bought (or its refusal).
+  const buy = (key: string): Promise<Prepaid> => {
+    const purchase = consume(l, key, pointsPerTrip)
+      .then((res) => {
+        const paid = { left: pointsPerTrip, expiresAt: Date.now() + res.msBeforeNext };
+        if (prepaid.size >= MAX_PREPAID_CLIENTS) prepaid.clear();
+        prepaid.set(key, paid);
+        return paid;
+      })
+      .finally(() => buying.delete(key));
+    buying.set(key, purchase);
+    return purchase;
+  };
   return async (req, _res, next) => {
     const key = clientKey(req.ip);
-    const left = prepaid.get(key);
-    if (left) {
-      if (left === 1) prepaid.delete(key);
-      else prepaid.set(key, left - 1);
-      next();
-      return;
+    for (;;) {
+      let paid = prepaid.get(key);
+      // A fresh purchase is used at once, whatever the clock says; a held one only within its window.
+      if (!paid || paid.left === 0 || Date.now() >= paid.expiresAt) paid = await (buying.get(key) ?? buy(key));
+      if (paid.left > 0) {
+        if (--paid.left === 0 && prepaid.get(key) === paid) prepaid.delete(key);
+        next();
+        return;
+      }
+      // Others waiting on the same purchase took all it bought: buy again.
     }
-    await consume(l, key, pointsPerTrip);
-    if (pointsPerTrip > 1) {
-      if (prepaid.size >= MAX_PREPAID_CLIENTS) prepaid.clear();
-      prepaid.set(key, pointsPerTrip - 1);
-    }
-    next();
   };
 }
 
@@ -126,7 +144,9 @@ export function createRateLimits(
   return {
     publicReads: prepaidByAddress(reads, readPointsPerTrip(settings.publicReadsPerMinute)),
     bookings: byAddress(bookingsByAddress),
-    consumePhone: (phoneE164) => consume(bookingsByPhone, phoneKey(phoneE164)),
+    consumePhone: async (phoneE164) => {
+      await consume(bookingsByPhone, phoneKey(phoneE164));
+    },
   };
 }
 

@@ -195,6 +195,41 @@ describe('reads paid for in Redis a few at a time', () => {
     expect(await counted('192.0.2.20')).toBe(20);
   });
 
+  it('makes one purchase for reads that arrive together, so a crowd behind one address is not refused early', async () => {
+    await redisA.ping();
+    const limits = createRateLimits(redisA, prefix, { publicReadsPerMinute: 300, bookingsPerAddressPerHour: 100, bookingsPerPhonePerHour: 4 }, SECRET);
+    const results = await Promise.all(Array.from({ length: 30 }, () => read(limits, '192.0.2.22')));
+    expect(results.every(Boolean)).toBe(true);
+    // 30 reads, 3 trips of 10: not 30 trips (300 points, the whole minute's limit).
+    expect(await counted('192.0.2.22')).toBe(30);
+  });
+
+  it('does not carry reads paid for in one window into the next', async () => {
+    await redisA.ping();
+    const limits = createRateLimits(redisA, prefix, { publicReadsPerMinute: 300, bookingsPerAddressPerHour: 100, bookingsPerPhonePerHour: 4 }, SECRET);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      expect(await read(limits, '192.0.2.23')).toBe(true);
+      expect(await counted('192.0.2.23')).toBe(10);
+      // A minute on (by this process's clock): the 9 reads left were the old window's; the next read pays again.
+      vi.setSystemTime(Date.now() + 61_000);
+      expect(await read(limits, '192.0.2.23')).toBe(true);
+      expect(await counted('192.0.2.23')).toBe(20);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('refuses a client over its limit from memory, without counting in Redis again', async () => {
+    await redisA.ping();
+    const limits = createRateLimits(redisA, prefix, { publicReadsPerMinute: 20, bookingsPerAddressPerHour: 100, bookingsPerPhonePerHour: 4 }, SECRET);
+    for (let i = 0; i < 20; i++) expect(await read(limits, '192.0.2.24')).toBe(true);
+    expect(await read(limits, '192.0.2.24')).toBe(false);
+    const after = await counted('192.0.2.24');
+    for (let i = 0; i < 5; i++) expect(await read(limits, '192.0.2.24')).toBe(false);
+    expect(await counted('192.0.2.24')).toBe(after);
+  });
+
   it('never lets a client past its limit across two processes, and refuses it at most a trip early in each', async () => {
     await Promise.all([redisA.ping(), redisB.ping()]);
     const settings = { publicReadsPerMinute: 90, bookingsPerAddressPerHour: 100, bookingsPerPhonePerHour: 4 };
