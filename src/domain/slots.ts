@@ -204,11 +204,12 @@ export function bookableRange(rules: ClinicRules, now: DateTime): { earliestMs: 
  * days stays the same until then, as long as no place in them is taken or freed.
  */
 export function bookableUnchangedUntilMs(rules: ClinicRules, now: DateTime, days: Iterable<SlotDay>): number {
-  const { earliestMs } = bookableRange(rules, now);
+  const { earliestMs, afterHorizonMs } = bookableRange(rules, now);
   const todayEndsMs = slotDay(rules, localDate(rules, now)).endMs;
   for (const day of days) {
     const next = day.slots.find((slot) => slot.start >= earliestMs);
-    if (next) return Math.min(todayEndsMs, next.start - rules.minNoticeMinutes * MINUTE_MS + 1);
+    // Past the horizon it is not bookable either side of its notice edge: only midnight changes anything.
+    if (next) return next.start >= afterHorizonMs ? todayEndsMs : Math.min(todayEndsMs, next.start - rules.minNoticeMinutes * MINUTE_MS + 1);
   }
   return todayEndsMs;
 }

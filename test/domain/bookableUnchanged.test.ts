@@ -142,21 +142,16 @@ function breachesOn(rules: ClinicRules, date: string, check: { early: boolean })
 }
 
 describe('bookableUnchangedUntilMs', () => {
-  describe.each(RULES)('$name', ({ name, rules }) => {
-    // Slots right after midnight past the horizon end a listing early (see the test below): there only staleness.
-    const early = !(name.startsWith('00–24') && rules.minNoticeMinutes > 0);
-    it.each(HARD_DATES)(`keeps the bookable slots${early ? ' exactly' : ''} until they change, asked on %s`, (date) => {
-      const breaches = breachesOn(rules, date, { early });
+  describe.each(RULES)('$name', ({ rules }) => {
+    it.each(HARD_DATES)('keeps the bookable slots exactly until they change, asked on %s', (date) => {
+      const breaches = breachesOn(rules, date, { early: true });
       expect(breaches.slice(0, 5), `${breaches.length} breaches`).toEqual([]);
     });
   });
 
-  // A slot past the horizon is not bookable, so it coming within the notice changes nothing; yet until stops there.
-  // Only an extra recompute (never a stale listing), once a day for a clinic with slots just after midnight, every
-  // slot length for one whose notice is longer than its night. Proposed fix in slots.ts: return todayEndsMs when
-  // `next.start >= afterHorizonMs` (every later slot is past the horizon too, until today ends).
-  // it.fails: remove `.fails` with the fix.
-  it.fails('does not end a listing early for a slot past the horizon coming within the notice', () => {
+  // A slot past the horizon is not bookable, so it coming within the notice changes nothing: a listing holds on to
+  // midnight (it once stopped there: an extra recompute, never a stale listing).
+  it('does not end a listing early for a slot past the horizon coming within the notice', () => {
     const rules = rulesWith({ ...AROUND_THE_CLOCK, minNoticeMinutes: 30, bookingHorizonDays: 1 });
     const now = DateTime.fromISO('2027-11-01T12:00', { zone: ZONE });
     const until = bookableUnchangedUntilMs(rules, now, slotDaysBetween(rules, '2027-11-02', '2027-11-02'));
@@ -184,9 +179,7 @@ describe('bookableUnchangedUntilMs', () => {
           }
           const today = DateTime.fromMillis(nowMs, { zone: ZONE }).toISODate()!;
           const from = plusDays(today, fromOffset);
-          // Exactly only where no slot past the horizon can come within the notice (the known early end above).
-          const early = !aroundTheClock && minNoticeMinutes <= 6 * 60;
-          expect(breach(rules, from, plusDays(from, length), nowMs, { early })).toBeNull();
+          expect(breach(rules, from, plusDays(from, length), nowMs, { early: true })).toBeNull();
         },
       ),
       { numRuns: 500 },
