@@ -69,7 +69,7 @@ export function composeApi(deps: ApiDeps): Express {
   const booking = createCallbackBookingService({
     db,
     rules: clinicRules.get,
-    // Listings kept until a place in them is taken or freed, anywhere: the rush asks the same few again and again.
+    // Listings kept until a place at the clinic is taken or freed, anywhere: the rush asks the same few again and again.
     slotListings: createSlotListingCache(deps.slotPlacesChanges ?? slotPlacesChangesOf(db)),
     clock,
     tokens,

@@ -1,6 +1,7 @@
 // Turns domain values into response JSON: instants with the clinic's offset, the promise in Swedish.
 import type { DateTime } from 'luxon';
 import type { StoredCallback } from '../db/callbacks.js';
+import type { SlotView } from '../services/callbackBooking.js';
 import type { RecordedOutcome } from '../domain/callbackOutcome.js';
 import { showInstant } from '../domain/schedule.js';
 
@@ -59,4 +60,18 @@ export function outcomeView(outcome: RecordedOutcome | null, timezone: string) {
     medicalAssessment: { performed: outcome.assessedBy !== null, profession: outcome.assessedBy },
     note: outcome.note,
   };
+}
+
+// A kept listing is shared by every request while it holds (src/services/slotListingCache.ts): its body is written
+// once and sent as bytes, leaving with the listing. Serialising it per request was most of what a kept listing cost.
+const slotListBodies = new WeakMap<readonly SlotView[], Buffer>();
+
+/** GET …/slots's body: the times as the slot model wrote them once per day, no DateTime or formatting per request. */
+export function slotListBody(slots: readonly SlotView[]): Buffer {
+  let body = slotListBodies.get(slots);
+  if (!body) {
+    body = Buffer.from(JSON.stringify({ slots: slots.map((s) => ({ start: s.startText, end: s.endText, capacity: s.capacity, available: s.available })) }));
+    slotListBodies.set(slots, body);
+  }
+  return body;
 }

@@ -87,7 +87,7 @@ export interface BookingOffer {
 export interface CallbackBookingService {
   listClinics(): Promise<ClinicSummary[]>;
   clinicRules(clinicId: string): Promise<ClinicRules>;
-  /** Shared by every request that asks the same while it holds (frozen): see src/services/slotListingCache.ts. */
+  /** When kept, shared by every request that asks the same while it holds (frozen): src/services/slotListingCache.ts. */
   listSlots(clinicId: string, fromDate: string, toDate: string): Promise<readonly SlotView[]>;
   /**
    * The same plan a booking gets (planBooking), shown before booking. Throws what booking would throw
@@ -139,6 +139,12 @@ export function createCallbackBookingService(deps: {
     const to = DateTime.fromMillis(slotDay(rules, toDate).endMs, { zone: 'utc' });
     return bookedCounts(db, rules.id, from, to);
   }
+
+  /**
+   * This process took or freed a place: its own next listing shows it at once (others' hear of it through the
+   * notification, src/services/slotListingCache.ts).
+   */
+  const placesChanged = (clinicId: string) => deps.slotListings?.forget(clinicId);
 
   async function listingAt(rules: ClinicRules, fromDate: string, toDate: string): Promise<SlotListing<SlotView>> {
     const counts = await countsForDates(rules, fromDate, toDate);
@@ -245,6 +251,7 @@ export function createCallbackBookingService(deps: {
       }, { releaseLocksBeforeFlush: true });
       if (booked?.kind === 'replay') return replay(booked.existing, requestHash!);
       if (booked) {
+        placesChanged(rules.id);
         const { callback, smsId } = booked;
         // Both jobs at once; each failure is logged on its own and left to reconciliation.
         await Promise.all([
@@ -299,7 +306,10 @@ export function createCallbackBookingService(deps: {
       if (done) await releaseSlotPlace(tx, done.clinicId, done.slot.start);
       return done;
     });
-    if (cancelled) await afterCommit('remove the due job', () => jobs.unscheduleDue(cancelled.id, cancelled.attemptCount));
+    if (cancelled) {
+      placesChanged(cancelled.clinicId);
+      await afterCommit('remove the due job', () => jobs.unscheduleDue(cancelled.id, cancelled.attemptCount));
+    }
     return cancelled;
   }
 
@@ -379,6 +389,7 @@ export function createCallbackBookingService(deps: {
         const laterDay = choseLaterDay(rules, current.requestedAt, slot.start, current.sameDaySlotFree);
         return moveCallbackSlot(tx, callbackId, slot, dueAtForSlot(slot.start, dueLeadMinutes), current.patientChoseLaterDay || laterDay);
       });
+      placesChanged(rules.id);
       await afterCommit('move the due job', async () => {
         await jobs.unscheduleDue(moved.id, moved.attemptCount);
         await jobs.scheduleDue(moved.id, moved.attemptCount, moved.dueAt);

@@ -16,85 +16,108 @@ export interface SlotListing<Slot> {
 export interface SlotListingCache<Slot> {
   /**
    * The listing of the rules' clinic from `fromDate` to `toDate` (local dates) at `nowMs`: the one held while it is
-   * still right, else made by `compute`, once for all who ask at the same time. The array is shared and frozen.
+   * still right, else made by `compute`, once for all who ask at the same time. A kept array is shared and frozen.
    */
   get(rules: ClinicRules, fromDate: string, toDate: string, nowMs: number, compute: () => Promise<SlotListing<Slot>>): Promise<readonly Slot[]>;
+  /** This process took or freed a place at the clinic: forget now rather than when the notification comes back. */
+  forget(clinicId: string): void;
 }
 
 /**
- * Listings held at most, over all clinics: every clinic's today and next two weeks many times over, while a flood of
- * odd ranges (a 31-day listing is ~100 kB with its body) cannot take more than some 50 MB before all is dropped.
+ * Listings held at most, over all clinics, the least recently asked going first: every clinic's today and next two
+ * weeks many times over, while a flood of odd ranges (a 31-day listing is ~100 kB with its body) stays near 50 MB.
  */
-const MAX_LISTINGS = 500;
+export const MAX_LISTINGS = 500;
 
 interface Made<Slot> {
   rules: ClinicRules;
+  /** The asker's clock when it was started: a clock set back before it must not be answered from it. */
+  startedAtMs: number;
   listing: Promise<SlotListing<Slot>>;
 }
 
-interface ClinicListings<Slot> {
-  held: Map<string, { rules: ClinicRules; listing: SlotListing<Slot> }>;
+/** One clinic's entry, replaced on every change: a listing started before the change finds another and is not kept. */
+interface ClinicEntry<Slot> {
   making: Map<string, Made<Slot>>;
+  keys: Set<string>;
+}
+
+interface Kept<Slot> {
+  clinic: ClinicEntry<Slot>;
+  rules: ClinicRules;
+  startedAtMs: number;
+  listing: SlotListing<Slot>;
 }
 
 export function createSlotListingCache<Slot>(changes: ClinicChanges): SlotListingCache<Slot> {
-  // A change replaces the clinic's entry: a listing made before it finds another entry there and is not kept.
-  const clinics = new Map<string, ClinicListings<Slot>>();
-  // Listings held over all clinics.
-  let held = 0;
-  const forgetAll = () => {
-    clinics.clear();
-    held = 0;
-  };
-  changes.subscribe((clinicId) => {
-    if (clinicId === null) forgetAll();
-    else {
-      held -= clinics.get(clinicId)?.held.size ?? 0;
-      clinics.delete(clinicId);
-    }
-  });
+  const clinics = new Map<string, ClinicEntry<Slot>>();
+  // Keyed clinic/from/to, in the order last asked (a Map keeps insertion order; a hit moves its key to the end).
+  const kept = new Map<string, Kept<Slot>>();
 
-  function entryOf(clinicId: string): ClinicListings<Slot> {
+  const forget = (clinicId: string | null) => {
+    if (clinicId === null) {
+      clinics.clear();
+      kept.clear();
+      return;
+    }
+    for (const key of clinics.get(clinicId)?.keys ?? []) kept.delete(key);
+    clinics.delete(clinicId);
+  };
+  changes.subscribe(forget);
+
+  function entryOf(clinicId: string): ClinicEntry<Slot> {
     let clinic = clinics.get(clinicId);
-    if (!clinic) clinics.set(clinicId, (clinic = { held: new Map(), making: new Map() }));
+    if (!clinic) clinics.set(clinicId, (clinic = { making: new Map(), keys: new Set() }));
     return clinic;
   }
 
-  function make(clinic: ClinicListings<Slot>, rules: ClinicRules, range: string, compute: () => Promise<SlotListing<Slot>>): Made<Slot> {
-    const made: Made<Slot> = { rules, listing: compute().then(frozen) };
-    clinic.making.set(range, made);
-    made.listing.then(
-      (listing) => {
-        if (clinics.get(rules.id) !== clinic || !changes.listening) return;
-        if (held >= MAX_LISTINGS) {
-          // Everything goes, this clinic's entry stays (its other listings being made are still kept when done).
-          forgetAll();
-          clinic.held.clear();
-          clinics.set(rules.id, clinic);
-        }
-        if (!clinic.held.has(range)) held++;
-        clinic.held.set(range, { rules, listing });
-      },
-      () => undefined,
-    ).finally(() => {
-      if (clinic.making.get(range) === made) clinic.making.delete(range);
-    });
+  function keep(key: string, entry: Kept<Slot>): void {
+    kept.set(key, entry);
+    entry.clinic.keys.add(key);
+    if (kept.size > MAX_LISTINGS) {
+      const [oldestKey, oldest] = kept.entries().next().value!;
+      kept.delete(oldestKey);
+      oldest.clinic.keys.delete(oldestKey);
+    }
+  }
+
+  function make(clinic: ClinicEntry<Slot>, rules: ClinicRules, key: string, nowMs: number, compute: () => Promise<SlotListing<Slot>>): Made<Slot> {
+    const made: Made<Slot> = { rules, startedAtMs: nowMs, listing: compute().then(frozen) };
+    clinic.making.set(key, made);
+    made.listing
+      .then(
+        (listing) => {
+          if (clinics.get(rules.id) === clinic && changes.listening) keep(key, { clinic, rules, startedAtMs: nowMs, listing });
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        if (clinic.making.get(key) === made) clinic.making.delete(key);
+      });
     return made;
   }
+
+  /** Made at or after `startedAtMs` and right until its bound: right at `nowMs` if no change came meanwhile. */
+  const holdsAt = (nowMs: number, startedAtMs: number, listing: SlotListing<Slot>) => nowMs >= startedAtMs && nowMs < listing.unchangedUntilMs;
 
   return {
     async get(rules, fromDate, toDate, nowMs, compute) {
       if (!changes.listening) return (await compute()).slots;
-      const range = `${fromDate}/${toDate}`;
+      const key = `${rules.id}/${fromDate}/${toDate}`;
       const clinic = entryOf(rules.id);
-      const kept = clinic.held.get(range);
-      if (kept && kept.rules === rules && nowMs < kept.listing.unchangedUntilMs) return kept.listing.slots;
-      let made = clinic.making.get(range);
-      if (!made || made.rules !== rules) made = make(clinic, rules, range, compute);
+      const hit = kept.get(key);
+      if (hit && hit.clinic === clinic && hit.rules === rules && holdsAt(nowMs, hit.startedAtMs, hit.listing)) {
+        kept.delete(key);
+        kept.set(key, hit);
+        return hit.listing.slots;
+      }
+      let made = clinic.making.get(key);
+      if (!made || made.rules !== rules || nowMs < made.startedAtMs) made = make(clinic, rules, key, nowMs, compute);
       const listing = await made.listing;
       // Made for someone who asked earlier, and time has moved it on since: this caller's own.
-      return nowMs < listing.unchangedUntilMs ? listing.slots : (await compute()).slots;
+      return holdsAt(nowMs, made.startedAtMs, listing) ? listing.slots : (await compute()).slots;
     },
+    forget,
   };
 }
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { openPostgres, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { ALL_BACKENDS, freshPostgresSchema, openTestDatabase, type Backend } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, useTestServer, type TestServer } from '../support/server.js';
 
 // Tuesday 30 March 2027, 08:00 in Stockholm; Wednesday 7 April is an ordinary working day (2 places a slot, 1 at lunch).
 const NOW = '2027-03-30T08:00:00+02:00';
@@ -189,5 +189,20 @@ describe.each(ALL_BACKENDS)('slot listings cached across processes on %s', (back
     for (let i = 0; i < 10; i++) expect((await available(a, clinicId))[TEN]).toBe(1);
     await book(b, clinicId, TEN);
     await until(() => available(a, clinicId), (slots) => slots[TEN] === 0, 'a booking after the reconnect to be shown');
+  });
+});
+
+describe('an app’s own bookings and cancellations', () => {
+  // A feed that listens but never delivers: only the app's own forgetting can show its writes.
+  const server = useTestServer(NOW, undefined, { slotPlacesChanges: { listening: true, subscribe: () => undefined } });
+
+  it('reach its own listing at once, without the notification', async () => {
+    const clinicId = await server().addClinic();
+    expect((await available(server(), clinicId))[TEN]).toBe(2);
+    const booked = await book(server(), clinicId, TEN);
+    expect((await available(server(), clinicId))[TEN]).toBe(1);
+    const cancelled = await server().request('DELETE', `/api/callbacks/${booked.id}`, { headers: { 'X-Callback-Token': booked.token } });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    expect((await available(server(), clinicId))[TEN]).toBe(2);
   });
 });

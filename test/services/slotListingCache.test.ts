@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { clinicRules } from '../../src/domain/clinic.js';
 import type { ClinicChanges } from '../../src/db/clinicChanges.js';
-import { createSlotListingCache, type SlotListing } from '../../src/services/slotListingCache.js';
+import { createSlotListingCache, MAX_LISTINGS, type SlotListing } from '../../src/services/slotListingCache.js';
 
 const FROM = '2027-04-07';
 const TO = '2027-04-08';
@@ -245,24 +245,48 @@ describe('the slot listing cache', () => {
     expect(runs).toBe(2);
   });
 
-  it('forgets all it holds past its bound, keeping the listing just made, and keeps counting right after', async () => {
+  it('holds at most MAX_LISTINGS, the least recently asked going first, and a change frees its clinic’s room', async () => {
     const changes = feed();
     const cache = createSlotListingCache<string>(changes);
     const c = counted();
     const dates = (i: number) => [`2027-01-01+${i}`, `2027-01-02+${i}`] as const;
     const first = await cache.get(kungsor, ...dates(0), T0, c.compute);
-    for (let i = 1; i < 500; i++) await cache.get(i % 2 ? koping : kungsor, ...dates(i), T0, c.compute);
+    const second = await cache.get(koping, ...dates(1), T0, c.compute);
+    for (let i = 2; i < MAX_LISTINGS; i++) await cache.get(i % 2 ? koping : kungsor, ...dates(i), T0, c.compute);
+    expect(c.runs).toBe(MAX_LISTINGS);
+    // Asked again: now the most recent, so the next one over the bound pushes out the second instead.
     expect(await cache.get(kungsor, ...dates(0), T0, c.compute)).toBe(first);
-    expect(c.runs).toBe(500);
-    // A clinic's change takes its listings off the count: 250 fewer, so 250 more fit before the bound.
+    await cache.get(kungsor, ...dates(MAX_LISTINGS), T0, c.compute);
+    expect(c.runs).toBe(MAX_LISTINGS + 1);
+    expect(await cache.get(kungsor, ...dates(0), T0, c.compute)).toBe(first);
+    expect(await cache.get(koping, ...dates(1), T0, c.compute)).not.toBe(second);
+    expect(c.runs).toBe(MAX_LISTINGS + 2);
+    // Köping's change takes its ~250 listings out: as many new ones fit without pushing out Kungsör's.
     changes.fire('vc-koping');
-    for (let i = 500; i < 750; i++) await cache.get(koping, ...dates(i), T0, c.compute);
+    for (let i = MAX_LISTINGS + 1; i < MAX_LISTINGS + 200; i++) await cache.get(koping, ...dates(i), T0, c.compute);
+    const runs = c.runs;
     expect(await cache.get(kungsor, ...dates(0), T0, c.compute)).toBe(first);
-    expect(c.runs).toBe(750);
-    const last = await cache.get(koping, ...dates(750), T0, c.compute);
-    expect(c.runs).toBe(751);
-    expect(await cache.get(koping, ...dates(750), T0, c.compute)).toBe(last);
-    expect(await cache.get(kungsor, ...dates(0), T0, c.compute)).not.toBe(first);
-    expect(c.runs).toBe(752);
+    // (2 went when 1 came back over the bound; 4 is the oldest of Kungsör’s left.)
+    expect(await cache.get(kungsor, ...dates(4), T0, c.compute)).toBeDefined();
+    expect(c.runs).toBe(runs);
+  });
+
+  it('forgets a clinic this process changed at once, without waiting for the notification', async () => {
+    const cache = createSlotListingCache<string>(feed());
+    const c = counted();
+    const first = await cache.get(kungsor, FROM, TO, T0, c.compute);
+    const other = await cache.get(koping, FROM, TO, T0, c.compute);
+    cache.forget('vc-kungsor');
+    expect(await cache.get(kungsor, FROM, TO, T0, c.compute)).not.toBe(first);
+    expect(await cache.get(koping, FROM, TO, T0, c.compute)).toBe(other);
+    expect(c.runs).toBe(3);
+  });
+
+  it('does not answer a clock set back from a listing made after that time', async () => {
+    const cache = createSlotListingCache<string>(feed());
+    const c = counted();
+    const at8 = await cache.get(kungsor, FROM, TO, T0, c.compute);
+    expect(await cache.get(kungsor, FROM, TO, T0 - 60 * 60_000, c.compute)).not.toBe(at8);
+    expect(c.runs).toBe(2);
   });
 });

@@ -9,7 +9,7 @@ import type { Database } from '../../src/db/database.js';
 import { clinicRules, type ClinicRulesInput } from '../../src/domain/clinic.js';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { ClinicRulesChanges } from '../../src/db/clinicChanges.js';
+import type { ClinicChanges, ClinicRulesChanges } from '../../src/db/clinicChanges.js';
 import { composeApi } from '../../src/compose.js';
 import type { HttpSettings } from '../../src/http/operations.js';
 import type { RateLimitSettings } from '../../src/http/rateLimits.js';
@@ -63,6 +63,8 @@ export interface TestServerOptions {
   elksTimeoutMs?: number;
   /** Where the app's rules cache hears of changes; default the database's LISTEN. */
   clinicRulesChanges?: ClinicRulesChanges;
+  /** Where the app's slot listings cache hears of places taken or freed; default the database's LISTEN. */
+  slotPlacesChanges?: ClinicChanges;
 }
 
 export async function startTestServer(db: Database, now: string, options: TestServerOptions = {}): Promise<TestServer> {
@@ -101,6 +103,7 @@ export async function startTestServer(db: Database, now: string, options: TestSe
     http: options.http,
     oidc: options.oidc ?? null,
     clinicRulesChanges: options.clinicRulesChanges,
+    slotPlacesChanges: options.slotPlacesChanges,
     telephonyProvider: options.elksApiUrl
       ? createElksTelephony(createElksClient({ apiUrl: options.elksApiUrl, username: FAKE_ELKS_USERNAME, password: FAKE_ELKS_PASSWORD, timeoutMs: options.elksTimeoutMs ?? 2000 }))
       : null,

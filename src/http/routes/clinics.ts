@@ -1,25 +1,12 @@
 // Public clinic routes: the clinic list and the bookable slots.
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
-import type { CallbackBookingService, SlotView } from '../../services/callbackBooking.js';
+import type { CallbackBookingService } from '../../services/callbackBooking.js';
 import { errorResponses } from '../openapi.js';
+import { slotListBody } from '../present.js';
 import { ClinicIdParams, ClinicList, SlotList, SlotsQuery } from '../schemas.js';
 import type { RateLimits } from '../rateLimits.js';
 import { parseRequest } from '../validation.js';
-
-// A listing is shared by every request while it holds (src/services/slotListingCache.ts): its body is written once
-// and sent as bytes, leaving when the listing does. Serialising it per request was most of what a cached listing cost.
-const slotListBodies = new WeakMap<readonly SlotView[], Buffer>();
-
-function slotListBody(slots: readonly SlotView[]): Buffer {
-  let body = slotListBodies.get(slots);
-  if (!body) {
-    // The times as the slot model wrote them once per day: no DateTime and no formatting per request.
-    body = Buffer.from(JSON.stringify({ slots: slots.map((s) => ({ start: s.startText, end: s.endText, capacity: s.capacity, available: s.available })) }));
-    slotListBodies.set(slots, body);
-  }
-  return body;
-}
 
 export function clinicRoutes(booking: CallbackBookingService, registry: OpenAPIRegistry, limits: RateLimits): Router {
   const router = Router();
