@@ -10,9 +10,12 @@ import { startWorker, type WorkerSettings } from './shell.js';
 /**
  * Jobs running at once. Each job mostly waits for its batch's statement, so more jobs in flight make larger
  * batches (fewer statements per callback) rather than more load: with 100, batches averaged ~30 callbacks,
- * with 300 ~80 (measured with bench:worker's set-up on a busy 2-core machine). The no-op baseline uses the same.
+ * with 200 ~50. With 600 (batches of up to 300, DUE_BATCH) bench:worker's real/no-op ratio went from 0.67 to
+ * 0.73–0.79 on its 2-core machine, the no-op's own rate unchanged: PostgreSQL's CPU per callback falls with the
+ * batch (≈ 38 µs at 50, 28 at 200), and the worker's per-statement work is shared by more jobs. The no-op
+ * baseline uses the same concurrency.
  */
-export const CALLBACK_DUE_CONCURRENCY = 200;
+export const CALLBACK_DUE_CONCURRENCY = 600;
 
 export function startCallbackDueWorker(settings: WorkerSettings, deps: { db: Queryable; clock: Clock }) {
   const batcher = createDueBatcher(deps);

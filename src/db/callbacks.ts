@@ -341,28 +341,29 @@ export async function markCancelled(db: Queryable, id: string, at: DateTime): Pr
 }
 
 /**
- * Moves the booked callbacks among `ids` whose due time has come (`due_at <= dueBy`) into the queue, in one
- * statement, stamping `made_due_at` with `now`; returns those it moved with their due times (epoch ms). The others (not
+ * Moves the booked callbacks among `ids` whose due time has come (`due_at <= dueByMs`) into the queue, in one
+ * statement, stamping `made_due_at` with `nowMs`; returns those it moved with their due times (epoch ms). The others (not
  * booked, not yet due, absent) are left alone and missing from the answer.
  */
 export async function markDueMany(
   db: Queryable,
   ids: readonly string[],
-  dueBy: DateTime,
-  now: DateTime,
+  dueByMs: number,
+  nowMs: number,
 ): Promise<{ id: string; dueAtMs: number }[]> {
-  const { rows } = await db.query<{ id: string; due_at: Date }>(
+  const { rows } = await db.query<{ id: string; due_at_ms: number }>(
     // A join on unnest, not id = ANY($1): the named statement's generic plan may otherwise walk the partial
     // index of booked callbacks (whose second column is id) with all its dead entries, every batch slower.
+    // The due time as epoch ms (date_part is a double; extract would be numeric): only the lag is computed from it,
+    // for thousands of rows a second, and a number is cheaper to write and read than a timestamp.
     `UPDATE callbacks c SET status = 'due', made_due_at = $3
        FROM unnest($1::uuid[]) AS batch (id)
       WHERE c.id = batch.id AND c.status = 'booked' AND c.due_at <= $2
-      RETURNING c.id, c.due_at`,
-    [ids, dueBy.toISO(), now.toISO()],
+      RETURNING c.id, date_part('epoch', c.due_at) * 1000 AS due_at_ms`,
+    [ids, new Date(dueByMs).toISOString(), new Date(nowMs).toISOString()],
     'mark-due-many',
   );
-  // Epoch ms, not a DateTime per row: only the lag is computed from it, for thousands of rows a second.
-  return rows.map((r) => ({ id: r.id, dueAtMs: r.due_at.getTime() }));
+  return rows.map((r) => ({ id: r.id, dueAtMs: r.due_at_ms }));
 }
 
 /** Status and due time of several callbacks (what the due worker needs about those it did not make due). */

@@ -11,6 +11,7 @@ import { createBatcher } from '../../src/jobs/batcher.js';
 import { createDueBatcher, type MakeDueResult } from '../../src/jobs/makeCallbackDue.js';
 import { createLogger } from '../../src/logger.js';
 import { silentOutageMonitor } from '../../src/ops/outage.js';
+import { dueCallbackLag } from '../../src/ops/metrics.js';
 import { jobIds, QUEUES } from '../../src/queue/contract.js';
 import { createQueue } from '../../src/queue/jobScheduler.js';
 import { startCallbackDueWorker } from '../../workers/callbackDueWorker.js';
@@ -82,6 +83,20 @@ describe('the due batcher', () => {
     // Submitted again: already due, nothing changes.
     const again = await Promise.all(due.slice(0, 3).map((id) => batcher.submit(id)));
     expect(again).toEqual([0, 1, 2].map(() => ({ result: 'nothing_to_do', status: 'due' })));
+  });
+
+  it('observes each made-due callback’s pickup lag to the millisecond (the due time comes back as epoch ms)', async () => {
+    const clinicId = await addWorkerClinic(db, uniqueClinicId('vc-lag'));
+    const lagsMs = [90_250, 1_001, 7];
+    const ids = await insertBookedCallbacks(db, clinicId, lagsMs.map((lag) => nowMs - lag));
+    dueCallbackLag.reset();
+    const batcher = createDueBatcher({ db, clock: manualClock(NOW) });
+    await Promise.all(ids.map((id) => batcher.submit(id)));
+    const { values } = await dueCallbackLag.get();
+    const of = (name: string, le?: number) => values.find((v) => v.metricName === name && (le === undefined || v.labels.le === le))!.value;
+    expect(of('due_callback_lag_seconds_count')).toBe(3);
+    expect(of('due_callback_lag_seconds_sum')).toBeCloseTo(91.258, 6);
+    expect([of('due_callback_lag_seconds_bucket', 0.1), of('due_callback_lag_seconds_bucket', 1), of('due_callback_lag_seconds_bucket', 2)]).toEqual([1, 1, 2]);
   });
 
   it('rejects every item of a failed batch with its error, and goes on with the next batch', async () => {
