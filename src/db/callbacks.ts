@@ -587,6 +587,16 @@ export async function listWaitingCallbacks(
   };
 }
 
+/** Of these callbacks, those still waiting for the same attempt's due job, as `id/attempt` (reconciliation's re-read). */
+export async function stillWaiting(db: Queryable, callbacks: readonly { callbackId: string; attemptCount: number }[]): Promise<Set<string>> {
+  const { rows } = await db.query<{ key: string }>(
+    `SELECT c.id || '/' || c.attempt_count AS key FROM callbacks c
+      WHERE c.id = ANY($1::uuid[]) AND c.status = 'booked'`,
+    [callbacks.map((c) => c.callbackId)],
+  );
+  return new Set(rows.map((r) => r.key));
+}
+
 /** The database's clock, the one that stamps scheduled_at (reconciliation's incremental passes follow it). */
 export async function databaseNow(db: Queryable): Promise<DateTime> {
   const { rows } = await db.query<{ now: Date }>('SELECT now() AS now');

@@ -3,7 +3,8 @@
 // whose day has ended: it is missed (rule 12), and a due job would only bring yesterday's promise back.
 //
 // Three things keep it cheap and quiet (issue 11):
-// - pipelined: each page of callbacks is checked in one Redis round trip (JobScheduler.ensureDueMany);
+// - pipelined: each page of callbacks is checked in one Redis round trip (JobScheduler.ensureDueMany), and those found
+//   missing a job are read again before it is added (one made due meanwhile needs none);
 // - a grace period: a callback scheduled (booked, moved, booked again for a retry) less than
 //   DUE_GRACE_SECONDS ago is left alone, because the API adds its job just after committing; restoring it
 //   would race that add and log a false "restored missing jobs";
@@ -12,7 +13,7 @@
 //   reconcile() itself are full: lost jobs of callbacks booked long ago are found there.
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
-import { databaseNow, listClinicTimezones, listWaitingCallbacks, type WaitingCursor } from '../db/callbacks.js';
+import { databaseNow, listClinicTimezones, listWaitingCallbacks, stillWaiting, type WaitingCursor } from '../db/callbacks.js';
 import type { Queryable } from '../db/database.js';
 import { listPendingSms } from '../db/smsMessages.js';
 import { startOfClinicDay } from '../domain/missedCallback.js';
@@ -33,8 +34,20 @@ export const FULL_PASS_EVERY = 3;
 type Deps = { db: Queryable; jobs: JobScheduler; clock: Clock };
 export type ReconcileResult = { dueJobsRestored: number; smsJobsRestored: number };
 
-async function ensureDueJobs(jobs: JobScheduler, page: readonly DueJobRef[]): Promise<number> {
-  if (jobs.ensureDueMany) return (await jobs.ensureDueMany(page)).length;
+/**
+ * Of the callbacks found missing their due job, those still waiting for it. Their page was read before the jobs were
+ * checked: one made due meanwhile (its job run and removed) misses nothing. Read again, so that a busy due worker
+ * does not make a false "restored missing jobs".
+ */
+export const stillMissingIn =
+  (db: Queryable) =>
+  async (missing: readonly DueJobRef[]): Promise<DueJobRef[]> => {
+    const waiting = await stillWaiting(db, missing);
+    return missing.filter((c) => waiting.has(`${c.callbackId}/${c.attemptCount}`));
+  };
+
+async function ensureDueJobs(db: Queryable, jobs: JobScheduler, page: readonly DueJobRef[]): Promise<number> {
+  if (jobs.ensureDueMany) return (await jobs.ensureDueMany(page, stillMissingIn(db))).length;
   let restored = 0;
   for (const c of page) if (await jobs.ensureDue(c.callbackId, c.attemptCount, c.dueAt)) restored++;
   return restored;
@@ -53,6 +66,7 @@ async function reconcileDue(deps: Deps, window: { from: DateTime | null; to: Dat
   do {
     const page = await listWaitingCallbacks(deps.db, { ...window, cursor }, PAGE, dayStarts);
     restored += await ensureDueJobs(
+      deps.db,
       deps.jobs,
       page.callbacks.map((c) => ({ callbackId: c.id, attemptCount: c.attemptCount, dueAt: c.dueAt })),
     );

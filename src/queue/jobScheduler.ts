@@ -17,7 +17,7 @@ export interface JobScheduler {
    * ensureDue for many callbacks, checking them all in one Redis round trip; answers the callback ids whose
    * job it had to re-create. Optional: a scheduler without it gets ensureDue once per callback.
    */
-  ensureDueMany?(callbacks: readonly DueJobRef[]): Promise<string[]>;
+  ensureDueMany?(callbacks: readonly DueJobRef[], recheck?: (missing: readonly DueJobRef[]) => Promise<readonly DueJobRef[]>): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -96,12 +96,13 @@ export function createBullJobScheduler(deps: { connection: Redis; prefix: string
     },
     enqueueSms: addSms,
     ensureDue,
-    async ensureDueMany(callbacks) {
+    async ensureDueMany(callbacks, recheck) {
       const keys = callbacks.map((c) => due.toKey(jobIds.callbackDue(c.callbackId, c.attemptCount)));
       const notPending = keys.length ? ((await deps.connection.eval(NOT_PENDING_SCRIPT, keys.length, ...keys)) as number[]) : [];
+      let missing = notPending.map((index) => callbacks[index - 1]!);
+      if (recheck && missing.length) missing = [...(await recheck(missing))];
       const restored: string[] = [];
-      for (const index of notPending) {
-        const c = callbacks[index - 1]!;
+      for (const c of missing) {
         if (await ensureDue(c.callbackId, c.attemptCount, c.dueAt)) restored.push(c.callbackId);
       }
       return restored;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDueJobs, addWorkerClinic, insertBookedCallbacks } from '../../bench/support/workerSeed.js';
 import { manualClock } from '../../src/clock.js';
 import type { Database } from '../../src/db/database.js';
-import { createReconciler, DUE_GRACE_SECONDS, reconcile } from '../../src/jobs/reconcile.js';
+import { createReconciler, DUE_GRACE_SECONDS, reconcile, stillMissingIn } from '../../src/jobs/reconcile.js';
 import { createLogger } from '../../src/logger.js';
 import { silentOutageMonitor } from '../../src/ops/outage.js';
 import { jobIds, QUEUES } from '../../src/queue/contract.js';
@@ -181,6 +181,23 @@ describe('the pipelined check', () => {
       const restored = await s.jobs.ensureDueMany!(all.map((id) => ({ callbackId: id, attemptCount: 0, dueAt: DateTime.fromMillis(inTwoHours()) })));
       expect(restored.sort()).toEqual([missing, finished].sort());
       expect(await Promise.all(all.map((id) => s.state(id)))).toEqual(['delayed', 'delayed', 'delayed', 'waiting']);
+      await s.jobs.close();
+      await s.queue.close();
+    });
+  });
+
+  it('does not re-create the job of a callback made due after its page was read', async () => {
+    await withoutOthers(async () => {
+      const s = await setup();
+      const [madeDue, stillBooked, retried] = (await insertBookedCallbacks(db, s.clinicId, [1, 2, 3].map(inTwoHours))) as [string, string, string];
+      // Read as booked, then the due worker got there (its job run and removed) before the jobs were checked; and a
+      // callback on its next attempt, whose attempt-0 job is rightly gone.
+      await db.query("UPDATE callbacks SET status = 'due', made_due_at = now() WHERE id = $1", [madeDue]);
+      await db.query('UPDATE callbacks SET attempt_count = 1 WHERE id = $1', [retried]);
+      const refs = [madeDue, stillBooked, retried].map((id) => ({ callbackId: id, attemptCount: 0, dueAt: DateTime.fromMillis(inTwoHours()) }));
+      expect(await s.jobs.ensureDueMany!(refs, stillMissingIn(db))).toEqual([stillBooked]);
+      expect(await s.state(madeDue)).toBe('unknown');
+      expect(await s.state(stillBooked)).toBe('delayed');
       await s.jobs.close();
       await s.queue.close();
     });
