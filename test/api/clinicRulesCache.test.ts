@@ -5,42 +5,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { openPostgres, type Database } from '../../src/db/database.js';
-import { migrate } from '../../src/db/migrate.js';
+import type { Database } from '../../src/db/database.js';
 import type { ClinicRules } from '../../src/domain/clinic.js';
 import { clinicRules as makeRules } from '../../src/domain/clinic.js';
 import { clinicRulesChangesOf, type ClinicRulesChanges } from '../../src/db/clinicChanges.js';
 import { createClinicRulesCache } from '../../src/services/clinicRulesCache.js';
 import { listenOnPostgres, type PostgresListener } from '../../src/db/pgListener.js';
-import { ALL_BACKENDS, freshPostgresSchema, openTestDatabase, type Backend } from '../support/database.js';
+import { ALL_BACKENDS, type Backend } from '../support/database.js';
+import { oneDatabase, silently, until } from '../support/twoApps.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 // Tuesday 30 March 2027, 08:00 in Stockholm; Wednesday 7 April is an ordinary working day (44 slots).
 const NOW = '2027-03-30T08:00:00+02:00';
 const DAY = '2027-04-07';
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 async function slotCount(s: TestServer, clinicId: string): Promise<number> {
   const res = await s.request('GET', `/api/clinics/${clinicId}/slots?from=${DAY}&to=${DAY}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.slots.length;
-}
-
-/** A change no process hears: triggers off for this one transaction (as a restore without triggers would). */
-async function silently(db: Database, sql: string, params: unknown[]) {
-  await db.transaction(async (tx) => {
-    await tx.query('SET LOCAL session_replication_role = replica');
-    await tx.query(sql, params);
-  });
 }
 
 describe.each(ALL_BACKENDS)('clinic rules cached across processes on %s', (backend: Backend) => {
@@ -51,20 +33,7 @@ describe.each(ALL_BACKENDS)('clinic rules cached across processes on %s', (backe
   const bName = `rules-b-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    if (backend === 'postgres') {
-      const schema = await freshPostgresSchema();
-      drop = schema.drop;
-      const named = (name: string) => {
-        const url = new URL(schema.url);
-        url.searchParams.set('application_name', name);
-        return url.toString();
-      };
-      dbs = [openPostgres(named('rules-a'), 5), openPostgres(named(bName), 5)];
-      await migrate(dbs[0]!);
-    } else {
-      // One process owns a PGlite: both apps share its handle, each with its own cache.
-      dbs = [await openTestDatabase('pglite')];
-    }
+    ({ dbs, drop } = await oneDatabase(backend, ['rules-a', bName]));
     // a hears of no change from the database (a feed that says it listens and never delivers): only its own
     // forget can explain a's serving a change a made.
     a = await startTestServer(dbs[0]!, NOW, { clinicRulesChanges: { listening: true, subscribe: () => undefined } });

@@ -4,9 +4,9 @@
 // Two composed apps over one database: two PostgreSQL handles, or one shared PGlite handle.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { openPostgres, type Database } from '../../src/db/database.js';
-import { migrate } from '../../src/db/migrate.js';
-import { ALL_BACKENDS, freshPostgresSchema, openTestDatabase, type Backend } from '../support/database.js';
+import type { Database } from '../../src/db/database.js';
+import { ALL_BACKENDS, type Backend } from '../support/database.js';
+import { oneDatabase, silently, until } from '../support/twoApps.js';
 import { startTestServer, useTestServer, type TestServer } from '../support/server.js';
 
 // Tuesday 30 March 2027, 08:00 in Stockholm; Wednesday 7 April is an ordinary working day (2 places a slot, 1 at lunch).
@@ -14,16 +14,6 @@ const NOW = '2027-03-30T08:00:00+02:00';
 const DAY = '2027-04-07';
 const TEN = `${DAY}T10:00:00+02:00`;
 const ELEVEN = `${DAY}T11:00:00+02:00`;
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** Free places per slot start (as listed, +02:00) on `date`. */
 async function available(s: TestServer, clinicId: string, date = DAY): Promise<Record<string, number>> {
@@ -38,14 +28,6 @@ async function book(s: TestServer, clinicId: string, slotStart: string): Promise
   return res.body;
 }
 
-/** A write no process hears: triggers off for this one transaction (as a restore without triggers would). */
-async function silently(db: Database, sql: string, params: unknown[]) {
-  await db.transaction(async (tx) => {
-    await tx.query('SET LOCAL session_replication_role = replica');
-    await tx.query(sql, params);
-  });
-}
-
 describe.each(ALL_BACKENDS)('slot listings cached across processes on %s', (backend: Backend) => {
   let a: TestServer;
   let b: TestServer;
@@ -54,20 +36,7 @@ describe.each(ALL_BACKENDS)('slot listings cached across processes on %s', (back
   const aName = `slots-a-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    if (backend === 'postgres') {
-      const schema = await freshPostgresSchema();
-      drop = schema.drop;
-      const named = (name: string) => {
-        const url = new URL(schema.url);
-        url.searchParams.set('application_name', name);
-        return url.toString();
-      };
-      dbs = [openPostgres(named(aName), 5), openPostgres(named('slots-b'), 5)];
-      await migrate(dbs[0]!);
-    } else {
-      // One process owns a PGlite: both apps share its handle, each with its own caches.
-      dbs = [await openTestDatabase('pglite')];
-    }
+    ({ dbs, drop } = await oneDatabase(backend, [aName, 'slots-b']));
     a = await startTestServer(dbs[0]!, NOW);
     b = await startTestServer(dbs.at(-1)!, NOW);
   });

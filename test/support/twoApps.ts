@@ -1,0 +1,41 @@
+// Two apps over one database, as two API processes would be (issue 11's caches across processes): helpers the
+// cross-process cache tests share.
+import { openPostgres, type Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import { freshPostgresSchema, openTestDatabase, type Backend } from './database.js';
+
+/**
+ * One fresh database and a handle per app: two PostgreSQL pools named `names` (so pg_stat_activity tells them
+ * apart), or one PGlite handle both share (one process owns a PGlite). `drop` removes the schema.
+ */
+export async function oneDatabase(backend: Backend, names: [string, string]): Promise<{ dbs: Database[]; drop: () => Promise<void> }> {
+  if (backend !== 'postgres') return { dbs: [await openTestDatabase('pglite')], drop: async () => undefined };
+  const schema = await freshPostgresSchema();
+  const named = (name: string) => {
+    const url = new URL(schema.url);
+    url.searchParams.set('application_name', name);
+    return url.toString();
+  };
+  const dbs = names.map((name) => openPostgres(named(name), 5));
+  await migrate(dbs[0]!);
+  return { dbs, drop: schema.drop };
+}
+
+/** Reads until `done` says so: a notification from another connection arrives when it arrives. */
+export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** A write no process hears: triggers off for this one transaction (as a restore without triggers would). */
+export async function silently(db: Database, sql: string, params: unknown[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('SET LOCAL session_replication_role = replica');
+    await tx.query(sql, params);
+  });
+}
