@@ -561,6 +561,16 @@ export interface WaitingCursor {
  * `cursor`. Not those whose day has ended in their clinic's zone (`dayStarts`: each zone's startOfClinicDay):
  * they are missed, not due (rule 12).
  */
+/**
+ * A callback whose due job reconciliation makes sure of: booked, scheduled no later than the grace edge (`to`), and
+ * its slot not on a day that has ended (`zones`/`dayStarts`: each clinic time zone's start of today). Parameters
+ * are given by placeholder, as the queries using it number theirs.
+ */
+const waitingForDueJob = (to: string, zones: string, dayStarts: string) =>
+  `c.status = 'booked' AND c.scheduled_at <= ${to}
+        AND c.slot_start >= (SELECT d.day_start FROM clinics k JOIN unnest(${zones}::text[], ${dayStarts}::timestamptz[]) AS d(timezone, day_start)
+                              ON d.timezone = k.timezone WHERE k.id = c.clinic_id)`;
+
 export async function listWaitingCallbacks(
   db: Queryable,
   window: { from: DateTime | null; to: DateTime; cursor: WaitingCursor | null },
@@ -573,9 +583,7 @@ export async function listWaitingCallbacks(
   const after = window.cursor ?? (window.from ? { scheduledAt: window.from.toISO()!, id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' } : { scheduledAt: '-infinity', id: '00000000-0000-0000-0000-000000000000' });
   const { rows } = await db.query<{ id: string; due_at: Date; attempt_count: number; scheduled_at: string }>(
     `SELECT c.id, c.due_at, c.attempt_count, c.scheduled_at::text AS scheduled_at FROM callbacks c
-      WHERE c.status = 'booked' AND (c.scheduled_at, c.id) > ($1::timestamptz, $2::uuid) AND c.scheduled_at <= $3
-        AND c.slot_start >= (SELECT d.day_start FROM clinics k JOIN unnest($5::text[], $6::timestamptz[]) AS d(timezone, day_start)
-                              ON d.timezone = k.timezone WHERE k.id = c.clinic_id)
+      WHERE ${waitingForDueJob('$3', '$5', '$6')} AND (c.scheduled_at, c.id) > ($1::timestamptz, $2::uuid)
       ORDER BY c.scheduled_at, c.id LIMIT $4`,
     [after.scheduledAt, after.id, window.to.toISO(), limit, [...dayStarts.keys()], [...dayStarts.values()].map((d) => d.toISO())],
   );
@@ -587,14 +595,22 @@ export async function listWaitingCallbacks(
   };
 }
 
-/** Of these callbacks, those still waiting for the same attempt's due job, as `id/attempt` (reconciliation's re-read). */
-export async function stillWaiting(db: Queryable, callbacks: readonly { callbackId: string; attemptCount: number }[]): Promise<Set<string>> {
-  const { rows } = await db.query<{ key: string }>(
-    `SELECT c.id || '/' || c.attempt_count AS key FROM callbacks c
-      WHERE c.id = ANY($1::uuid[]) AND c.status = 'booked'`,
-    [callbacks.map((c) => c.callbackId)],
+/**
+ * Of these callbacks, those still waiting for the same attempt's due job by the same rule as listWaitingCallbacks
+ * (reconciliation's re-read), keyed `id/attempt`, with their due time as it is now.
+ */
+export async function stillWaiting(
+  db: Queryable,
+  callbacks: readonly { callbackId: string; attemptCount: number }[],
+  to: DateTime,
+  dayStarts: ReadonlyMap<string, DateTime>,
+): Promise<Map<string, DateTime>> {
+  const { rows } = await db.query<{ key: string; due_at: Date }>(
+    `SELECT c.id || '/' || c.attempt_count AS key, c.due_at FROM callbacks c
+      WHERE c.id = ANY($1::uuid[]) AND ${waitingForDueJob('$2', '$3', '$4')}`,
+    [callbacks.map((c) => c.callbackId), to.toISO(), [...dayStarts.keys()], [...dayStarts.values()].map((d) => d.toISO())],
   );
-  return new Set(rows.map((r) => r.key));
+  return new Map(rows.map((r) => [r.key, instant(r.due_at)]));
 }
 
 /** The database's clock, the one that stamps scheduled_at (reconciliation's incremental passes follow it). */

@@ -35,19 +35,28 @@ type Deps = { db: Queryable; jobs: JobScheduler; clock: Clock };
 export type ReconcileResult = { dueJobsRestored: number; smsJobsRestored: number };
 
 /**
- * Of the callbacks found missing their due job, those still waiting for it. Their page was read before the jobs were
- * checked: one made due meanwhile (its job run and removed) misses nothing. Read again, so that a busy due worker
- * does not make a false "restored missing jobs".
+ * Of the callbacks found missing their due job, those still waiting for it, with their due time as it is now. Their
+ * page was read before the jobs were checked: one made due meanwhile (its job run and removed) misses nothing, and
+ * one moved meanwhile (its job being replaced by the API, with the new time) is past the grace edge again. Read
+ * again, so that neither a busy due worker nor a move makes a false "restored missing jobs", or a job at the old time.
  */
 export const stillMissingIn =
-  (db: Queryable) =>
+  (db: Queryable, window: { to: DateTime; dayStarts: ReadonlyMap<string, DateTime> }) =>
   async (missing: readonly DueJobRef[]): Promise<DueJobRef[]> => {
-    const waiting = await stillWaiting(db, missing);
-    return missing.filter((c) => waiting.has(`${c.callbackId}/${c.attemptCount}`));
+    const waiting = await stillWaiting(db, missing, window.to, window.dayStarts);
+    return missing.flatMap((c) => {
+      const dueAt = waiting.get(`${c.callbackId}/${c.attemptCount}`);
+      return dueAt ? [{ ...c, dueAt }] : [];
+    });
   };
 
-async function ensureDueJobs(db: Queryable, jobs: JobScheduler, page: readonly DueJobRef[]): Promise<number> {
-  if (jobs.ensureDueMany) return (await jobs.ensureDueMany(page, stillMissingIn(db))).length;
+async function ensureDueJobs(
+  db: Queryable,
+  jobs: JobScheduler,
+  page: readonly DueJobRef[],
+  window: { to: DateTime; dayStarts: ReadonlyMap<string, DateTime> },
+): Promise<number> {
+  if (jobs.ensureDueMany) return (await jobs.ensureDueMany(page, stillMissingIn(db, window))).length;
   let restored = 0;
   for (const c of page) if (await jobs.ensureDue(c.callbackId, c.attemptCount, c.dueAt)) restored++;
   return restored;
@@ -69,6 +78,7 @@ async function reconcileDue(deps: Deps, window: { from: DateTime | null; to: Dat
       deps.db,
       deps.jobs,
       page.callbacks.map((c) => ({ callbackId: c.id, attemptCount: c.attemptCount, dueAt: c.dueAt })),
+      { to: window.to, dayStarts },
     );
     cursor = page.cursor;
   } while (cursor);

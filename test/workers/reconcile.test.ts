@@ -19,6 +19,8 @@ import { redisOptionsFromUrl } from '../../src/queue/redis.js';
 import { startMaintenanceWorker } from '../../workers/maintenanceWorker.js';
 import { deleteKeysUnder, openIsolatedDatabase, randomPrefix, REDIS_URL, waitFor, type IsolatedDatabase } from './support.js';
 import { uniqueClinicId } from '../support/database.js';
+import { databaseNow, listClinicTimezones } from '../../src/db/callbacks.js';
+import { startOfClinicDay } from '../../src/domain/missedCallback.js';
 
 let isolated: IsolatedDatabase;
 let db: Database;
@@ -186,18 +188,19 @@ describe('the pipelined check', () => {
     });
   });
 
-  it('does not re-create the job of a callback made due after its page was read', async () => {
+  it('does not re-create the job of a callback made due, moved or retried after its page was read', async () => {
     await withoutOthers(async () => {
       const s = await setup();
-      const [madeDue, stillBooked, retried] = (await insertBookedCallbacks(db, s.clinicId, [1, 2, 3].map(inTwoHours))) as [string, string, string];
-      // Read as booked, then the due worker got there (its job run and removed) before the jobs were checked; and a
-      // callback on its next attempt, whose attempt-0 job is rightly gone.
+      const [madeDue, stillBooked, retried, moved] = (await insertBookedCallbacks(db, s.clinicId, [1, 2, 3, 4].map(inTwoHours))) as [string, string, string, string];
+      // The pass's grace edge, after these were scheduled; then, before the jobs are checked: the due worker makes one
+      // due (its job run and removed), one goes on to its next attempt, and one is moved (the API replaces its job).
+      const window = { to: await databaseNow(db), dayStarts: new Map((await listClinicTimezones(db)).map((zone) => [zone, startOfClinicDay(zone, s.clock.now())])) };
       await db.query("UPDATE callbacks SET status = 'due', made_due_at = now() WHERE id = $1", [madeDue]);
       await db.query('UPDATE callbacks SET attempt_count = 1 WHERE id = $1', [retried]);
-      const refs = [madeDue, stillBooked, retried].map((id) => ({ callbackId: id, attemptCount: 0, dueAt: DateTime.fromMillis(inTwoHours()) }));
-      expect(await s.jobs.ensureDueMany!(refs, stillMissingIn(db))).toEqual([stillBooked]);
-      expect(await s.state(madeDue)).toBe('unknown');
-      expect(await s.state(stillBooked)).toBe('delayed');
+      await db.query("UPDATE callbacks SET due_at = due_at + interval '1 hour' WHERE id = $1", [moved]);
+      const refs = [madeDue, stillBooked, retried, moved].map((id) => ({ callbackId: id, attemptCount: 0, dueAt: DateTime.fromMillis(inTwoHours()) }));
+      expect(await s.jobs.ensureDueMany!(refs, stillMissingIn(db, window))).toEqual([stillBooked]);
+      expect(await Promise.all([madeDue, stillBooked, retried, moved].map((id) => s.state(id)))).toEqual(['unknown', 'delayed', 'unknown', 'unknown']);
       await s.jobs.close();
       await s.queue.close();
     });
