@@ -72,6 +72,8 @@ export function createSlotListingCache<Slot>(changes: ClinicChanges): SlotListin
   }
 
   function keep(key: string, entry: Kept<Slot>): void {
+    // Re-made (its time ran out): to the most recent end, where a fresh key goes.
+    kept.delete(key);
     kept.set(key, entry);
     entry.clinic.keys.add(key);
     if (kept.size > MAX_LISTINGS) {
