@@ -149,4 +149,41 @@ describe.each(ALL_BACKENDS)('measure change marks on %s', (backend) => {
     await db.query("UPDATE callbacks SET status = 'claimed', claim_expires_at = $2 WHERE id = ANY($1::uuid[])", [rows.map((r) => r.id), NOW]);
     expect(await marks(db, clinics.map((c) => c.id))).toEqual([]);
   });
+
+  // Every column the refresher reads about a callback (recomputeCells' SELECT) marks alone; the others do not.
+  const MEASURED: [string, string][] = [
+    ['slot_start', "slot_start = slot_start + interval '15 minutes'"],
+    ['slot_end', "slot_end = slot_end + interval '15 minutes'"],
+    ['requested_before_cutoff', 'requested_before_cutoff = NOT requested_before_cutoff'],
+    ['same_day_slot_free', 'same_day_slot_free = NOT same_day_slot_free'],
+    ['patient_chose_later_day', 'patient_chose_later_day = NOT patient_chose_later_day'],
+    ['cancelled_at', 'cancelled_at = requested_at'],
+    ['missed_at', "status = 'missed', missed_at = requested_at"], // (a check ties missed_at to the status)
+  ];
+  it.each(MEASURED)('an update of %s alone marks the cell', async (_column, set) => {
+    const clinics = await addClinics(db);
+    const [row] = await seed(db, clinics.slice(0, 1), 1);
+    await db.query(`UPDATE callbacks SET ${set} WHERE id = $1`, [row!.id]);
+    expect(await marks(db, [row!.clinicId])).toEqual(cellsOf([row!]));
+  });
+
+  it('an update that moves a callback to another clinic marks its old cell and its new one', async () => {
+    const clinics = await addClinics(db);
+    const [row] = await seed(db, clinics.slice(0, 1), 1);
+    await db.query('UPDATE callbacks SET clinic_id = $2 WHERE id = $1', [row!.id, clinics[1]!.id]);
+    expect(await marks(db, clinics.map((c) => c.id))).toEqual([...cellsOf([row!]), ...cellsOf([{ ...row!, clinicId: clinics[1]!.id, zone: clinics[1]!.zone }])].sort());
+  });
+
+  const UNMEASURED: [string, string][] = [
+    ['status', "status = 'due'"],
+    ['due_at', "due_at = due_at + interval '1 hour'"],
+    ['attempt_count', 'attempt_count = attempt_count + 1'],
+    ['made_due_at', 'made_due_at = requested_at'],
+  ];
+  it.each(UNMEASURED)('an update of %s alone marks nothing', async (_column, set) => {
+    const clinics = await addClinics(db);
+    const [row] = await seed(db, clinics.slice(0, 1), 1);
+    await db.query(`UPDATE callbacks SET ${set} WHERE id = $1`, [row!.id]);
+    expect(await marks(db, [row!.clinicId])).toEqual([]);
+  });
 });
