@@ -3,7 +3,7 @@ import type { DateTime } from 'luxon';
 import { BookingClosed, NoFreeSlot, SlotFull, SlotUnavailable } from '../errors.js';
 import type { ClinicRules } from './clinic.js';
 import { atLocalTime, localDate, showInstant, showInstantAt } from './schedule.js';
-import { bookingHorizon, horizonDays, isBookingOpen, nextBookingOpeningMs, toSlot, type Slot, type SlotDay, type SlotMs } from './slots.js';
+import { bookableRange, bookingHorizon, type BookableRange, horizonDays, isBookableIn, isBookingOpen, nextBookingOpeningMs, toSlot, type Slot, type SlotDay, type SlotMs } from './slots.js';
 
 export interface SlotWithBookings extends Slot {
   booked: number;
@@ -55,17 +55,12 @@ export function planningRange(rules: ClinicRules, now: DateTime): { fromDate: st
   return { fromDate: firstDate, toDate: lastDate };
 }
 
-const MINUTE_MS = 60_000;
-
 /** The free slots a request sees now (rules 1, 3, 5), in epoch ms: what planBooking and the booking offer share. */
-export interface FreeSlots {
+export interface FreeSlots extends BookableRange {
   /** Today through the last date of the booking horizon. */
   days: readonly SlotDay[];
   /** Bookable slots with a free place, in time order (shared, read-only). */
   free: SlotMs[];
-  /** Bookable slots begin at or after this instant, and before `afterHorizonMs`. */
-  earliestMs: number;
-  afterHorizonMs: number;
   requestedBeforeCutoff: boolean;
   sameDaySlotFree: boolean;
 }
@@ -79,19 +74,17 @@ export function freeSlots(rules: ClinicRules, now: DateTime, bookings: ReadonlyM
   assertBookingOpen(rules, now);
   const days = horizonDays(rules, now);
   const today = days[0]!;
-  const earliestMs = nowMs + rules.minNoticeMinutes * MINUTE_MS;
-  const afterHorizonMs = days.at(-1)!.endMs;
+  const range = bookableRange(rules, now, days);
   const free: SlotMs[] = [];
   for (const day of days) {
     for (const slot of day.slots) {
-      if (slot.start >= earliestMs && slot.start < afterHorizonMs && slot.capacity - (bookings.get(slot.start) ?? 0) > 0) free.push(slot);
+      if (isBookableIn(range, slot.start) && slot.capacity - (bookings.get(slot.start) ?? 0) > 0) free.push(slot);
     }
   }
   return {
     days,
     free,
-    earliestMs,
-    afterHorizonMs,
+    ...range,
     requestedBeforeCutoff: nowMs < today.cutoffMs,
     sameDaySlotFree: free.length > 0 && free[0]!.start < today.endMs,
   };
@@ -118,7 +111,7 @@ export function planBooking(
 
   const requestedMs = requestedStart.toMillis();
   const requested =
-    requestedMs >= found.earliestMs && requestedMs < found.afterHorizonMs
+    isBookableIn(found, requestedMs)
       ? found.days.flatMap((d) => d.slots).find((slot) => slot.start === requestedMs)
       : undefined;
   const shown = showInstant(rules, requestedStart);

@@ -190,12 +190,23 @@ export function horizonDays(rules: ClinicRules, now: DateTime): SlotDay[] {
   return days;
 }
 
+/** Rule 3's bounds at an instant: the first start far enough ahead (minimum notice), and the horizon's end. */
+export interface BookableRange {
+  earliestMs: number;
+  afterHorizonMs: number;
+}
+
 /**
  * Rule 3: slots starting in [earliestMs, afterHorizonMs) can be booked at `now`: at least the minimum notice from
- * now, and within the horizon.
+ * now, and within the horizon (`horizon`: horizonDays at `now`, when the caller has them already).
  */
-export function bookableRange(rules: ClinicRules, now: DateTime): { earliestMs: number; afterHorizonMs: number } {
-  return { earliestMs: now.toMillis() + rules.minNoticeMinutes * MINUTE_MS, afterHorizonMs: horizonDays(rules, now).at(-1)!.endMs };
+export function bookableRange(rules: ClinicRules, now: DateTime, horizon: readonly SlotDay[] = horizonDays(rules, now)): BookableRange {
+  return { earliestMs: now.toMillis() + rules.minNoticeMinutes * MINUTE_MS, afterHorizonMs: horizon.at(-1)!.endMs };
+}
+
+/** Rule 3: whether a slot starting at `startMs` can be booked within `range`. */
+export function isBookableIn(range: BookableRange, startMs: number): boolean {
+  return startMs >= range.earliestMs && startMs < range.afterHorizonMs;
 }
 
 /**
@@ -204,12 +215,12 @@ export function bookableRange(rules: ClinicRules, now: DateTime): { earliestMs: 
  * days stays the same until then, as long as no place in them is taken or freed.
  */
 export function bookableUnchangedUntilMs(rules: ClinicRules, now: DateTime, days: Iterable<SlotDay>): number {
-  const { earliestMs, afterHorizonMs } = bookableRange(rules, now);
+  const range = bookableRange(rules, now);
   const todayEndsMs = slotDay(rules, localDate(rules, now)).endMs;
   for (const day of days) {
-    const next = day.slots.find((slot) => slot.start >= earliestMs);
+    const next = day.slots.find((slot) => slot.start >= range.earliestMs);
     // Past the horizon it is not bookable either side of its notice edge: only midnight changes anything.
-    if (next) return next.start >= afterHorizonMs ? todayEndsMs : Math.min(todayEndsMs, next.start - rules.minNoticeMinutes * MINUTE_MS + 1);
+    if (next) return isBookableIn(range, next.start) ? Math.min(todayEndsMs, next.start - rules.minNoticeMinutes * MINUTE_MS + 1) : todayEndsMs;
   }
   return todayEndsMs;
 }

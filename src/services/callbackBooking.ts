@@ -24,7 +24,7 @@ import { choseLaterDay, freePlaces, freeSlots, planBooking, planningRange } from
 import { dueAtForSlot, isCancellable, type BookingChannel } from '../domain/callback.js';
 import type { ClinicRules } from '../domain/clinic.js';
 import { localDate, showInstant } from '../domain/schedule.js';
-import { bookableRange, bookableUnchangedUntilMs, LazySlot, shownTimes, slotDay, slotDaysBetween, type ShownTimes, type SlotMs } from '../domain/slots.js';
+import { bookableRange, bookableUnchangedUntilMs, isBookableIn, LazySlot, shownTimes, slotDay, slotDaysBetween, type ShownTimes, type SlotMs } from '../domain/slots.js';
 import { callerRefusal, DEFAULT_MAX_OPEN_PER_PHONE } from '../domain/callerPolicy.js';
 import {
   AlreadyBooked,
@@ -150,14 +150,13 @@ export function createCallbackBookingService(deps: {
     const counts = await countsForDates(rules, fromDate, toDate);
     // Now after the counts were read: the listing is right at this instant, and stays so as long as it says.
     const now = clock.now();
-    const { earliestMs, afterHorizonMs } = bookableRange(rules, now);
+    const range = bookableRange(rules, now);
     const days = slotDaysBetween(rules, fromDate, toDate);
     const slots: SlotView[] = [];
     for (const day of days) {
       const shown = shownTimes(rules, day);
       day.slots.forEach((slot, i) => {
-        const bookable = slot.start >= earliestMs && slot.start < afterHorizonMs;
-        const available = bookable ? freePlaces({ capacity: slot.capacity, booked: counts.get(slot.start) ?? 0 }) : 0;
+        const available = isBookableIn(range, slot.start) ? freePlaces({ capacity: slot.capacity, booked: counts.get(slot.start) ?? 0 }) : 0;
         slots.push(new ShownSlot(slot, available, shown, i));
       });
     }
