@@ -556,12 +556,6 @@ export interface WaitingCursor {
 }
 
 /**
- * Booked callbacks waiting for a due job (for reconciliation), in pages ordered by when they were scheduled:
- * those scheduled after `from` (null: since ever) and no later than `to` (the grace period's edge), after
- * `cursor`. Not those whose day has ended in their clinic's zone (`dayStarts`: each zone's startOfClinicDay):
- * they are missed, not due (rule 12).
- */
-/**
  * A callback whose due job reconciliation makes sure of: booked, scheduled no later than the grace edge (`to`), and
  * its slot not on a day that has ended (`zones`/`dayStarts`: each clinic time zone's start of today). Parameters
  * are given by placeholder, as the queries using it number theirs.
@@ -571,6 +565,12 @@ const waitingForDueJob = (to: string, zones: string, dayStarts: string) =>
         AND c.slot_start >= (SELECT d.day_start FROM clinics k JOIN unnest(${zones}::text[], ${dayStarts}::timestamptz[]) AS d(timezone, day_start)
                               ON d.timezone = k.timezone WHERE k.id = c.clinic_id)`;
 
+/**
+ * Booked callbacks waiting for a due job (for reconciliation), in pages ordered by when they were scheduled:
+ * those scheduled after `from` (null: since ever) and no later than `to` (the grace period's edge), after
+ * `cursor`. Not those whose day has ended in their clinic's zone (`dayStarts`: each zone's startOfClinicDay):
+ * they are missed, not due (rule 12).
+ */
 export async function listWaitingCallbacks(
   db: Queryable,
   window: { from: DateTime | null; to: DateTime; cursor: WaitingCursor | null },
