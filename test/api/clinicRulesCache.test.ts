@@ -12,7 +12,8 @@ import { clinicRulesChangesOf, type ClinicRulesChanges } from '../../src/db/clin
 import { createClinicRulesCache } from '../../src/services/clinicRulesCache.js';
 import { listenOnPostgres, type PostgresListener } from '../../src/db/pgListener.js';
 import { ALL_BACKENDS, type Backend } from '../support/database.js';
-import { oneDatabase, silently, until } from '../support/twoApps.js';
+import { oneDatabase, silently } from '../support/twoApps.js';
+import { until } from '../support/until.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 // Tuesday 30 March 2027, 08:00 in Stockholm; Wednesday 7 April is an ordinary working day (44 slots).

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { accessLog } from '../../src/http/operations.js';
 import { useTestServer } from '../support/server.js';
+import { until } from '../support/until.js';
 
 const server = useTestServer('2027-03-30T08:00:00+02:00');
 
@@ -63,15 +64,9 @@ function rawRequest(baseUrl: string, text: string, hangUpAfterWrite = false): Pr
   });
 }
 
-async function untilLogged(lines: () => string[], what: (line: string) => boolean): Promise<string> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const found = lines().find(what);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`the line was never logged: ${lines().join('')}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** The first of `lines()` that `what` picks, once it has been logged. */
+const untilLogged = (lines: () => string[], what: (line: string) => boolean): Promise<string> =>
+  until(async () => lines().find(what), (line): line is string => line !== undefined, 'the line to be logged', 10_000) as Promise<string>;
 
 describe('access lines, at the edges', () => {
   it('redact the webhook key in a mixed-case or absolute-form request target', async () => {

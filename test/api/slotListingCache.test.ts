@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../src/db/database.js';
 import { ALL_BACKENDS, type Backend } from '../support/database.js';
-import { oneDatabase, silently, until } from '../support/twoApps.js';
+import { oneDatabase, silently } from '../support/twoApps.js';
+import { until } from '../support/until.js';
 import { startTestServer, useTestServer, type TestServer } from '../support/server.js';
 
 // Tuesday 30 March 2027, 08:00 in Stockholm; Wednesday 7 April is an ordinary working day (2 places a slot, 1 at lunch).

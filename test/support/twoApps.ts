@@ -21,16 +21,6 @@ export async function oneDatabase(backend: Backend, names: [string, string]): Pr
   return { dbs, drop: schema.drop };
 }
 
-/** Reads until `done` says so: a notification from another connection arrives when it arrives. */
-export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** A write no process hears: triggers off for this one transaction (as a restore without triggers would). */
 export async function silently(db: Database, sql: string, params: unknown[]): Promise<void> {
