@@ -32,6 +32,8 @@ export class FakeElksCall {
   readonly prompts: HeardPrompt[] = [];
   /** Every webhook answer, in order (for tests of the actions themselves). */
   readonly answers: Action[] = [];
+  /** How long each webhook took to answer, in ms of real time, in order (the audio fetched after it not counted). */
+  readonly answerMs: number[] = [];
   ended = false;
   private pending: { next: unknown } | null = null;
 
@@ -126,12 +128,14 @@ export class FakeElksCall {
   }
 
   private async post(url: string, fields: Record<string, string>): Promise<Action> {
+    const started = performance.now();
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ callid: this.callId, direction: 'incoming', from: this.from, to: this.to, ...fields }).toString(),
     });
     const text = await response.text();
+    this.answerMs.push(performance.now() - started);
     if (response.status !== 200) throw new Error(`webhook ${new URL(url).pathname} answered ${response.status}: ${text}`);
     return JSON.parse(text) as Action;
   }
