@@ -10,7 +10,9 @@
 //
 // booking-floor (PostgreSQL only) is a reference, not a target: bench/bookingFloor.ts, the least any durable booking
 // costs here. Its ratio bounds booking's.
+import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import type autocannon from 'autocannon';
 import { addDays } from '../src/domain/schedule.js';
 import {
@@ -26,6 +28,7 @@ import {
   startApi,
   type DbKind,
 } from './support/app.js';
+import { startCpuCount, type CpuSpent } from './support/cpu.js';
 import { formatStatuses, median, runLoad, type LoadResult } from './support/load.js';
 import { startServer, type ServerProcess } from './support/server.js';
 
@@ -79,14 +82,21 @@ function subjectRequests(subject: Subject): autocannon.Request[] {
   return [{ method: 'GET', path: `/api/clinics/${CLINIC}/slots?from=${BENCH_DATE}&to=${to}` }];
 }
 
+/** A load run and the CPU it cost, per request. */
+type Measured = LoadResult & { cpu: CpuSpent };
+
 interface Pair {
   round: number;
   subject: Subject;
-  hello: LoadResult;
-  run: LoadResult;
+  hello: Measured;
+  run: Measured;
 }
 
-async function load(server: ServerProcess, subject: Subject | 'hello', seconds = DURATION): Promise<LoadResult> {
+// Redis's INFO gives its CPU time, for the CPU each request cost.
+const redis = new Redis(REDIS_URL, { lazyConnect: true });
+
+async function load(server: ServerProcess, subject: Subject | 'hello', seconds = DURATION): Promise<Measured> {
+  const spent = await startCpuCount(server.pid, redis);
   const result = await runLoad({
     url: server.url,
     connections: CONNECTIONS,
@@ -98,8 +108,18 @@ async function load(server: ServerProcess, subject: Subject | 'hello', seconds =
   if (wrong.length || result.errors) {
     throw new Error(`${subject}: expected only ${expected}s, got ${formatStatuses(result.statuses)} and ${result.errors} connection errors`);
   }
-  return result;
+  const cpu = await spent();
+  const perRequest = (ms: number) => ms / Math.max(1, result.total);
+  return {
+    ...result,
+    cpu: { process: perRequest(cpu.process), postgres: perRequest(cpu.postgres), redis: perRequest(cpu.redis), other: perRequest(cpu.other), steal: perRequest(cpu.steal) },
+  };
 }
+
+/** CPU per request, in ms: the server's process, PostgreSQL, Redis, and the rest (the load generator, the kernel). */
+const fmtCpu = (c: CpuSpent, server: string) =>
+  `${server} ${c.process.toFixed(3)}, PostgreSQL ${c.postgres.toFixed(3)}, Redis ${c.redis.toFixed(3)}, rest ${c.other.toFixed(3)}` +
+  (c.steal > 0.001 ? `, stolen ${c.steal.toFixed(3)}` : '');
 
 const fmt = (r: LoadResult) => `${r.requestsPerSecond.toFixed(0).padStart(6)} req/s p99 ${r.p99.toFixed(1).padStart(6)} ms`;
 
@@ -187,6 +207,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await hello.stop();
+    redis.disconnect();
   }
 
   console.log('\nmedians over the rounds (each ratio against the hello-world run just before it):');
@@ -204,7 +225,20 @@ async function main(): Promise<void> {
         `  ${kind.padEnd(6)} ${subject.padEnd(9)} ${median(mine.map((p) => p.run.requestsPerSecond)).toFixed(0).padStart(6)} req/s ` +
           `(hello ${median(mine.map((p) => p.hello.requestsPerSecond)).toFixed(0)}), p99 ${p99.toFixed(1)} ms (hello ${helloP99.toFixed(1)} ms, ×${p99Factor.toFixed(1)})`,
       );
+      const cpuOf = (pick: (p: Pair) => CpuSpent): CpuSpent => ({
+        process: median(mine.map((p) => pick(p).process)),
+        postgres: median(mine.map((p) => pick(p).postgres)),
+        redis: median(mine.map((p) => pick(p).redis)),
+        other: median(mine.map((p) => pick(p).other)),
+        steal: median(mine.map((p) => pick(p).steal)),
+      });
+      console.log(`         CPU ms per request: ${fmtCpu(cpuOf((p) => p.run.cpu), 'app')} (hello-world: ${fmtCpu(cpuOf((p) => p.hello.cpu), 'app')})`);
       const target = TARGETS[subject];
+      if (target !== null) {
+        // What the target leaves each request of all this machine's cores, at the hello-world rate measured.
+        const helloRate = median(mine.map((p) => p.hello.requestsPerSecond));
+        console.log(`         at the target (${(target * helloRate).toFixed(0)} req/s) the machine's ${os.cpus().length} cores give each request ${((os.cpus().length * 1000) / (target * helloRate)).toFixed(3)} ms in all`);
+      }
       if (target === null) {
         verdicts.push(`ratio ${subject} ${kind} ${ratio.toFixed(2)}, p99 ${p99Factor.toFixed(1)} × hello (a reference, not a target: the least a durable booking costs here)`);
         continue;

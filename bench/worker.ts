@@ -12,13 +12,13 @@
 // minute, the rest later; lag = made_due_at − due_at (target p99 < 1 s). BENCH_LAG=off skips it (while iterating on
 // throughput: it takes over a minute).
 import { randomBytes, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import { openPostgres, type Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { createQueue } from '../src/queue/jobScheduler.js';
 import { addDueJobs, addWorkerClinics, REQUESTED_OVER_DAYS, deleteKeysUnderPrefix, insertBookedCallbacks } from './support/workerSeed.js';
+import { startCpuCount } from './support/cpu.js';
 import { startWorkerProcess, type WorkerProcess } from './support/workerProcess.js';
 
 const DUE = Number(process.env.BENCH_DUE ?? 20_000);
@@ -78,71 +78,20 @@ async function throughput(db: Database, queue: Queue, clinics: string[] | null, 
   const ids = clinics ? await insertBookedCallbacks(db, clinics, dueAt, { requestedOverDays: REQUESTED_OVER_DAYS }) : dueAt.map(() => randomUUID());
   await queue.pause();
   await addDueJobs(queue, ids, dueAt);
-  const cpuBefore = processCpuMs(pid);
-  const redisBefore = await redisCpuMs(redis);
-  const postgresBefore = postgresCpuMs();
-  const machineBefore = machineCpuMs();
+  const spent = await startCpuCount(pid, redis);
   const started = Date.now();
   await queue.resume();
   const ended = await drained(queue, 600_000);
   const perK = (ms: number) => (ms * 1000) / DUE;
-  const machine = machineCpuMs();
-  const worker = processCpuMs(pid) - cpuBefore;
-  const redisMs = (await redisCpuMs(redis)) - redisBefore;
-  const postgres = postgresCpuMs() - postgresBefore;
+  const cpu = await spent();
   return {
     rate: DUE / ((ended - started) / 1000),
-    cpuMsPerK: perK(worker),
-    redisMsPerK: perK(redisMs),
-    postgresMsPerK: perK(postgres),
-    // Everything else busy meanwhile: this bench's polling, the kernel, and whatever else runs on the machine.
-    otherMsPerK: perK(machine.busy - machineBefore.busy - worker - redisMs - postgres),
-    stealMsPerK: perK(machine.steal - machineBefore.steal),
+    cpuMsPerK: perK(cpu.process),
+    redisMsPerK: perK(cpu.redis),
+    postgresMsPerK: perK(cpu.postgres),
+    otherMsPerK: perK(cpu.other),
+    stealMsPerK: perK(cpu.steal),
   };
-}
-
-/** CPU time a process has used so far (Linux /proc; 0 elsewhere). */
-function processCpuMs(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * CPU time of every PostgreSQL process on this machine (0 when it runs elsewhere): what the statements cost the
- * cores the workers share. Backends that exit meanwhile drop out, so it is a rough figure.
- */
-function postgresCpuMs(): number {
-  let ms = 0;
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.includes(' (postgres) ')) ms += processCpuMs(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return ms;
-}
-
-/** The machine's busy and stolen CPU time so far (Linux /proc/stat, all cores), to tell a round others disturbed. */
-function machineCpuMs(): { busy: number; steal: number } {
-  try {
-    const [user, nice, system, , , irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    return { busy: ((user! + nice! + system! + irq! + softirq!) * 1000) / 100, steal: (steal! * 1000) / 100 };
-  } catch {
-    return { busy: 0, steal: 0 };
-  }
-}
-
-async function redisCpuMs(redis: Redis): Promise<number> {
-  const info = await redis.info('cpu');
-  const read = (key: string) => Number(new RegExp(`${key}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-  return (read('used_cpu_user') + read('used_cpu_sys')) * 1000;
 }
 
 /** Phase B: SCHEDULED callbacks, DUE of them in one minute starting after the seeding, the rest later today. */
