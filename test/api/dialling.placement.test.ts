@@ -9,6 +9,7 @@ import { createStaffMember } from '../../src/services/staffAuth.js';
 import { openTestDatabase } from '../support/database.js';
 import { hangupFields, startFakeElks, type FakeElks } from '../support/fakeElks.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/until.js';
 
 const TUESDAY_0800 = '2027-03-30T08:00:00+02:00';
 const CLINIC_NUMBER = '+46101234567';
@@ -20,8 +21,9 @@ let server: TestServer;
 
 beforeAll(async () => {
   fake = await startFakeElks();
-  // A short client timeout: the fake, held, answers after it.
-  server = await startTestServer(await openTestDatabase(), TUESDAY_0800, { elksApiUrl: fake.apiUrl, elksTimeoutMs: 300 });
+  // A client timeout the fake, held, answers after; long enough for the fake to answer a request it does not hold
+  // (the second press's) in time on a busy machine: each held press waits it out.
+  server = await startTestServer(await openTestDatabase(), TUESDAY_0800, { elksApiUrl: fake.apiUrl, elksTimeoutMs: 3000 });
 });
 afterAll(async () => {
   await server?.close();
@@ -50,13 +52,8 @@ const attempts = async (callbackId: string) =>
 const outgoing = async (callbackId: string) =>
   (await server.db.query<any>('SELECT * FROM outgoing_calls WHERE callback_id = $1 ORDER BY attempt_number', [callbackId])).rows;
 
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Polls until the fake has answered the held request(s) it was released from, for as long as a busy machine may take. */
+const waitFor = (condition: () => boolean) => until(async () => condition(), (met) => met, 'the held calls to be answered', 60_000);
 
 describe('a provider answering after our timeout', () => {
   it('takes the call it placed anyway as the attempt: its voice_start connects and its hang-up is the one attempt', async () => {

@@ -8,6 +8,7 @@ import { createStaffMember } from '../../src/services/staffAuth.js';
 import { openTestDatabase } from '../support/database.js';
 import { hangupFields, startFakeElks, type ElksRequest, type FakeElks } from '../support/fakeElks.js';
 import { startTestServer, TEST_TELEPHONY_SECRET, type TestServer } from '../support/server.js';
+import { until } from '../support/until.js';
 import { DateTime } from 'luxon';
 
 // Tuesday after Easter 2027, summer time (+02:00). Booked at 08:00, the callback's slot is 08:15–08:30.
@@ -402,10 +403,7 @@ describe('hang-up records the app cannot take yet, or ever', () => {
   });
 });
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Polls the database until `condition` holds (another request's statement in progress), for as long as a busy machine may take. */
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  await until(condition, (met) => met, 'the outgoing call to be placing', 60_000);
 }

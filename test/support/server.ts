@@ -59,7 +59,10 @@ export interface TestServerOptions {
   http?: Partial<HttpSettings>;
   /** Place agent-first calls through 46elks at this URL (a test/support/fakeElks.ts server); default: no provider. */
   elksApiUrl?: string;
-  /** The 46elks client's request timeout; default 2000 ms (a test of a late answer sets a short one). */
+  /**
+   * The 46elks client's request timeout; default 30 s, so a held answer (fake.holdNext) waits for the test however
+   * busy the machine is. A test of a late answer sets a short one.
+   */
   elksTimeoutMs?: number;
   /** Where the app's rules cache hears of changes; default the database's LISTEN. */
   clinicRulesChanges?: ClinicRulesChanges;
@@ -105,7 +108,7 @@ export async function startTestServer(db: Database, now: string, options: TestSe
     clinicRulesChanges: options.clinicRulesChanges,
     slotPlacesChanges: options.slotPlacesChanges,
     telephonyProvider: options.elksApiUrl
-      ? createElksTelephony(createElksClient({ apiUrl: options.elksApiUrl, username: FAKE_ELKS_USERNAME, password: FAKE_ELKS_PASSWORD, timeoutMs: options.elksTimeoutMs ?? 2000 }))
+      ? createElksTelephony(createElksClient({ apiUrl: options.elksApiUrl, username: FAKE_ELKS_USERNAME, password: FAKE_ELKS_PASSWORD, timeoutMs: options.elksTimeoutMs ?? 30_000 }))
       : null,
   });
   server.on('request', app);
