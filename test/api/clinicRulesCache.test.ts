@@ -12,7 +12,7 @@ import { clinicRulesChangesOf, type ClinicRulesChanges } from '../../src/db/clin
 import { createClinicRulesCache } from '../../src/services/clinicRulesCache.js';
 import { listenOnPostgres, type PostgresListener } from '../../src/db/pgListener.js';
 import { ALL_BACKENDS, type Backend } from '../support/database.js';
-import { oneDatabase, silently } from '../support/twoApps.js';
+import { listenerNamed, oneDatabase, silently } from '../support/twoApps.js';
 import { until } from '../support/until.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -96,8 +96,9 @@ describe.each(ALL_BACKENDS)('clinic rules cached across processes on %s', (backe
     const listenerPid = async () =>
       (
         await admin.query<{ pid: number }>(
-          "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN clinic_rules_changed%' AND state = 'idle'",
-          [bName],
+          // Listening: LISTEN answered, or since then the heartbeat's SELECT 1 (not still connecting).
+          "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle' AND (query LIKE 'LISTEN %' OR query = 'SELECT 1')",
+          [listenerNamed(bName, 'clinic_rules_changed')],
         )
       ).rows.map((r) => r.pid);
     const [before] = await until(listenerPid, (pids) => pids.length === 1, "b's listener");
@@ -253,7 +254,9 @@ describe.skipIf(!process.env.DATABASE_URL)('the rules listener on a connection g
         listener = listenOnPostgres(proxy.url, channel, onNotify, (s) => (states.push(s), onState(s)), {
           keepAliveInitialDelayMs: 10_000,
           heartbeatMs: 100,
-          heartbeatTimeoutMs: 300,
+          // Seconds, not the few hundred ms a busy machine (or a pause of this process) can take to answer a
+          // heartbeat that is answered: a false loss would add states and reads below.
+          heartbeatTimeoutMs: 3000,
         });
         return () => listener!.close();
       },
@@ -268,12 +271,12 @@ describe.skipIf(!process.env.DATABASE_URL)('the rules listener on a connection g
 
       // No error, no FIN: only the unanswered SELECT 1 can tell that notifications no longer arrive.
       proxy.silenceAll();
-      await until(async () => changes.listening, (l) => !l, 'the silent connection to count as lost');
+      await until(async () => changes.listening, (l) => !l, 'the silent connection to count as lost', 60_000);
       await cache.get('vc-silent');
       await cache.get('vc-silent');
       expect(loads).toBe(3);
 
-      await until(async () => changes.listening, (l) => l, 'a new connection through the proxy');
+      await until(async () => changes.listening, (l) => l, 'a new connection through the proxy', 60_000);
       expect(states).toEqual([true, false, true]);
     } finally {
       await listener?.close();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../src/db/database.js';
 import { ALL_BACKENDS, type Backend } from '../support/database.js';
-import { oneDatabase, silently } from '../support/twoApps.js';
+import { listenerNamed, oneDatabase, silently } from '../support/twoApps.js';
 import { until } from '../support/until.js';
 import { startTestServer, useTestServer, type TestServer } from '../support/server.js';
 
@@ -140,8 +140,9 @@ describe.each(ALL_BACKENDS)('slot listings cached across processes on %s', (back
     const listenerPid = async () =>
       (
         await admin.query<{ pid: number }>(
-          "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN slot_places_changed%' AND state = 'idle'",
-          [aName],
+          // Listening: LISTEN answered, or since then the heartbeat's SELECT 1 (not still connecting).
+          "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle' AND (query LIKE 'LISTEN %' OR query = 'SELECT 1')",
+          [listenerNamed(aName, 'slot_places_changed')],
         )
       ).rows.map((r) => r.pid);
     const [before] = await until(listenerPid, (pids) => pids.length === 1, "a's slot places listener");
