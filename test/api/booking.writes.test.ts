@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Queryable } from '../../src/db/database.js';
 import { ALL_BACKENDS, openTestDatabase, type Backend } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/until.js';
 
 const TUESDAY_0800 = '2027-03-30T08:00:00+02:00';
 const WEEKDAYS = [1, 2, 3, 4, 5];
@@ -132,25 +133,36 @@ describe.each(ALL_BACKENDS)('on %s', (backend: Backend) => {
     // the statement saw a free place in its snapshot, so only the re-check under the lock can refuse it.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    let taken!: () => void;
-    const lockTaken = new Promise<void>((resolve) => (taken = resolve));
+    let taken!: (pid: number) => void;
+    const lockTaken = new Promise<number>((resolve) => (taken = resolve));
     const other = plain.transaction(async (tx) => {
       await tx.query('UPDATE slot_places SET booked = booked + 1 WHERE clinic_id = $1 AND slot_start = $2', [clinicId, NINE]);
-      taken();
+      taken((await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
       await held;
     });
-    await lockTaken;
+    const otherPid = await lockTaken;
     let waited = false;
     hook.run = async (_tx, running) => {
       const statement = running();
-      for (let i = 0; i < 500 && !waited; i++) {
-        const { rows } = await plain.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO slot_places%' AND datname = current_database()",
+      try {
+        // Blocked by that very transaction: another test file's booking waiting on a lock of its own (the database
+        // is shared) is not this one. Polled as long as a busy machine may take to get the statement there.
+        await until(
+          async () =>
+            (
+              await plain.query<{ n: number }>(
+                "SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)) AND query LIKE '%INSERT INTO slot_places%'",
+                [otherPid],
+              )
+            ).rows[0]!.n,
+          (n) => n > 0,
+          'the booking to wait for the slot',
+          60_000,
         );
-        waited = rows[0]!.n > 0;
-        if (!waited) await new Promise((r) => setTimeout(r, 10));
+        waited = true;
+      } finally {
+        release();
       }
-      release();
       return statement;
     };
     const refused = await server.request('POST', `/api/clinics/${clinicId}/callbacks`, { body: { phone: phone(302), slotStart: NINE } });
@@ -186,14 +198,14 @@ describe.each(ALL_BACKENDS)('on %s', (backend: Backend) => {
         });
       return { locked, release, done };
     };
-    const waitingOn = async (pid: number) => {
-      for (let i = 0; i < 1000; i++) {
-        const { rows } = await plain.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]);
-        if (rows[0]!.n > 0) return true;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      return false;
-    };
+    // As long as a busy machine may take to get the booking's statement to the lock (until fails naming it).
+    const waitingOn = async (pid: number) =>
+      (await until(
+        async () => (await plain.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid])).rows[0]!.n,
+        (n) => n > 0,
+        `a statement blocked by ${pid}`,
+        60_000,
+      )) > 0;
     const nine = holding(NINE, 'commit');
     const quarterPast = holding(NINE_FIFTEEN, 'rollback');
     const [ninePid, quarterPastPid] = await Promise.all([nine.locked, quarterPast.locked]);
