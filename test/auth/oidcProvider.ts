@@ -63,7 +63,9 @@ export async function startTestProvider(): Promise<TestProvider> {
       roleMap: null,
       algorithms: ['RS256', 'ES256'],
       clockToleranceSeconds: 30,
-      timeoutMs: 2000,
+      // Long: this in-process provider always answers (a busy machine may take seconds); the test of one that
+      // never answers sets its own short timeout.
+      timeoutMs: 30_000,
       ...overrides,
     }),
     async sign(claims, now, options = {}) {
