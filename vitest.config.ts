@@ -68,6 +68,9 @@ export default defineConfig({
     // once took 32–54 s. No test waits for a fixed time; waits poll until their condition holds.
     testTimeout: 180_000,
     hookTimeout: 240_000,
+    // expect.poll (the browser tests' wait for a page to show something) by default gives up after 1 s, which a
+    // page's fetch and render can take on a busy machine; like the timeouts above, it should only catch what never comes.
+    expect: { poll: { timeout: 30_000 } },
     env: { TZ: 'UTC' },
   },
 });
