@@ -59,6 +59,8 @@ export interface ApiDeps {
   clinicRulesChanges?: ClinicRulesChanges;
   /** Where the slot listings cache hears of places taken or freed; default the database's (LISTEN slot_places_changed). */
   slotPlacesChanges?: ClinicChanges;
+  /** How long a 46elks voice webhook may take; default 3 s (46elks's own patience). Tests of other things lengthen it. */
+  voiceDeadlineMs?: number;
 }
 
 export function composeApi(deps: ApiDeps): Express {
@@ -112,5 +114,6 @@ export function composeApi(deps: ApiDeps): Express {
         ? NO_RATE_LIMITS
         : createRateLimits(deps.redis, deps.redisPrefix, deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.callbackTokenSecret),
     http: { ...DEFAULT_HTTP_SETTINGS, ...deps.http },
+    voiceDeadlineMs: deps.voiceDeadlineMs,
   });
 }

@@ -70,6 +70,8 @@ export interface AppDeps {
   checkRedis: () => Promise<void>;
   limits: RateLimits;
   http: HttpSettings;
+  /** How long a 46elks voice webhook may take before the caller hears the apology; default 3 s (the routes'). */
+  voiceDeadlineMs?: number;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -104,7 +106,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(clinicSettingsRoutes({ auth: deps.staffAuth, settings: deps.clinicSettings }, registry));
   api.use(telephonyRoutes({ telephony: deps.telephony, secret: deps.telephonySecret }, registry));
   // 46elks webhooks: authenticated by the key in their URLs (src/telephony/webhookKey.ts).
-  const voice = elksVoiceRoutes({ phone: deps.phoneBooking, clips: deps.voiceClips, publicBaseUrl: deps.publicBaseUrl, secret: deps.telephonySecret, logger: deps.logger });
+  const voice = elksVoiceRoutes({ phone: deps.phoneBooking, clips: deps.voiceClips, publicBaseUrl: deps.publicBaseUrl, secret: deps.telephonySecret, logger: deps.logger, deadlineMs: deps.voiceDeadlineMs });
   api.use(dialRoutes({ auth: deps.staffAuth, dialling: deps.dialling }, registry));
   const dialling = elksDiallingRoutes({
     dialling: deps.dialling,
@@ -114,6 +116,7 @@ export function createApp(deps: AppDeps): Express {
     clips: deps.voiceClips,
     publicBaseUrl: deps.publicBaseUrl,
     secret: deps.telephonySecret,
+    deadlineMs: deps.voiceDeadlineMs,
   });
   api.use(elksWebhooks(deps.telephonySecret, notFoundHandler, voice, dialling));
   api.use(clinicTelephonyRoutes({ auth: deps.staffAuth, telephony: clinicTelephony, publicBaseUrl: deps.publicBaseUrl, secret: deps.telephonySecret }, registry));

@@ -61,7 +61,7 @@ let fault: ReturnType<typeof faultyDatabase>['fault'];
 beforeAll(async () => {
   const faulty = faultyDatabase(await openTestDatabase());
   fault = faulty.fault;
-  server = await startTestServer(faulty.db, TUESDAY_0800);
+  server = await startTestServer(faulty.db, TUESDAY_0800, { voiceDeadlineMs: VOICE_DEADLINE_MS });
 });
 afterAll(async () => {
   fault.matches = null;

@@ -68,6 +68,11 @@ export interface TestServerOptions {
   clinicRulesChanges?: ClinicRulesChanges;
   /** Where the app's slot listings cache hears of places taken or freed; default the database's LISTEN. */
   slotPlacesChanges?: ClinicChanges;
+  /**
+   * How long a 46elks voice webhook may take before the apology; default 30 s, so that a busy test machine never
+   * turns a phone booking into "Ett ögonblick". The tests of the deadline itself set the real one.
+   */
+  voiceDeadlineMs?: number;
 }
 
 export async function startTestServer(db: Database, now: string, options: TestServerOptions = {}): Promise<TestServer> {
@@ -107,6 +112,7 @@ export async function startTestServer(db: Database, now: string, options: TestSe
     oidc: options.oidc ?? null,
     clinicRulesChanges: options.clinicRulesChanges,
     slotPlacesChanges: options.slotPlacesChanges,
+    voiceDeadlineMs: options.voiceDeadlineMs ?? 30_000,
     telephonyProvider: options.elksApiUrl
       ? createElksTelephony(createElksClient({ apiUrl: options.elksApiUrl, username: FAKE_ELKS_USERNAME, password: FAKE_ELKS_PASSWORD, timeoutMs: options.elksTimeoutMs ?? 30_000 }))
       : null,
