@@ -48,8 +48,7 @@ export function listenOnPostgres(
     // Named, so operators (and the tests) can find it in pg_stat_activity. TCP keepalive: an idle listener would
     // otherwise not notice a peer that vanished without closing the connection.
     const c = new pg.Client({
-      connectionString,
-      application_name: `listen:${channel}`,
+      connectionString: listenerConnectionString(connectionString, channel),
       keepAlive: true,
       keepAliveInitialDelayMillis: timings.keepAliveInitialDelayMs,
     });
@@ -125,4 +124,20 @@ export function listenOnPostgres(
       if (c) await c.end().catch(() => undefined);
     },
   };
+}
+
+/**
+ * The connection string with the listener's own application_name: `listen:<channel>`, after the URL's own name when
+ * it has one (`api-1/listen:<channel>`), which would otherwise win over any name given beside it.
+ */
+export function listenerConnectionString(connectionString: string, channel: string): string {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    return connectionString; // not a URL (a socket path, say): left as it is, unnamed
+  }
+  const base = url.searchParams.get('application_name');
+  url.searchParams.set('application_name', base ? `${base}/listen:${channel}` : `listen:${channel}`);
+  return url.toString();
 }

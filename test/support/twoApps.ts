@@ -16,31 +16,17 @@ export async function oneDatabase(backend: Backend, names: [string, string]): Pr
     url.searchParams.set('application_name', name);
     return url.toString();
   };
-  const dbs = names.map((name): Database => {
-    const db = openPostgres(named(name), 5);
-    // Each channel's listener under a name of its own, `<name>/<channel>`, through the same listen() the app's pool
-    // has: a test finds it in pg_stat_activity by that name (listenerNamed). Its last statement would not do: the
-    // heartbeat's SELECT 1 replaces the LISTEN there after 15 s, and every listener sends it.
-    const listening: Database[] = [];
-    return {
-      ...db,
-      listen: (channel, onNotify, onState) => {
-        const own = openPostgres(named(listenerNamed(name, channel)), 1);
-        listening.push(own);
-        return own.listen!(channel, onNotify, onState);
-      },
-      close: async () => {
-        await Promise.all(listening.map((l) => l.close()));
-        await db.close();
-      },
-    };
-  });
+  const dbs = names.map((name) => openPostgres(named(name), 5));
   await migrate(dbs[0]!);
   return { dbs, drop: schema.drop };
 }
 
-/** The application_name of the connection oneDatabase's handle `name` listens on `channel` with. */
-export const listenerNamed = (name: string, channel: string) => `${name}/${channel}`;
+/**
+ * The application_name of the connection that oneDatabase's handle `name` listens on `channel` with (set by
+ * src/db/pgListener.ts): a test finds it in pg_stat_activity by that name. Its last statement would not do: the
+ * heartbeat's SELECT 1 replaces the LISTEN there after 15 s, and every listener sends it.
+ */
+export const listenerNamed = (name: string, channel: string) => `${name}/listen:${channel}`;
 
 /** A write no process hears: triggers off for this one transaction (as a restore without triggers would). */
 export async function silently(db: Database, sql: string, params: unknown[]): Promise<void> {
