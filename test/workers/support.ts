@@ -9,6 +9,7 @@ import { migrate } from '../../src/db/migrate.js';
 import type { JobScheduler } from '../../src/queue/jobScheduler.js';
 import type { OutgoingSms, SmsSender } from '../../src/sms/port.js';
 import { freshPostgresSchema, openTestDatabase } from '../support/database.js';
+import { until } from '../support/until.js';
 export { deleteKeysUnder } from '../support/redis.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -68,19 +69,7 @@ export function recordingSms(): SmsSender & { sent: OutgoingSms[]; failNextWith(
 
 /** Polls `probe` until it returns something truthy; fails naming `what` after `timeoutMs`. */
 export async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 60_000, intervalMs = 100): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value as NonNullable<T>;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+  return (await until(async () => probe(), (value) => Boolean(value), what, timeoutMs, intervalMs)) as NonNullable<T>;
 }
 
 /**
