@@ -109,14 +109,19 @@ export function createGuaranteeCaseService(deps: { db: Database; clock: Clock; b
     return rules;
   }
 
+  /**
+   * A callback's case a staff member may see or change. Access is decided first, on the callback's clinic, as
+   * everywhere else (callQueue's authorizedCallback): 404 only when no callback has this id, 403 for another
+   * clinic's callback whether or not it has a case, and only then 404 guarantee_case_not_found. Looking the
+   * case up first told staff of other clinics which of that clinic's callbacks were covered.
+   */
   async function authorizedCase(staff: StaffMember, callbackId: string, roles: readonly StaffMember['role'][]) {
+    const callback = await findCallback(db, callbackId);
+    if (!callback) throw new CallbackNotFound();
+    authorize(staff, roles, callback.clinicId);
     const found = await findCase(db, callbackId);
-    if (!found) {
-      if (!(await findCallback(db, callbackId))) throw new CallbackNotFound();
-      throw new GuaranteeCaseNotFound(callbackId);
-    }
-    authorize(staff, roles, found.clinicId);
-    return found;
+    if (!found) throw new GuaranteeCaseNotFound(callbackId);
+    return { case: found, callback };
   }
 
   const audit = (staff: StaffMember, action: string, clinicId: string, callbackIds: string[]) =>
@@ -130,15 +135,14 @@ export function createGuaranteeCaseService(deps: { db: Database; clock: Clock; b
     basis,
 
     async get(staff, callbackId) {
-      const c = await authorizedCase(staff, callbackId, READ_ROLES);
+      const { case: c } = await authorizedCase(staff, callbackId, READ_ROLES);
       await audit(staff, 'guarantee_case.read', c.clinicId, [callbackId]);
       return { case: c, timezone: (await rulesOf(c.clinicId)).timezone };
     },
 
     async recordAssessment(staff, callbackId, input) {
-      const c = await authorizedCase(staff, callbackId, CLINICAL_ROLES);
+      const { case: c, callback } = await authorizedCase(staff, callbackId, CLINICAL_ROLES);
       assertOpenOrCorrecting(c, input.correct);
-      const callback = (await findCallback(db, callbackId))!;
       const now = clock.now();
       const problem = assessmentTimeProblem(input.at, callback.requestedAt, now);
       if (problem) throw new ValidationFailed([{ field: 'body.assessedAt', message: problem }]);
@@ -157,7 +161,7 @@ export function createGuaranteeCaseService(deps: { db: Database; clock: Clock; b
     },
 
     async recordExclusion(staff, callbackId, input) {
-      const c = await authorizedCase(staff, callbackId, CLINICAL_ROLES);
+      const { case: c } = await authorizedCase(staff, callbackId, CLINICAL_ROLES);
       assertOpenOrCorrecting(c, input.correct);
       await recordExclusion(db, callbackId, { reason: input.reason, note: input.note, by: staff.id, now: clock.now() });
       await audit(staff, 'guarantee_case.exclusion', c.clinicId, [callbackId]);
