@@ -26,3 +26,31 @@ describe('CSV', () => {
     expect(parseCsv('a,b\nc,d')).toEqual([['a', 'b'], ['c', 'd']]);
   });
 });
+
+describe('CSV formula injection (OWASP): text a spreadsheet would take for a formula', () => {
+  const HYPERLINK = '=HYPERLINK("http://evil.example","klicka")';
+
+  it('starts a text cell beginning with =, +, -, @, tab or carriage return with a single quote, and still quotes it per RFC 4180', () => {
+    expect(csvLine([HYPERLINK])).toBe(`"'=HYPERLINK(""http://evil.example"",""klicka"")"`);
+    expect(csvLine(['+46 Vårdcentralen', '-2+3+cmd|\' /C calc\'!A0', '@SUM(1+1)'])).toBe(`'+46 Vårdcentralen,'-2+3+cmd|' /C calc'!A0,'@SUM(1+1)`);
+    expect(csvLine(['\t=1+1', '\r=1+1'])).toBe(`'\t=1+1,"'\r=1+1"`);
+    // Read back, each is the text it was, behind the quote: a spreadsheet shows it, never evaluates it.
+    expect(parseCsv(csvDocument(['a', 'b'], [csvLine([HYPERLINK, '\r=1+1'])]))[1]).toEqual([`'${HYPERLINK}`, "'\r=1+1"]);
+  });
+
+  it('leaves text that does not start with a trigger, and text already behind a quote, as it is', () => {
+    expect(csvLine(['Vårdcentralen Sala', 'a=b', ' =1', "'=1+1", ''])).toBe("Vårdcentralen Sala,a=b, =1,'=1+1,");
+  });
+
+  it('keeps numbers numbers: negative figures, shares, and plain numbers read back as text stay unquoted', () => {
+    expect(csvLine([-5, -0.25, 0.5, 21, 0])).toBe('-5,-0.2500,0.5000,21,0');
+    // The national file is re-written from its stored text, so its figures arrive as strings.
+    expect(csvLine(['-5', '-0.2500', '21', '2027-04'])).toBe('-5,-0.2500,21,2027-04');
+    // Text that only starts like a number is still text.
+    expect(csvLine(['-5+cmd', '-1e5', '-', '-.5'])).toBe("'-5+cmd,'-1e5,'-,'-.5");
+  });
+
+  it('writes the header line through the same rule', () => {
+    expect(csvDocument(['=x', 'b'], [])).toBe("'=x,b\r\n");
+  });
+});
