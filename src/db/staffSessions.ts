@@ -19,7 +19,11 @@ export async function insertSession(
   );
 }
 
-/** A live session whose account is not revoked; null otherwise. */
+/**
+ * A live session whose account is not revoked and whose key has not expired since (the key's expiry can be moved
+ * after sign-in); null otherwise. Accounts signing in through OpenID Connect have no key expiry here: their
+ * session's own expires_at already stops at the JWT's exp.
+ */
 export async function findLiveSession(db: Queryable, idHash: string, now: Date): Promise<StoredSession | null> {
   const { rows } = await db.query<{
     staff_id: string;
@@ -31,7 +35,8 @@ export async function findLiveSession(db: Queryable, idHash: string, now: Date):
   }>(
     `SELECT s.staff_id, s.name, s.role, s.clinic_ids, s.csrf_token, s.expires_at
        FROM staff_sessions s JOIN staff a ON a.id = s.staff_id
-      WHERE s.id_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL`,
+      WHERE s.id_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL
+        AND (a.token_expires_at IS NULL OR a.token_expires_at > $2)`,
     [idHash, now.toISOString()],
   );
   const r = rows[0];

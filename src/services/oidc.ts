@@ -17,6 +17,8 @@ export interface OidcIdentity {
   role: StaffRole;
   /** 'all': every clinic there is at the moment of the request (region follow-up staff). */
   clinics: string[] | 'all';
+  /** The token's exp: nothing signed in with it (a page session) outlives it. */
+  expiresAt: Date;
 }
 
 export interface OidcVerifier {
@@ -175,7 +177,15 @@ export function createOidcVerifier(config: OidcConfig, deps: { clock: Clock; log
         throw new Unauthenticated('The sign-in token is malformed.');
       }
       const subject = payload.sub!;
-      return { issuer: config.issuer, subject, name: nameOf(payload, subject), role: roleOf(payload), clinics: clinicsOf(payload) };
+      return {
+        issuer: config.issuer,
+        subject,
+        name: nameOf(payload, subject),
+        role: roleOf(payload),
+        clinics: clinicsOf(payload),
+        // Required above, so always a number here.
+        expiresAt: new Date(payload.exp! * 1000),
+      };
     },
   };
 }

@@ -48,6 +48,8 @@ export async function createStaffMember(
 export interface StaffAuthenticator {
   /** The staff member an Authorization header belongs to; Unauthenticated (401) otherwise. */
   authenticate(authorization: string | undefined): Promise<StaffMember>;
+  /** The same, and until when the credential holds (the key's expiry, the JWT's exp; null: no expiry). */
+  identify(authorization: string | undefined): Promise<{ staff: StaffMember; validUntil: Date | null }>;
 }
 
 const regionTime = (at: Date) => DateTime.fromJSDate(at, { zone: REGION_TIMEZONE }).toISO({ suppressMilliseconds: true })!;
@@ -59,35 +61,42 @@ const regionTime = (at: Date) => DateTime.fromJSDate(at, { zone: REGION_TIMEZONE
 export function createStaffAuthenticator(deps: { db: Database; clock: Clock; oidc?: OidcVerifier | null }): StaffAuthenticator {
   const { db, clock } = deps;
 
-  async function byToken(token: string): Promise<StaffMember> {
+  type Identified = { staff: StaffMember; validUntil: Date | null };
+
+  async function byToken(token: string): Promise<Identified> {
     const account = await findTokenAccount(db, hashStaffToken(token));
     if (!account) throw new Unauthenticated('The bearer token is not valid.');
     if (account.disabledAt) throw new Unauthenticated('The bearer token was revoked.');
     if (account.tokenExpiresAt && account.tokenExpiresAt.getTime() <= clock.now().toMillis()) {
       throw new TokenExpired(regionTime(account.tokenExpiresAt));
     }
-    return account.staff;
+    return { staff: account.staff, validUntil: account.tokenExpiresAt };
   }
 
-  async function byOidc(oidc: OidcVerifier, jwt: string): Promise<StaffMember> {
+  async function byOidc(oidc: OidcVerifier, jwt: string): Promise<Identified> {
     const identity = await oidc.verify(jwt);
     const id = oidcStaffId(identity.issuer, identity.subject);
     const { disabledAt } = await upsertOidcAccount(db, { id, issuer: identity.issuer, subject: identity.subject, name: identity.name, role: identity.role });
     if (disabledAt) throw new Unauthenticated('This staff account was revoked.');
     const clinicIds = identity.clinics === 'all' ? (await listClinics(db)).map((c) => c.id) : identity.clinics;
-    return { id, name: identity.name, role: identity.role, clinicIds };
+    return { staff: { id, name: identity.name, role: identity.role, clinicIds }, validUntil: identity.expiresAt };
+  }
+
+  async function identify(authorization: string | undefined): Promise<Identified> {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (!match) throw new Unauthenticated();
+    const token = match[1]!;
+    if (looksLikeJwt(token)) {
+      if (!deps.oidc) throw new Unauthenticated('The bearer token is not valid: sign-in JWTs are not accepted here (OpenID Connect is not configured).');
+      return byOidc(deps.oidc, token);
+    }
+    return byToken(token);
   }
 
   return {
+    identify,
     async authenticate(authorization) {
-      const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-      if (!match) throw new Unauthenticated();
-      const token = match[1]!;
-      if (looksLikeJwt(token)) {
-        if (!deps.oidc) throw new Unauthenticated('The bearer token is not valid: sign-in JWTs are not accepted here (OpenID Connect is not configured).');
-        return byOidc(deps.oidc, token);
-      }
-      return byToken(token);
+      return (await identify(authorization)).staff;
     },
   };
 }

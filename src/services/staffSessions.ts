@@ -16,8 +16,11 @@ export interface StaffSession {
 }
 
 export interface StaffSessions {
-  /** Signs in with a staff token (or JWT); returns the cookie value to set, shown to no one else. */
-  signIn(token: string): Promise<{ cookieValue: string; session: StaffSession; expiresAt: Date }>;
+  /**
+   * Signs in with a staff token (or JWT); returns the cookie value to set, shown to no one else, and how long the
+   * session lasts: SESSION_HOURS, or less when the token or the sign-in JWT expires sooner.
+   */
+  signIn(token: string): Promise<{ cookieValue: string; session: StaffSession; expiresAt: Date; lifetimeSeconds: number }>;
   /** The session a cookie value belongs to; Unauthenticated when none, expired or revoked. */
   resume(cookieValue: string | undefined): Promise<StaffSession>;
   signOut(cookieValue: string | undefined): Promise<void>;
@@ -36,13 +39,16 @@ export function createStaffSessions(deps: { db: Database; clock: Clock; auth: St
   const { db, clock, auth } = deps;
   return {
     async signIn(token) {
-      const staff = await auth.authenticate(`Bearer ${token.trim()}`);
+      const { staff, validUntil } = await auth.identify(`Bearer ${token.trim()}`);
       const cookieValue = randomBytes(32).toString('base64url');
       const csrfToken = randomBytes(24).toString('base64url');
       const now = clock.now().toJSDate();
-      const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
+      // A session never outlives what it was opened with (the key's or the JWT's expiry), nor a shift.
+      const shiftEnd = now.getTime() + SESSION_HOURS * 3600_000;
+      const expiresAt = new Date(validUntil ? Math.min(shiftEnd, validUntil.getTime()) : shiftEnd);
       await insertSession(db, { idHash: hash(cookieValue), staff, csrfToken, createdAt: now, expiresAt });
-      return { cookieValue, session: { staff, csrfToken }, expiresAt };
+      const lifetimeSeconds = Math.max(1, Math.floor((expiresAt.getTime() - now.getTime()) / 1000));
+      return { cookieValue, session: { staff, csrfToken }, expiresAt, lifetimeSeconds };
     },
     async resume(cookieValue) {
       if (!cookieValue) throw new Unauthenticated('Please sign in.');

@@ -47,7 +47,7 @@ async function refusal(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('a valid token', () => {
-  it('gives the claimed role and clinics, with the subject and name', async () => {
+  it('gives the claimed role and clinics, with the subject, name and expiry', async () => {
     const jwt = await provider.sign({ sub: 'anna-1', name: 'Anna Andersson', roles: ['nurse'], clinics: [clinicA] }, now);
     expect(await verifier().verify(jwt)).toEqual({
       issuer: provider.issuer,
@@ -55,6 +55,8 @@ describe('a valid token', () => {
       name: 'Anna Andersson',
       role: 'nurse',
       clinics: [clinicA],
+      // The provider's tokens last an hour from `now`.
+      expiresAt: new Date(Math.floor(now.toSeconds() + 3600) * 1000),
     });
   });
 

@@ -3,21 +3,43 @@
 import { Router, urlencoded, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { AppError, Forbidden, Unauthenticated } from '../../../errors.js';
 import type { StaffRole } from '../../../db/staff.js';
-import { csrfMatches, SESSION_HOURS, type StaffSession, type StaffSessions } from '../../../services/staffSessions.js';
+import { csrfMatches, type StaffSession, type StaffSessions } from '../../../services/staffSessions.js';
 import { html, type Html } from '../html.js';
 import { layout } from '../layout.js';
 import { langOf, text, type Lang } from '../texts/index.js';
 
 export const SESSION_COOKIE = 'cbs_session';
+/**
+ * Behind TLS the cookie is `__Host-` prefixed: browsers then refuse it from a sibling subdomain or without Secure,
+ * so nobody else can plant one.
+ */
+export const HOST_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 export const SIGN_IN_PATH = '/personal/logga-in';
 
-/** The value of one cookie from the Cookie header. */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
+/** A session id as this app issues it (32 random bytes, base64url); any other value is no session at all. */
+const SESSION_ID = /^[A-Za-z0-9_-]{20,100}$/;
+
+/**
+ * Every value sent under `names` in a Cookie header, as sent (never decoded, so never a URIError). A header can
+ * carry one name several times: a cookie planted for a longer path or a parent domain comes along with ours.
+ */
+export function cookieValues(header: string | undefined, names: readonly string[]): string[] {
+  const values: string[] = [];
   for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    const at = part.indexOf('=');
+    if (at < 0) continue;
+    if (names.includes(part.slice(0, at).trim())) values.push(part.slice(at + 1).trim());
   }
-  return undefined;
+  return values;
+}
+
+/**
+ * The session id the request carries: exactly one well-formed session cookie. Two (a planted one beside ours) are
+ * no session rather than a guess at which is ours; the person signs in again.
+ */
+export function sessionIdOf(cookieHeader: string | undefined): string | undefined {
+  const values = cookieValues(cookieHeader, [SESSION_COOKIE, HOST_SESSION_COOKIE]);
+  return values.length === 1 && SESSION_ID.test(values[0]!) ? values[0] : undefined;
 }
 
 export const sessionOf = (res: Response): StaffSession => res.locals.session as StaffSession;
@@ -45,7 +67,7 @@ export function requireStaff(sessions: StaffSessions, roles?: readonly StaffRole
     async (req: Request, res: Response, next: NextFunction) => {
       let session: StaffSession;
       try {
-        session = await sessions.resume(cookieValue(req.headers.cookie, SESSION_COOKIE));
+        session = await sessions.resume(sessionIdOf(req.headers.cookie));
       } catch (error) {
         if (!(error instanceof Unauthenticated) || wantsJson(req)) throw error;
         res.redirect(303, `${SIGN_IN_PATH}?next=${encodeURIComponent(req.originalUrl)}`);
@@ -86,9 +108,22 @@ ${notice ? html`<p class="notice">${notice}</p>` : ''}
 }
 
 function setSessionCookie(res: Response, value: string, secure: boolean, maxAgeSeconds: number) {
-  const attributes = [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`];
+  const attributes = [`${secure ? HOST_SESSION_COOKIE : SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`];
   if (secure) attributes.push('Secure');
   res.setHeader('Set-Cookie', attributes.join('; '));
+}
+
+/**
+ * A sign-in posted from another site (login CSRF: a page elsewhere signing the browser in as the attacker). Browsers
+ * say where a request comes from in Sec-Fetch-Site, and older ones in Origin; a request with neither is not a
+ * browser's cross-site form post (curl, scripts), and a forged one cannot make a victim's browser sign in.
+ */
+export function crossSite(req: Request): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site !== 'same-origin' && site !== 'none';
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  return origin !== `${req.protocol}://${req.host}`;
 }
 
 /** GET/POST /personal/logga-in, POST /personal/logga-ut. */
@@ -103,10 +138,16 @@ export function signInRoutes(sessions: StaffSessions, options: { secureCookies: 
     const lang = langOf(req.query, req.headers.cookie);
     const next = safeNext(req.body?.next);
     const token = typeof req.body?.token === 'string' ? req.body.token : '';
+    if (crossSite(req)) {
+      res.status(403).send(signInPage(lang, next, text(lang, 'staff.signIn.crossSite')));
+      return;
+    }
     try {
       if (!token.trim() || token.length > 8192) throw new Unauthenticated('Enter your sign-in key.');
-      const { cookieValue: value } = await sessions.signIn(token);
-      setSessionCookie(res, value, options.secureCookies, SESSION_HOURS * 3600);
+      const { cookieValue: value, lifetimeSeconds } = await sessions.signIn(token);
+      // Whoever was signed in on this browser before is signed out: one session per browser, the newest.
+      await sessions.signOut(sessionIdOf(req.headers.cookie));
+      setSessionCookie(res, value, options.secureCookies, lifetimeSeconds);
       res.redirect(303, next);
     } catch (error) {
       if (!(error instanceof Unauthenticated)) throw error;
@@ -114,7 +155,7 @@ export function signInRoutes(sessions: StaffSessions, options: { secureCookies: 
     }
   });
   router.post('/personal/logga-ut', ...requireStaff(sessions), async (req, res) => {
-    await sessions.signOut(cookieValue(req.headers.cookie, SESSION_COOKIE));
+    await sessions.signOut(sessionIdOf(req.headers.cookie));
     setSessionCookie(res, '', options.secureCookies, 0);
     res.redirect(303, `${SIGN_IN_PATH}?ended=1`);
   });

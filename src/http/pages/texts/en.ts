@@ -12,6 +12,7 @@ export const en: Record<TextKey, string> = {
   'staff.signIn.tokenHint': 'The key your administrator gave you (it starts with cbs_), or a sign-in token from the region’s identity provider.',
   'staff.signIn.submit': 'Sign in',
   'staff.signIn.failed': 'Could not sign in: {reason}',
+  'staff.signIn.crossSite': 'The sign-in came from another website and was not accepted. Sign in here on this page.',
   'staff.signIn.ended': 'You have been signed out. Sign in again to continue.',
   'staff.signedInAs': 'Signed in as {name} ({role})',
   'staff.signOut': 'Sign out',

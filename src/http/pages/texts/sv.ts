@@ -10,6 +10,7 @@ export const sv = {
   'staff.signIn.tokenHint': 'Nyckeln du fick av din administratör (börjar med cbs_), eller en inloggningstoken från regionens inloggning.',
   'staff.signIn.submit': 'Logga in',
   'staff.signIn.failed': 'Det gick inte att logga in: {reason}',
+  'staff.signIn.crossSite': 'Inloggningen kom från en annan webbplats och togs inte emot. Logga in här på sidan.',
   'staff.signIn.ended': 'Du har loggats ut. Logga in igen för att fortsätta.',
   'staff.signedInAs': 'Inloggad som {name} ({role})',
   'staff.signOut': 'Logga ut',
