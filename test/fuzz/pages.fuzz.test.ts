@@ -4,43 +4,15 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CSV_PATH, DRILLDOWN_PATH, REPORTS_PATH } from '../../src/http/pages/manager/present.js';
-import { staffPaths } from '../../src/http/pages/staff/home.js';
-import { routePatterns } from '../../src/http/pages/staff/paths.js';
-import { SESSION_COOKIE, SIGN_IN_PATH } from '../../src/http/pages/staff/session.js';
+import { SESSION_COOKIE } from '../../src/http/pages/staff/session.js';
 import { useTestServer } from '../support/server.js';
 import { DATE_STRINGS, encodePart, hostile, hugeString, INSTANT_STRINGS, nearInstant, oddString, rawSegment, wrongType } from './arbitraries.js';
 import { buildFixture, checkResponse, send } from './harness.js';
+import { PAGES, signIn } from './pages.js';
 import type { Fixture, FuzzRequest } from './requests.js';
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20270330);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
-
-/** The staff console's form posts, by their name in routePatterns; the other console pages are read with GET. */
-const CONSOLE_POSTS = new Set(['callNext', 'claim', 'attempt', 'renew', 'release', 'outcome', 'followUp', 'assessment', 'exclusion']);
-
-/** Every page with its method, as Express patterns; the console's own list, so a page added there is fuzzed too. */
-const PAGES: [string, string][] = [
-  ['GET', '/'],
-  ['GET', '/vardcentral/:clinicId'],
-  ['POST', '/vardcentral/:clinicId'],
-  ['GET', '/bokning/:id'],
-  ['GET', '/bokning/:id/andra'],
-  ['POST', '/bokning/:id/andra'],
-  ['GET', '/avboka/:id'],
-  ['POST', '/avboka/:id'],
-  ['GET', staffPaths.home],
-  ['GET', SIGN_IN_PATH],
-  ['POST', SIGN_IN_PATH],
-  ['POST', '/personal/logga-ut'],
-  ['GET', REPORTS_PATH],
-  ['GET', DRILLDOWN_PATH],
-  ['GET', CSV_PATH],
-  ['GET', `${REPORTS_PATH}/nationell/:file`],
-  ['GET', staffPaths.settings(':clinicId')],
-  ['POST', staffPaths.settings(':clinicId')],
-  ...Object.entries(routePatterns).map(([name, pattern]): [string, string] => [CONSOLE_POSTS.has(name) ? 'POST' : 'GET', pattern]),
-];
 
 /** Query parameters and form fields the pages read, and a few they do not. */
 const QUERY_KEYS = ['token', 'lang', 'next', 'ended', 'andrad', 'from', 'to', 'groupBy', 'clinic', 'clinics', 'figure', 'cursor', 'sort', 'limit', 'period', 'x'];
@@ -50,25 +22,9 @@ const server = useTestServer('2027-03-30T08:00:00+02:00');
 let fixture: Fixture;
 const sessions: { cookie: string; csrf: string }[] = [];
 
-/** Signs in with a staff bearer token through the sign-in form; returns the session cookie and its CSRF token. */
-async function signIn(bearer: string): Promise<{ cookie: string; csrf: string }> {
-  const res = await fetch(server().baseUrl + SIGN_IN_PATH, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: `token=${encodeURIComponent(bearer.replace(/^Bearer /, ''))}`,
-    redirect: 'manual',
-  });
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-  expect(cookie.startsWith(`${SESSION_COOKIE}=`), `signed in: ${res.status}`).toBe(true);
-  const home = await (await fetch(server().baseUrl + staffPaths.home, { headers: { cookie } })).text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(home)?.[1];
-  expect(csrf).toBeTruthy();
-  return { cookie, csrf: csrf! };
-}
-
 beforeAll(async () => {
   fixture = await buildFixture(server());
-  sessions.push(await signIn(fixture.staff.nurse), await signIn(fixture.staff.manager));
+  sessions.push(await signIn(server().baseUrl, fixture.staff.nurse), await signIn(server().baseUrl, fixture.staff.manager));
 });
 
 const seedOf = (name: string) => (BASE_SEED + createHash('sha256').update(name).digest().readUInt32BE(0)) | 0;
