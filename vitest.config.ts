@@ -14,7 +14,7 @@ const EXCLUDE = process.env.DATABASE_URL ? ['test/browser/**', 'test/faults/**',
 const SHARED = [
   'test/api/**/*.test.ts', 'test/auth/**/*.test.ts', 'test/domain/**/*.test.ts', 'test/telephony/**/*.test.ts', 'test/sms/**/*.test.ts',
   'test/fuzz/**/*.test.ts', 'test/queue/**/*.test.ts', 'test/workers/handlers.test.ts', 'test/workers/scheduling.test.ts',
-  'test/ops/outage.test.ts', 'test/config.test.ts', 'test/database.test.ts', 'test/redis.test.ts',
+  'test/ops/outage.test.ts', 'test/config.test.ts', 'test/database.test.ts', 'test/redis.test.ts', 'test/db/appSecrets.test.ts',
 ];
 
 // Longest first within a group (a fresh clone has no timing cache to sort by).

@@ -6,14 +6,12 @@ import { DEFAULT_MAX_OPEN_PER_PHONE } from './domain/callerPolicy.js';
 import type { HttpSettings } from './http/operations.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './http/rateLimits.js';
 
-const DEV_TOKEN_SECRET = 'development-only-callback-token-secret-change-me';
-
 /**
- * Secrets anyone can read in this repository (the development default, the compose file's old fallback,
+ * Secrets anyone can read in this repository (the former development default, the compose file's old fallback,
  * the test fixtures): in production they would let a stranger forge cancel tokens or telephony events.
  */
 const PUBLISHED_SECRETS = new Set([
-  DEV_TOKEN_SECRET,
+  'development-only-callback-token-secret-change-me',
   'compose-demo-only-secret-replace-before-real-use',
   'test-secret-test-secret-test-secret!',
   'telephony-test-secret-telephony-test-secret',
@@ -65,7 +63,10 @@ const EnvSchema = z
       .string()
       .refine((s) => DateTime.fromISO(s, { setZone: true }).isValid, 'must be an ISO 8601 instant, e.g. 2027-03-29T07:30:00+02:00')
       .optional(),
-    /** Secret from which callback cancel tokens are derived (HMAC). Required in production. */
+    /**
+     * Secret from which callback cancel tokens are derived (HMAC). Required in production; elsewhere, unset means a
+     * random one generated on the first start and kept in the database.
+     */
     CALLBACK_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     /** Redis key prefix for all queues; tests use their own. */
     BULLMQ_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, - or _').default('callbacks'),
@@ -178,7 +179,8 @@ export interface Config {
   database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
   redisUrl: string;
   appNow: DateTime | null;
-  callbackTokenSecret: string;
+  /** null: generated once and kept in the database (never in production, where it is required). */
+  callbackTokenSecret: string | null;
   logLevel: Env['LOG_LEVEL'];
   seedDemo: boolean;
   queuePrefix: string;
@@ -230,7 +232,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       : { kind: 'pglite', dataDir: e.PGLITE_DATA_DIR },
     redisUrl: e.REDIS_URL,
     appNow: e.APP_NOW ? DateTime.fromISO(e.APP_NOW, { setZone: true }).toUTC() : null,
-    callbackTokenSecret: e.CALLBACK_TOKEN_SECRET ?? DEV_TOKEN_SECRET,
+    callbackTokenSecret: e.CALLBACK_TOKEN_SECRET ?? null,
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
     queuePrefix: e.BULLMQ_PREFIX,

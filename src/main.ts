@@ -17,6 +17,7 @@ import { createOutageMonitor } from './ops/outage.js';
 import { assertRedisReachable, createRedisConnection, RedisUnavailable, waitUntilReady } from './queue/redis.js';
 import { startWorkers, type RunningWorkers } from '../workers/index.js';
 import { createElksClient, createElksTelephony } from './telephony/elks.js';
+import { callbackTokenSecretOf } from './services/callbackTokens.js';
 
 async function main(): Promise<void> {
   const apiOnly = process.argv.includes('--api-only');
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     }
   }
 
+  const callbackTokenSecret = await callbackTokenSecretOf(db, config.callbackTokenSecret);
   const redis = createRedisConnection(config.redisUrl, 'api', createOutageMonitor(logger, 'redis'));
   await waitUntilReady(redis);
   const jobs = createBullJobScheduler({ connection: redis, prefix: config.queuePrefix, clock });
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
     clock,
     logger,
     jobs,
-    callbackTokenSecret: config.callbackTokenSecret,
+    callbackTokenSecret,
     dueLeadMinutes: config.dueLeadMinutes,
     claimTimeoutMinutes: config.claimTimeoutMinutes,
     telephonySecret: config.telephonyWebhookSecret,

@@ -1,5 +1,6 @@
 // `npm start` as a new user meets it: the real entry point in a child process.
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,9 +71,21 @@ describe.runIf(ON_PGLITE_PASS)('npm start', { timeout: 180_000 }, () => {
     expect(nurseToken).toBeDefined();
     const me = await (await fetch(`${url}/api/staff/me`, { headers: { authorization: `Bearer ${nurseToken}` } })).json();
     expect(me).toMatchObject({ role: 'nurse', clinicIds: ['vc-koping', 'vc-kungsor'] });
+    // Without CALLBACK_TOKEN_SECRET the cancel token is signed with a secret generated for this database, not with
+    // one anyone can read in the repository.
+    const published = createHmac('sha256', 'development-only-callback-token-secret-change-me').update(`callback:${body.id}`).digest('base64url');
+    expect(body.token).not.toBe(published);
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);
     expect(fs.existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
+
+    // The generated secret is kept with the data: after a restart the patient's link still works.
+    const again = start({ PORT: '0', PGLITE_DATA_DIR: dataDir, APP_NOW: '2027-03-30T08:01:00+02:00', BULLMQ_PREFIX: `startup-${path.basename(dataDir)}` });
+    const url2 = await again.listening;
+    const shown = await fetch(`${url2}/api/callbacks/${body.id}`, { headers: { 'x-callback-token': body.token } });
+    expect(shown.status).toBe(200);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     await deleteKeysUnder(redis, `startup-${path.basename(dataDir)}`);
     redis.disconnect();

@@ -17,7 +17,7 @@ import { createLogger, type Logger } from '../src/logger.js';
 import { QUEUES, RECONCILE_SCHEDULER_ID, schedules, type QueueKey, type Schedule } from '../src/queue/contract.js';
 import { createBullJobScheduler, createQueue } from '../src/queue/jobScheduler.js';
 import { assertRedisReachable, createRedisConnection, RedisUnavailable } from '../src/queue/redis.js';
-import { createCallbackTokens } from '../src/services/callbackTokens.js';
+import { callbackTokenSecretOf, createCallbackTokens } from '../src/services/callbackTokens.js';
 import { createConsoleSms } from '../src/sms/consoleSms.js';
 import { createHttpSms } from '../src/sms/httpSms.js';
 import { createElksSms } from '../src/sms/elksSms.js';
@@ -98,7 +98,7 @@ export async function startWorkers(config: Config, logger: Logger, deps: WorkerD
       db: deps.db,
       clock: deps.clock,
       sms,
-      tokens: createCallbackTokens(config.callbackTokenSecret),
+      tokens: createCallbackTokens(await callbackTokenSecretOf(deps.db, config.callbackTokenSecret)),
       publicBaseUrl: config.publicBaseUrl,
     }),
     startMaintenanceWorker(settings, { db: deps.db, jobs, clock: deps.clock }),
