@@ -5,6 +5,8 @@ import { text, type Lang } from './texts/index.js';
 export interface PageFrame {
   lang: Lang;
   title: string;
+  /** The page's <h1> where it holds markup (a patient's name in <bdi>); otherwise the title. */
+  heading?: HtmlValue;
   body: Html;
   /** The same page in the other language (path and query), for the language link. */
   otherLanguageHref?: string;
@@ -34,7 +36,7 @@ ${(frame.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)
 </header>
 <p class="emergency" role="note">${text(lang, 'site.emergency')}</p>
 <main id="main">
-<h1>${frame.title}</h1>
+<h1>${frame.heading ?? frame.title}</h1>
 ${frame.body}
 </main>
 <footer class="site-footer"><p>${text(lang, 'site.footer')}</p></footer>

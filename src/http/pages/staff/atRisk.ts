@@ -11,7 +11,7 @@ import { AssessmentBody, ExclusionBody } from '../../reportSchemas.js';
 import { ClinicIdParams } from '../../schemas.js';
 import { CallbackIdParams } from '../../staffSchemas.js';
 import { parseRequest } from '../../validation.js';
-import { html, type Html } from '../html.js';
+import { html, isolated, type Html } from '../html.js';
 import { layout } from '../layout.js';
 import { langOf, text, type Lang } from '../texts/index.js';
 import {
@@ -77,7 +77,7 @@ function caseForms(lang: Lang, clinicId: string, csrf: string, c: CaseCard, nowL
   const av = a?.values;
   const ev = e?.values;
   return html`<details ${a ? 'open' : ''}>
-  <summary>${text(lang, 'staff.atRisk.assess')}<span class="visually-hidden">: ${c.who}</span></summary>
+  <summary>${text(lang, 'staff.atRisk.assess')}<span class="visually-hidden">: ${isolated(c.who)}</span></summary>
   ${errorSummary(lang, a?.errors ?? [])}
   <form method="post" action="${consolePaths.assessment(clinicId, c.id)}" novalidate>
     ${csrfField(csrf)}
@@ -90,7 +90,7 @@ function caseForms(lang: Lang, clinicId: string, csrf: string, c: CaseCard, nowL
   </form>
 </details>
 <details ${e ? 'open' : ''}>
-  <summary>${text(lang, 'staff.atRisk.exclude')}<span class="visually-hidden">: ${c.who}</span></summary>
+  <summary>${text(lang, 'staff.atRisk.exclude')}<span class="visually-hidden">: ${isolated(c.who)}</span></summary>
   ${errorSummary(lang, e?.errors ?? [])}
   <form method="post" action="${consolePaths.exclusion(clinicId, c.id)}" novalidate>
     ${csrfField(csrf)}
@@ -124,7 +124,7 @@ ${
   cards.length
     ? html`<ul class="plain queue-list">${cards.map(
         (c): Html => html`<li class="queue-card${c.urgency.className === 'late' ? ' is-late' : ''}" aria-labelledby="case-${c.id}">
-  <h2 id="case-${c.id}" class="case-heading">${c.who}</h2>
+  <h2 id="case-${c.id}" class="case-heading">${isolated(c.who)}</h2>
   <p><strong class="urgency ${c.urgency.className}">${c.urgency.text}</strong> · ${c.deadline}</p>
   <p class="queue-meta"><a href="${c.phoneHref}">${c.phone}</a> · ${c.contact} · ${c.reason}</p>
   ${canRecord ? caseForms(lang, clinicId, session.csrfToken, c, nowLocal, options.state) : ''}

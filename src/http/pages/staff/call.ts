@@ -13,11 +13,12 @@ import type { StaffMember } from '../../../services/staffAuth.js';
 import { ClinicIdParams } from '../../schemas.js';
 import { AttemptBody, CallbackIdParams, OutcomeBody, outcomeInputOf } from '../../staffSchemas.js';
 import { parseRequest } from '../../validation.js';
+import { isolated, isolatedText } from '../html.js';
 import { layout } from '../layout.js';
 import { langOf, text, type Lang } from '../texts/index.js';
 import { callBody, type CallViewModel } from './callTemplates.js';
 import { emptyOutcomeForm, formErrorsOf, outcomeFields, outcomeFormValues, outcomeRequest, type FormError, type OutcomeFormValues } from './forms.js';
-import { clock, dateInWords, dayAndTime, label, phoneForPeople, who } from './present.js';
+import { clock, dateInWords, dayAndTime, label, phoneForPeople, textWith, who } from './present.js';
 import type { ConsoleDeps } from './queue.js';
 import { consolePaths, routePatterns } from './paths.js';
 import { sessionOf, staffHeader } from './session.js';
@@ -140,7 +141,9 @@ export function callRoutes(deps: ConsoleDeps & { dialling?: DiallingService }, s
     res.status(ring?.status ?? (form?.errors.length ? 400 : 200)).send(
       layout({
         lang,
-        title: text(lang, 'staff.call.title', { who: vm.who }),
+        // The patient's name isolated: in <title> as plain text, in the <h1> inside <bdi>.
+        title: text(lang, 'staff.call.title', { who: isolatedText(vm.who) }),
+        heading: textWith(lang, 'staff.call.title', { who: isolated(vm.who) }),
         header: staffHeader(lang, session),
         body: callBody(lang, session.csrfToken, vm, form ?? { values: emptyOutcomeForm, errors: [] }),
       }),

@@ -2,7 +2,7 @@
 // the app, the Ring button and the call's state), the outcome form, the result.
 import { CONTACT_MODES, PROFESSIONS } from '../../../domain/profession.js';
 import { GUARANTEE_REASONS, RESOLUTIONS } from '../../../domain/callbackOutcome.js';
-import { html, type Html } from '../html.js';
+import { html, isolated, type Html } from '../html.js';
 import { text, type Lang } from '../texts/index.js';
 import { csrfField, errorSummary, radios, select, textInput, type FormError, type OutcomeFormValues } from './forms.js';
 import { consolePaths } from './paths.js';
@@ -48,7 +48,7 @@ function facts(lang: Lang, vm: CallViewModel): Html {
   return html`<dl class="call-facts">
   <dt>${text(lang, 'staff.call.phone')}</dt><dd><a class="phone" href="${vm.phoneHref}">${vm.phone}</a></dd>
   ${vm.pin ? html`<dt>${text(lang, 'staff.call.pin')}</dt><dd>${vm.pin}</dd>` : ''}
-  <dt>${text(lang, 'staff.call.reason')}</dt><dd>${vm.reason}</dd>
+  <dt>${text(lang, 'staff.call.reason')}</dt><dd>${isolated(vm.reason)}</dd>
   <dt>${text(lang, 'staff.call.promised')}</dt><dd>${vm.promised}</dd>
   <dt>${text(lang, 'staff.call.attempts')}</dt><dd>${vm.attempts.length ? html`<ul class="plain">${vm.attempts.map((a) => html`<li>${a}</li>`)}</ul>` : text(lang, 'staff.call.noAttempts')}</dd>
 </dl>`;

@@ -2,6 +2,7 @@
 // and dates in the clinic's zone, names of outcomes, professions and reasons from the text catalogue.
 import { DateTime } from 'luxon';
 import type { StoredCallback } from '../../../db/callbacks.js';
+import { html, type Html, type HtmlValue } from '../html.js';
 import { text, type Lang, type TextKey } from '../texts/index.js';
 
 const LOCALE: Record<Lang, string> = { sv: 'sv', en: 'en-GB' };
@@ -31,6 +32,16 @@ export function phoneForPeople(e164: string): string {
 /** Who the nurse is calling, for headings and button names: the name given, or else the number. */
 export function who(c: Pick<StoredCallback, 'patientName' | 'phoneE164'>): string {
   return c.patientName ?? phoneForPeople(c.phoneE164);
+}
+
+/**
+ * A catalogue text whose placeholders may be HTML fragments (a patient's name in <bdi>, see isolated): the
+ * catalogue's words are escaped, the fragments kept as they are.
+ */
+export function textWith(lang: Lang, key: TextKey, vars: Record<string, HtmlValue>): Html {
+  // Without vars, text() leaves each {placeholder} in place; split keeps the names at the odd indexes.
+  const parts = text(lang, key).split(/\{(\w+)\}/);
+  return html`${parts.map((part, i) => (i % 2 === 0 ? part : (vars[part] ?? `{${part}}`)))}`;
 }
 
 /** The name of a domain value from the catalogue: label(lang, 'staff.profession', 'doctor'). */

@@ -32,7 +32,8 @@ export interface QueueViewModel {
   due: QueueCard[];
   colleagues: QueueCard[];
   upcoming: QueueCard[];
-  guarantee: { summary: string; next: string | null; count: number };
+  /** next: the patient whose case is due first, and its deadline (the template isolates the name). */
+  guarantee: { summary: string; next: { who: string; date: string } | null; count: number };
   /** null when the missed-callback list is not available. */
   missed: MissedCard[] | null;
 }
@@ -121,7 +122,7 @@ export function queueViewModel(
     upcoming: upcoming.map((e) => card(e, null)),
     guarantee: {
       summary: text(lang, 'staff.queue.guarantee.summary', { open: input.cases.length, dueToday, overdue }),
-      next: first ? text(lang, 'staff.queue.guarantee.next', { who: who(first.callback), date: dateInWords(lang, first.deadline) }) : null,
+      next: first ? { who: who(first.callback), date: dateInWords(lang, first.deadline) } : null,
       count: input.cases.length,
     },
     missed:

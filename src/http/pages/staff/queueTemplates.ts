@@ -1,23 +1,25 @@
 // Templates of the queue page. The live part is one fragment the page's script swaps in whole when the server
-// says it changed; the same fragment is the page's body without JavaScript.
-import { html, type Html } from '../html.js';
+// says it changed; the same fragment is the page's body without JavaScript. Patient text (name, reason) is
+// always shown isolated, inside <bdi>.
+import { html, isolated, type Html } from '../html.js';
 import { text, type Lang } from '../texts/index.js';
 import { csrfField } from './forms.js';
 import { consolePaths } from './paths.js';
+import { textWith } from './present.js';
 import type { MissedCard, QueueCard, QueueViewModel } from './queuePresent.js';
 
 function card(lang: Lang, clinicId: string, csrf: string, c: QueueCard): Html {
   return html`<li class="queue-card${c.timing?.late ? ' is-late' : ''}" aria-labelledby="who-${c.id}">
-  <h3 id="who-${c.id}">${c.who}</h3>
+  <h3 id="who-${c.id}">${isolated(c.who)}</h3>
   <p class="queue-meta">${c.name ? html`<span>${c.phone}</span> · ` : ''}<span>${c.promised}</span>${c.timing ? html` · <span class="${c.timing.late ? 'late' : ''}">${c.timing.text}</span>` : ''}</p>
-  <p class="queue-reason">${c.reason}</p>
+  <p class="queue-reason">${isolated(c.reason)}</p>
   <p class="queue-meta">${c.attempts}</p>
   ${c.guarantee ? html`<p class="${c.guarantee.overdue ? 'late' : 'guarantee-note'}">${c.guarantee.text}</p>` : ''}
   ${
     c.action === 'claim'
       ? html`<form method="post" action="${consolePaths.claim(clinicId, c.id)}">${csrfField(csrf)}<button type="submit" id="ta-${c.id}" aria-describedby="who-${c.id}">${text(lang, 'staff.queue.claim')}</button></form>`
       : c.action === 'open'
-        ? html`<p><a class="button" id="open-${c.id}" href="${consolePaths.call(clinicId, c.id)}">${text(lang, 'staff.queue.openCall')}<span class="visually-hidden">: ${c.who}</span></a></p>`
+        ? html`<p><a class="button" id="open-${c.id}" href="${consolePaths.call(clinicId, c.id)}">${text(lang, 'staff.queue.openCall')}<span class="visually-hidden">: ${isolated(c.who)}</span></a></p>`
         : ''
   }
 </li>`;
@@ -40,11 +42,11 @@ function missedSection(lang: Lang, clinicId: string, csrf: string, missed: Misse
     missed.length
       ? html`<ul class="plain queue-list">${missed.map(
           (m) => html`<li class="queue-card" aria-labelledby="missed-${m.id}">
-  <h3 id="missed-${m.id}">${m.who}</h3>
+  <h3 id="missed-${m.id}">${isolated(m.who)}</h3>
   <p class="queue-meta"><a href="${m.phoneHref}">${m.phone}</a> · ${m.promised}</p>
-  <p class="queue-reason">${m.reason}</p>
+  <p class="queue-reason">${isolated(m.reason)}</p>
   <p class="queue-meta">${m.attempts}</p>
-  <form method="post" action="${consolePaths.followUp(clinicId, m.id)}">${csrfField(csrf)}<button type="submit" class="secondary" id="uppfoljd-${m.id}">${text(lang, 'staff.missed.followUp')}<span class="visually-hidden">: ${m.who}</span></button></form>
+  <form method="post" action="${consolePaths.followUp(clinicId, m.id)}">${csrfField(csrf)}<button type="submit" class="secondary" id="uppfoljd-${m.id}">${text(lang, 'staff.missed.followUp')}<span class="visually-hidden">: ${isolated(m.who)}</span></button></form>
 </li>`,
         )}</ul>`
       : html`<p>${text(lang, 'staff.missed.none')}</p>`
@@ -61,7 +63,7 @@ ${section(lang, clinicId, csrf, 'colleagues', text(lang, 'staff.queue.claimed.ti
 ${section(lang, clinicId, csrf, 'upcoming', text(lang, 'staff.queue.upcoming.title'), vm.upcoming, text(lang, 'staff.queue.upcoming.none'))}
 <section aria-labelledby="guarantee-title" class="notice">
   <h2 id="guarantee-title">${text(lang, 'staff.queue.guarantee.title')}</h2>
-  <p>${vm.guarantee.summary}${vm.guarantee.next ? html` ${vm.guarantee.next}` : ''}</p>
+  <p>${vm.guarantee.summary}${vm.guarantee.next ? html` ${textWith(lang, 'staff.queue.guarantee.next', { who: isolated(vm.guarantee.next.who), date: vm.guarantee.next.date })}` : ''}</p>
   <p><a href="${consolePaths.atRisk(clinicId)}">${text(lang, 'staff.queue.guarantee.link')}</a></p>
 </section>
 ${missedSection(lang, clinicId, csrf, vm.missed)}`;
