@@ -25,6 +25,7 @@ import type { GuaranteeStartBasis } from './domain/guaranteeCase.js';
 import { createTelephonyService } from './services/telephony.js';
 import { createPhoneBookingService } from './services/phoneBooking.js';
 import { clipSetIn } from './telephony/clips.js';
+import { createClinicNames } from './services/clinicNames.js';
 import { createDiallingService } from './services/dialling.js';
 import type { TelephonyProvider } from './telephony/port.js';
 
@@ -37,6 +38,8 @@ export interface ApiDeps {
   dueLeadMinutes: number;
   claimTimeoutMinutes: number;
   telephonySecret: string | null;
+  /** TELEPHONY_WEBHOOK_SECRET_PREVIOUS: still accepted during a rotation. */
+  telephonyPreviousSecret?: string | null;
   /** Where patients and the telephony provider reach this app (PUBLIC_BASE_URL). */
   publicBaseUrl: string;
   /** Places agent-first calls (TELEPHONY_PROVIDER); null or omitted: dialling through the app is unavailable. */
@@ -81,14 +84,17 @@ export function composeApi(deps: ApiDeps): Express {
     maxOpenPerPhone: deps.maxOpenCallbacksPerPhone,
   });
   const telephony = createTelephonyService({ db, clock, jobs, logger });
+  // Loaded (and checked complete) once per folder: a bad folder stops start-up naming the missing clips.
+  const voiceClips = clipSetIn(deps.voiceClipsDir ?? undefined);
+  const clinicNames = createClinicNames({ db, clips: voiceClips });
   return createApp({
     db,
     clock,
     logger,
     booking,
-    phoneBooking: createPhoneBookingService({ db, clock, booking, logger, maxOpenPerPhone: deps.maxOpenCallbacksPerPhone }),
-    // Loaded (and checked complete) once per folder: a bad folder stops start-up naming the missing clips.
-    voiceClips: clipSetIn(deps.voiceClipsDir ?? undefined),
+    phoneBooking: createPhoneBookingService({ db, clock, booking, logger, maxOpenPerPhone: deps.maxOpenCallbacksPerPhone, hasNameClip: clinicNames.has }),
+    voiceClips,
+    clinicNames,
     queue: createCallQueueService({ db, clock, jobs, logger, claimTimeoutMinutes: deps.claimTimeoutMinutes }),
     telephony,
     dialling: createDiallingService({
@@ -105,6 +111,7 @@ export function composeApi(deps: ApiDeps): Express {
     reports: createReportService({ db, clock, basis: deps.guaranteeStart }),
     staffAuth: createStaffAuthenticator({ db, clock, oidc: deps.oidc ? createOidcVerifier(deps.oidc, { clock, logger }) : null }),
     telephonySecret: deps.telephonySecret,
+    telephonyPreviousSecret: deps.telephonyPreviousSecret ?? null,
     publicBaseUrl: deps.publicBaseUrl,
     clinicSettings: createClinicSettingsService({ db, clock, onRulesChanged: clinicRules.forget }),
     checkDatabase: async () => void (await db.query('SELECT 1')),

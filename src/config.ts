@@ -83,6 +83,11 @@ const EnvSchema = z
     PUBLIC_BASE_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
     /** Shared secret for HMAC-SHA256 signatures on telephony events. Unset: the endpoint refuses every event. */
     TELEPHONY_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /**
+     * The secret before a rotation of TELEPHONY_WEBHOOK_SECRET: 46elks URLs (keys) and call states made with it are
+     * still accepted, so calls in progress go on and numbers can be re-pointed at leisure. Unset once that is done.
+     */
+    TELEPHONY_WEBHOOK_SECRET_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
     /** Who places agent-first calls (dialling callbacks): none, or 46elks (needs the ELKS_API_* credentials). */
     TELEPHONY_PROVIDER: z.enum(['none', '46elks']).default('none'),
     ELKS_API_URL: z.url({ error: 'must be an http(s) URL' }).regex(/^https?:\/\//, 'must be an http(s) URL').default('https://api.46elks.com/a1'),
@@ -148,6 +153,9 @@ const EnvSchema = z
       ctx.addIssue({ code: 'custom', path: ['APP_NOW'], message: 'must not be set when NODE_ENV=production' });
     }
     for (const issue of elksProblems(env)) ctx.addIssue({ code: 'custom', ...issue });
+    if (env.TELEPHONY_WEBHOOK_SECRET_PREVIOUS && !env.TELEPHONY_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['TELEPHONY_WEBHOOK_SECRET_PREVIOUS'], message: 'is only used beside TELEPHONY_WEBHOOK_SECRET (the new secret)' });
+    }
     if (env.SMS_PROVIDER === 'http' && !env.SMS_HTTP_URL) {
       ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'is required when SMS_PROVIDER=http' });
     }
@@ -159,7 +167,7 @@ const EnvSchema = z
       ctx.addIssue({ code: 'custom', path: ['CALLBACK_TOKEN_SECRET'], message: 'is required when NODE_ENV=production' });
     }
     if (env.NODE_ENV === 'production') {
-      for (const name of ['CALLBACK_TOKEN_SECRET', 'TELEPHONY_WEBHOOK_SECRET'] as const) {
+      for (const name of ['CALLBACK_TOKEN_SECRET', 'TELEPHONY_WEBHOOK_SECRET', 'TELEPHONY_WEBHOOK_SECRET_PREVIOUS'] as const) {
         const problem = env[name] === undefined ? null : publicSecretProblem(env[name]);
         if (problem) ctx.addIssue({ code: 'custom', path: [name], message: `${problem} (NODE_ENV=production)` });
       }
@@ -196,6 +204,8 @@ export interface Config {
   elks: { apiUrl: string; username: string; password: string } | null;
   publicBaseUrl: string;
   telephonyWebhookSecret: string | null;
+  /** Still accepted for 46elks webhooks during a rotation; null: none. */
+  telephonyPreviousSecret: string | null;
   /** null: the shipped clips (src/telephony/clips/sv). */
   voiceClipsDir: string | null;
   reconcileIntervalSeconds: number;
@@ -251,6 +261,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
         : null,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     telephonyWebhookSecret: e.TELEPHONY_WEBHOOK_SECRET ?? null,
+    telephonyPreviousSecret: e.TELEPHONY_WEBHOOK_SECRET ? (e.TELEPHONY_WEBHOOK_SECRET_PREVIOUS ?? null) : null,
     voiceClipsDir: e.VOICE_CLIPS_DIR ?? null,
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
     workerLockDurationMs: e.WORKER_LOCK_DURATION_MS,

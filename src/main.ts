@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     dueLeadMinutes: config.dueLeadMinutes,
     claimTimeoutMinutes: config.claimTimeoutMinutes,
     telephonySecret: config.telephonyWebhookSecret,
+    telephonyPreviousSecret: config.telephonyPreviousSecret,
     publicBaseUrl: config.publicBaseUrl,
     voiceClipsDir: config.voiceClipsDir,
     telephonyProvider: config.telephonyProvider === '46elks' && config.elks ? createElksTelephony(createElksClient(config.elks)) : null,

@@ -43,6 +43,12 @@ export async function findClinicTelephony(db: Queryable, clinicId: string): Prom
   };
 }
 
+/** The clinic a booking number (E.164) belongs to, or null. */
+export async function clinicOfBookingNumber(db: Queryable, number: string): Promise<string | null> {
+  const { rows } = await db.query<{ clinic_id: string }>('SELECT clinic_id FROM clinic_phone_numbers WHERE phone_e164 = $1', [number]);
+  return rows[0]?.clinic_id ?? null;
+}
+
 export type ClinicTelephonyUpdate = Omit<ClinicTelephony, 'clinicId'>;
 
 /** The given numbers that belong to a clinic other than `clinicId`. */

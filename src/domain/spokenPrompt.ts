@@ -8,6 +8,7 @@ export type Clip = string;
 /** Fixed phrases, with the Swedish the shipped clips say (src/telephony/clips/sv/texts.tsv holds the same). */
 export const PHRASES = {
   greeting: 'Välkommen till vårdcentralens telefonbokning.',
+  welcome_to: 'Välkommen till',
   emergency: 'Vid livshotande tillstånd, ring 1 1 2. För sjukvårdsrådgivning, ring 1 1 7 7.',
   we_can_call_you: 'Vi kan ringa dig',
   between: 'mellan',
@@ -42,8 +43,11 @@ export const PHRASES = {
   cancelled: 'Din tid är avbokad.',
   slot_taken: 'Tiden hann bli tagen.',
   invalid_choice: 'Det valet finns inte.',
-  zero_zero: 'noll noll',
   one_moment: 'Ett ögonblick.',
+  keep_time_if_nothing: 'Gör du inget ligger din tid kvar.',
+  time_kept: 'Din tid ligger kvar.',
+  we_call_from: 'Vi ringer från',
+  no_number_received: 'Vi fick inget nummer. När du ringer igen, avsluta numret med fyrkant.',
 } as const;
 export type Phrase = keyof typeof PHRASES;
 
@@ -88,10 +92,17 @@ export function spokenOrdinal(day: number): Clip[] {
   return day < 30 ? ['n20', `o${day - 20}`] : ['n30', `o${day - 30}`];
 }
 
-/** A wall-clock time as Swedes read it off a clock: 10:00 "tio noll noll", 10:05 "tio noll fem", 16:45 "sexton fyrtiofem". */
+/**
+ * A wall-clock time as Swedes say it after "klockan": the full hour alone (06:00 "sex", 16:00 "sexton"), otherwise the
+ * hour "och" the minutes (08:45 "åtta och fyrtiofem", 10:05 "tio och fem"), never "sex noll noll".
+ */
 export function spokenClockTime(at: DateTime): Clip[] {
-  const minutes = at.minute === 0 ? ['zero_zero'] : at.minute < 10 ? ['n0', `n${at.minute}`] : spokenNumber(at.minute);
-  return [...spokenNumber(at.hour), ...minutes];
+  return at.minute === 0 ? spokenNumber(at.hour) : [...spokenNumber(at.hour), 'and', ...spokenNumber(at.minute)];
+}
+
+/** A time with its "klockan": "klockan åtta och fyrtiofem". */
+export function spokenAtClock(at: DateTime): Clip[] {
+  return ['at_clock', ...spokenClockTime(at)];
 }
 
 /** The day of an instant seen from `now` (both in the clinic's zone): "i dag", "i morgon", or "tisdag den sjätte april". */
@@ -103,9 +114,9 @@ export function spokenDay(at: DateTime, now: DateTime): Clip[] {
   return [`d${at.weekday}`, 'the_date', ...spokenOrdinal(at.day), `m${at.month}`];
 }
 
-/** A slot with its day: "i dag mellan tio femton och tio trettio". */
+/** A slot with its day: "i dag mellan klockan tio och femton och klockan tio och trettio". */
 export function spokenSlot(slot: { start: DateTime; end: DateTime }, now: DateTime): Clip[] {
-  return [...spokenDay(slot.start, now), 'between', ...spokenClockTime(slot.start), 'and', ...spokenClockTime(slot.end)];
+  return [...spokenDay(slot.start, now), 'between', ...spokenAtClock(slot.start), 'and', ...spokenAtClock(slot.end)];
 }
 
 /** A number read digit by digit ("0 7 0 …"); anything but digits is skipped. */
@@ -118,15 +129,23 @@ export function offerPrompt(slot: { start: DateTime; end: DateTime }, now: DateT
   return ['we_can_call_you', ...spokenSlot(slot, now), 'press_1_to_book', 'press_2_for_next'];
 }
 
-/** "Du är bokad. Vi ringer dig i dag mellan … Du får ett sms. Tack för samtalet." */
-export function bookedPrompt(slot: { start: DateTime; end: DateTime }, now: DateTime): Clip[] {
-  return ['you_are_booked', 'we_will_call_you', ...spokenSlot(slot, now), 'you_get_sms', 'goodbye'];
+/**
+ * "Vi ringer från 0 2 2 1 …": the number the call will come from (national digits), so the patient answers it;
+ * nothing when the clinic has none.
+ */
+export function callerIdPrompt(nationalDigits: string | null): Clip[] {
+  return nationalDigits ? ['we_call_from', ...spokenDigits(nationalDigits)] : [];
 }
 
-/** Rule 1: "Bokningen är stängd just nu. Bokningen öppnar i morgon klockan sju noll noll." */
+/** "Du är bokad. Vi ringer dig i dag mellan … Vi ringer från 0 2 2 1 … Du får ett sms. Tack för samtalet." */
+export function bookedPrompt(slot: { start: DateTime; end: DateTime }, now: DateTime, callerId: string | null = null): Clip[] {
+  return ['you_are_booked', 'we_will_call_you', ...spokenSlot(slot, now), ...callerIdPrompt(callerId), 'you_get_sms', 'goodbye'];
+}
+
+/** Rule 1: "Bokningen är stängd just nu. Bokningen öppnar i morgon klockan sju." */
 export function bookingClosedPrompt(opensAt: DateTime | null, now: DateTime): Clip[] {
   if (!opensAt) return ['booking_closed', 'no_opening', 'goodbye'];
-  return ['booking_closed', 'booking_opens', ...spokenDay(opensAt, now), 'at_clock', ...spokenClockTime(opensAt), 'goodbye'];
+  return ['booking_closed', 'booking_opens', ...spokenDay(opensAt, now), ...spokenAtClock(opensAt), 'goodbye'];
 }
 
 /** "Ring i stället 0 8 …" when the clinic has a fallback number (in national form, digit by digit); nothing otherwise. */
@@ -135,10 +154,21 @@ export function fallbackPrompt(nationalDigits: string | null): Clip[] {
 }
 
 /**
- * Rule 11 on the phone: a caller whose own number shows hears their time and may cancel it; for a keyed number
- * (anyone can key anyone's number) nothing about the booking is told.
+ * Rule 11 on the phone: a caller whose own number shows hears their time and may cancel it, and that doing nothing
+ * keeps it; for a keyed number (anyone can key anyone's number) nothing about the booking is told.
  */
 export function alreadyBookedPrompt(existing: { start: DateTime; end: DateTime } | null, now: DateTime): Clip[] {
   if (!existing) return ['already_booked_number', 'goodbye'];
-  return ['already_booked', 'we_will_call_you', ...spokenSlot(existing, now), 'press_3_to_cancel'];
+  return ['already_booked', 'we_will_call_you', ...spokenSlot(existing, now), 'press_3_to_cancel', 'keep_time_if_nothing'];
+}
+
+/** The clip holding a clinic's name as spoken, generated or recorded per clinic (src/telephony/clinicNames.ts). */
+export const CLINIC_NAME_CLIP = 'clinic_name';
+
+/**
+ * The greeting, said once before the first menu: "Välkommen till Vårdcentralen Kungsör" when the clinic's name has a
+ * clip, the generic greeting otherwise; then where to call in an emergency.
+ */
+export function greetingPrompt(clinicNameClip: boolean): Clip[] {
+  return [...(clinicNameClip ? ['welcome_to', CLINIC_NAME_CLIP] : ['greeting']), 'emergency'];
 }

@@ -36,8 +36,9 @@ import { telephonyRoutes } from './routes/telephony.js';
 import { elksWebhooks } from '../telephony/webhookKey.js';
 import type { PhoneBookingService } from '../services/phoneBooking.js';
 import type { ClipSet } from '../telephony/clips.js';
+import type { ClinicNames } from '../services/clinicNames.js';
 import { elksVoiceRoutes } from './routes/elksVoice.js';
-import { clinicTelephonyRoutes } from './routes/clinicTelephony.js';
+import { clinicTelephonyRoutes, voiceStartUrlFor } from './routes/clinicTelephony.js';
 import { createClinicTelephonyService } from '../services/clinicTelephony.js';
 import type { DiallingService } from '../services/dialling.js';
 import { dialRoutes } from './routes/dial.js';
@@ -56,11 +57,15 @@ export interface AppDeps {
   /** The one way staff routes learn who is asking (bearer token or OpenID Connect). */
   staffAuth: StaffAuthenticator;
   telephonySecret: string | null;
+  /** The secret before the last rotation: webhook keys and call states made with it are still accepted. */
+  telephonyPreviousSecret?: string | null;
   /** Where the provider reaches this app: the base of every webhook URL handed to it. */
   publicBaseUrl: string;
   /** Booking by phone keypad (IVR), and the voice clips its prompts are made of. */
   phoneBooking: PhoneBookingService;
   voiceClips: ClipSet;
+  /** Clinics' names as the phone line says them. */
+  clinicNames: ClinicNames;
   logger: Logger;
   /** Managers' clinic settings (composed with this process's rules cache: src/compose.ts). */
   clinicSettings: ClinicSettingsService;
@@ -106,7 +111,16 @@ export function createApp(deps: AppDeps): Express {
   api.use(clinicSettingsRoutes({ auth: deps.staffAuth, settings: deps.clinicSettings }, registry));
   api.use(telephonyRoutes({ telephony: deps.telephony, secret: deps.telephonySecret }, registry));
   // 46elks webhooks: authenticated by the key in their URLs (src/telephony/webhookKey.ts).
-  const voice = elksVoiceRoutes({ phone: deps.phoneBooking, clips: deps.voiceClips, publicBaseUrl: deps.publicBaseUrl, secret: deps.telephonySecret, logger: deps.logger, deadlineMs: deps.voiceDeadlineMs });
+  const webhookSecrets = deps.telephonySecret ? { current: deps.telephonySecret, previous: deps.telephonyPreviousSecret ?? null } : null;
+  const voice = elksVoiceRoutes({
+    phone: deps.phoneBooking,
+    clips: deps.voiceClips,
+    clinicNameAudio: deps.clinicNames.audio,
+    publicBaseUrl: deps.publicBaseUrl,
+    secrets: webhookSecrets,
+    logger: deps.logger,
+    deadlineMs: deps.voiceDeadlineMs,
+  });
   api.use(dialRoutes({ auth: deps.staffAuth, dialling: deps.dialling }, registry));
   const dialling = elksDiallingRoutes({
     dialling: deps.dialling,
@@ -118,7 +132,8 @@ export function createApp(deps: AppDeps): Express {
     secret: deps.telephonySecret,
     deadlineMs: deps.voiceDeadlineMs,
   });
-  api.use(elksWebhooks(deps.telephonySecret, notFoundHandler, voice, dialling));
+  // The phone line under each clinic's key; dialling and SMS delivery reports under the region's (never shown).
+  api.use(elksWebhooks(webhookSecrets, notFoundHandler, { clinic: [voice], region: [dialling] }));
   api.use(clinicTelephonyRoutes({ auth: deps.staffAuth, telephony: clinicTelephony, publicBaseUrl: deps.publicBaseUrl, secret: deps.telephonySecret }, registry));
   // After the routes: a staff member's refused (403) request is audited before the error handler answers.
   api.use(auditDeniedStaffRequests({ db: deps.db, clock: deps.clock, logger: deps.logger }));
@@ -139,7 +154,17 @@ export function createApp(deps: AppDeps): Express {
   const sessions = createStaffSessions({ db: deps.db, clock: deps.clock, auth: deps.staffAuth });
   app.use(signInRoutes(sessions, { secureCookies: deps.http.behindTls, limit: deps.limits.bookings }));
   app.use(staffHomeRoutes({ sessions, listClinics: () => deps.booking.listClinics() }));
-  app.use(managerPageRoutes({ sessions, reports: deps.reports, settings: deps.clinicSettings, telephony: clinicTelephony, clock: deps.clock, listClinics: () => deps.booking.listClinics() }));
+  app.use(
+    managerPageRoutes({
+      sessions,
+      reports: deps.reports,
+      settings: deps.clinicSettings,
+      telephony: clinicTelephony,
+      voiceStartUrl: (staff, clinicId) => voiceStartUrlFor(staff, clinicId, { publicBaseUrl: deps.publicBaseUrl, secret: deps.telephonySecret }),
+      clock: deps.clock,
+      listClinics: () => deps.booking.listClinics(),
+    }),
+  );
   const consoleDeps = { sessions, queue: deps.queue, cases: deps.cases, clock: deps.clock, listClinics: () => deps.booking.listClinics(), dialling: deps.dialling };
   app.use(queuePageRoutes(consoleDeps));
   app.use(atRiskPageRoutes(consoleDeps));

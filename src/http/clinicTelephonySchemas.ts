@@ -59,7 +59,7 @@ export const ClinicTelephonyView = z
     fallbackPhone: z.string().nullable(),
     dialAgentFirst: z.boolean(),
     callerId: z.string().nullable(),
-    /** Where to point each booking number's voice_start in 46elks; null when TELEPHONY_WEBHOOK_SECRET is unset. */
+    /** Where to point each booking number's voice_start in 46elks (admins only); null for others or when TELEPHONY_WEBHOOK_SECRET is unset. */
     voiceStartUrl: z.string().nullable(),
   })
   .meta({ id: 'ClinicTelephonyView' });

@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import type { Logger } from '../logger.js';
 import { bookingRefusalsTotal, bookingsTotal, httpRequestDuration, metricsRegistry } from '../ops/metrics.js';
 import { errorBody } from './errorHandler.js';
-import { redactWebhookKey } from '../telephony/webhookKey.js';
+import { redactWebhookKey, webhookRoutePattern } from '../telephony/webhookKey.js';
 
 export interface HttpSettings {
   /** Origins allowed to call the API from a browser; empty: CORS closed (same origin only). */
@@ -152,7 +152,7 @@ export const httpMetrics: RequestHandler = (req, res, next) => {
   const end = httpRequestDuration.startTimer();
   res.on('finish', () => {
     // The base URL of a 46elks webhook holds its secret key: the label names the route, never the key.
-    const route = req.route?.path ? `${redactWebhookKey(req.baseUrl)}${String(req.route.path)}` : 'unmatched';
+    const route = req.route?.path ? `${webhookRoutePattern(req.baseUrl)}${String(req.route.path)}` : 'unmatched';
     end({ method: req.method, route, status: String(res.statusCode) });
   });
   next();

@@ -7,7 +7,7 @@ import { DateTime as LuxonDateTime } from 'luxon';
 import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import type { Clock } from '../clock.js';
 import { findCallback, listOpenCallbacksOfPhone, type StoredCallback } from '../db/callbacks.js';
-import { findClinicTelephony } from '../db/clinicTelephony.js';
+import { clinicOfBookingNumber, findClinicTelephony, shownCallerId } from '../db/clinicTelephony.js';
 import type { Database } from '../db/database.js';
 import { markIncomingCallFailed, recordIncomingCallTo, setIncomingCallOutcome, type IncomingCallOutcome } from '../db/incomingCalls.js';
 import { callerRefusal, DEFAULT_MAX_OPEN_PER_PHONE, isStillToCome } from '../domain/callerPolicy.js';
@@ -18,6 +18,7 @@ import {
   bookedPrompt,
   bookingClosedPrompt,
   fallbackPrompt,
+  greetingPrompt,
   offerPrompt,
   spokenDigits,
   type Clip,
@@ -45,7 +46,15 @@ export interface CallState {
 
 export type VoiceReply =
   | { kind: 'say'; clips: Clip[] }
-  | { kind: 'ask'; clips: Clip[]; maxDigits: number; next: CallState };
+  /** `intro` is said once before the menu (the greeting); only `clips` are repeated while the caller keys nothing. */
+  | { kind: 'ask'; clips: Clip[]; maxDigits: number; next: CallState; intro?: Clip[] };
+
+/** What came back from a menu: the keys pressed, or none (`keys` may then hold digits keyed without the final #). */
+export interface KeyedInput {
+  keys: string | null;
+  /** The menu ended without a complete entry (46elks: why=noinput, or result=failed). */
+  timedOut: boolean;
+}
 
 export interface IncomingCallStart {
   callId: string;
@@ -56,19 +65,25 @@ export interface IncomingCallStart {
 }
 
 export interface PhoneBookingService {
-  start(call: IncomingCallStart): Promise<VoiceReply>;
-  /** The digits keyed at an ask (null or "" when none were). */
-  answer(state: CallState, keyed: string | null): Promise<VoiceReply>;
+  /** A call to `call.to`, which the caller (the webhook's URL) has already shown to be a booking number of `clinicId`. */
+  start(clinicId: string, call: IncomingCallStart): Promise<VoiceReply>;
+  /** What was keyed at an ask. */
+  answer(state: CallState, input: KeyedInput): Promise<VoiceReply>;
   /** Records that the call failed; never throws. */
   markFailed(callId: string): Promise<void>;
-  /** The apology with the fallback number last known for a booking number (no database needed). */
+  /** The apology, with the fallback number when one is known. */
   apology(fallback: string | null): VoiceReply;
-  /** The fallback digits last seen for a booking number, for apologies when the database is down. */
-  knownFallback(bookingNumber: string): string | null;
+  /** The clinic's fallback digits (read now, remembered for knownFallback); null when it has none. */
+  fallbackOf(clinicId: string): Promise<string | null>;
+  /** The fallback digits last seen for a clinic, for apologies when the database is down. */
+  knownFallback(clinicId: string): string | null;
+  /** Whether `number` (E.164) is one of the clinic's booking numbers. */
+  isBookingNumberOf(clinicId: string, number: string): Promise<boolean>;
 }
 
 const KEYED_NUMBER_MAX_DIGITS = 15;
-const INTRO: Clip[] = ['greeting', 'emergency'];
+/** A number keyed without the final # is taken as complete when it has this many digits (Swedish numbers: 8–15). */
+const KEYED_NUMBER_MIN_DIGITS = 8;
 
 export function createPhoneBookingService(deps: {
   db: Database;
@@ -76,11 +91,21 @@ export function createPhoneBookingService(deps: {
   booking: CallbackBookingService;
   logger: Logger;
   maxOpenPerPhone?: number;
+  /** Whether the clinic's name can be said (a generated or recorded clip of its current name); default never. */
+  hasNameClip?: (clinicId: string) => Promise<boolean>;
 }): PhoneBookingService {
   const { db, clock, booking, logger } = deps;
   const maxOpenPerPhone = deps.maxOpenPerPhone ?? DEFAULT_MAX_OPEN_PER_PHONE;
-  // Booking number → fallback digits, so an apology during a database outage can still give a number to call.
-  const fallbackByNumber = new Map<string, string | null>();
+  const hasNameClip = deps.hasNameClip ?? (async () => false);
+  // Clinic → fallback digits, so an apology during a database outage can still give a number to call.
+  const fallbackByClinic = new Map<string, string | null>();
+
+  async function fallbackOf(clinicId: string): Promise<string | null> {
+    const telephony = await findClinicTelephony(db, clinicId);
+    const fallback = nationalDigits(telephony?.fallbackPhone ?? null);
+    fallbackByClinic.set(clinicId, fallback);
+    return fallback;
+  }
 
   const setOutcome = (callId: string, outcome: IncomingCallOutcome, callbackId: string | null = null) =>
     setIncomingCallOutcome(db, callId, outcome, clock.now(), callbackId);
@@ -161,7 +186,9 @@ export function createPhoneBookingService(deps: {
         `ivr-${state.callId}`,
       );
       await setOutcome(state.callId, 'booked', callback.id);
-      return { kind: 'say', clips: bookedPrompt({ start: inZone(rules, callback.slot.start), end: inZone(rules, callback.slot.end) }, now(rules)) };
+      const telephony = await findClinicTelephony(db, rules.id);
+      const callerId = nationalDigits(telephony ? shownCallerId(telephony) : null);
+      return { kind: 'say', clips: bookedPrompt({ start: inZone(rules, callback.slot.start), end: inZone(rules, callback.slot.end) }, now(rules), callerId) };
     } catch (error) {
       if (error instanceof SlotFull || error instanceof SlotUnavailable) return offerFor(state, rules, ['slot_taken'], state.slot);
       if (error instanceof AlreadyBooked || error instanceof TooManyBookings) {
@@ -176,10 +203,11 @@ export function createPhoneBookingService(deps: {
     const cancelled = await booking.cancelByCaller(state.callbackId!, { clinicId: state.clinicId, phoneE164: state.phone! });
     if (!cancelled) {
       const current = await findCallback(db, state.callbackId!);
-      if (current?.status === 'cancelled') return { kind: 'say', clips: ['cancelled', 'goodbye'] };
+      if (current?.status === 'cancelled') return { kind: 'say', clips: ['cancelled', 'you_get_sms', 'goodbye'] };
       return apology(state.fallback);
     }
-    return { kind: 'say', clips: ['cancelled', 'goodbye'] };
+    // The patient is told by SMS too (callbackBooking queues it): caller id can be forged.
+    return { kind: 'say', clips: ['cancelled', 'you_get_sms', 'goodbye'] };
   }
 
   function askNumber(state: CallState, prefix: Clip[]): VoiceReply {
@@ -190,9 +218,17 @@ export function createPhoneBookingService(deps: {
     return booking.clinicRules(clinicId);
   }
 
+  /** A keyed number without its #: taken as entered when long enough, otherwise explained, with the fallback. */
+  function incompleteNumber(state: CallState, digits: string): VoiceReply | null {
+    if (digits.length >= KEYED_NUMBER_MIN_DIGITS && digits.length <= KEYED_NUMBER_MAX_DIGITS) return null;
+    return { kind: 'say', clips: ['no_number_received', ...fallbackPrompt(state.fallback), 'goodbye'] };
+  }
+
   return {
     apology,
-    knownFallback: (bookingNumber) => fallbackByNumber.get(bookingNumber) ?? null,
+    fallbackOf,
+    knownFallback: (clinicId) => fallbackByClinic.get(clinicId) ?? null,
+    isBookingNumberOf: async (clinicId, number) => (await clinicOfBookingNumber(db, number)) === clinicId,
 
     async markFailed(callId) {
       try {
@@ -202,31 +238,40 @@ export function createPhoneBookingService(deps: {
       }
     },
 
-    async start(call) {
+    async start(clinicId, call) {
       const shown = normaliseSwedishPhone(call.from);
       // The call's row first: whatever fails or hangs after it leaves the call marked failed, not 'answered'.
-      const clinicId = await recordIncomingCallTo(db, { callId: call.callId, bookingNumber: call.to, receivedAt: clock.now(), callerHidden: !shown.ok });
-      if (!clinicId) return { kind: 'say', clips: ['unknown_number', 'goodbye'] };
-      const [rules, telephony] = await Promise.all([rulesOf(clinicId), findClinicTelephony(db, clinicId)]);
-      const fallback = nationalDigits(telephony?.fallbackPhone ?? null);
-      fallbackByNumber.set(call.to, fallback);
+      const recorded = await recordIncomingCallTo(db, { callId: call.callId, bookingNumber: call.to, receivedAt: clock.now(), callerHidden: !shown.ok });
+      if (recorded !== clinicId) return { kind: 'say', clips: ['unknown_number', 'goodbye'] };
+      const [rules, fallback, named] = await Promise.all([rulesOf(clinicId), fallbackOf(clinicId), hasNameClip(clinicId)]);
+      const greeting = greetingPrompt(named);
       const state: CallState = { callId: call.callId, clinicId, step: 'offer', phone: shown.ok ? shown.value : null, keyed: false, slot: null, callbackId: null, fallback };
-      if (state.phone) return offerFor(state, rules, INTRO);
+      // The greeting once, then the first menu: only the menu repeats while the caller keys nothing.
+      const greeted = (reply: VoiceReply): VoiceReply => (reply.kind === 'ask' ? { ...reply, intro: greeting } : { ...reply, clips: [...greeting, ...reply.clips] });
+      if (state.phone) return greeted(await offerFor(state, rules, []));
       // A hidden number keys in one, but only when there is a time to offer: a closed line says so at once.
       try {
         await booking.offer(clinicId);
       } catch (error) {
-        return refusal(state, rules, error, INTRO);
+        return greeted(await refusal(state, rules, error, []));
       }
-      return askNumber(state, INTRO);
+      return greeted(askNumber(state, []));
     },
 
-    async answer(state, keyed) {
-      // No key after the menu's repeats (46elks posts result "failed", or none): the caller gets a polite goodbye.
-      if (keyed === null || keyed === 'failed') return { kind: 'say', clips: ['goodbye'] };
+    async answer(state, input) {
       // "#" alone (an empty entry) or anything but keys is a wrong key: each step below repeats its menu on it.
-      const entered = keyed.replace(/#$/, '');
+      const entered = (input.keys ?? '').replace(/#$/, '');
       const key = /^[0-9*]+$/.test(entered) ? entered : '';
+      if (input.timedOut) {
+        // A number keyed without its # (46elks gives up waiting and posts what was keyed so far).
+        if (state.step === 'number') {
+          const incomplete = incompleteNumber(state, key.replace(/\D/g, ''));
+          if (incomplete) return incomplete;
+        } else if (!key) {
+          // Nothing keyed after the menu's repeats: at a booked time's menu that keeps the time, as it said.
+          return { kind: 'say', clips: state.step === 'cancel' ? ['time_kept', 'goodbye'] : ['goodbye'] };
+        }
+      }
       const rules = await rulesOf(state.clinicId);
       switch (state.step) {
         case 'offer':

@@ -13,6 +13,9 @@ export const SHIPPED_CLIPS_DIR = fileURLToPath(new URL('./clips/sv', import.meta
 
 /** Clip names are plain file names: nothing a path could be built from. */
 const CLIP_NAME = /^[a-z0-9_]{1,40}$/;
+/** Recordings of clinics' names: `clinics/<clinic-id>.wav`, clinic ids being slugs. */
+const CLINICS_DIR = 'clinics';
+const CLINIC_FILE = /^([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)\.wav$/;
 
 export interface ClipSet {
   readonly format: WavFormat;
@@ -21,6 +24,12 @@ export interface ClipSet {
   durationMs(name: Clip): number;
   /** One WAV holding the named clips in order. Throws on an unknown name: check with `has` first. */
   join(names: readonly Clip[]): Buffer;
+  /** A clip's sample data (no header). Throws on an unknown name. */
+  data(name: Clip): Buffer;
+  /** One WAV around sample data in this set's format (clips' data, a clinic's name). */
+  joinData(parts: readonly Buffer[]): Buffer;
+  /** A clinic's name as recorded (`clinics/<clinic-id>.wav` in the folder), or null: then the generated one is used. */
+  clinicName(clinicId: string): Buffer | null;
 }
 
 /** A ConfigError: start-up stops with its message, naming the folder and what is wrong in it. */
@@ -54,6 +63,26 @@ export function loadClipSet(dir: string, required: Iterable<Clip> = CLIP_TEXTS.k
       broken.push(`${file} (${(error as Error).message})`);
     }
   }
+  // Recorded clinic names, in the same format as the clips.
+  const clinicNames = new Map<string, Buffer>();
+  let clinicFiles: string[] = [];
+  try {
+    clinicFiles = readdirSync(join(dir, CLINICS_DIR)).sort();
+  } catch {
+    // No recorded names: every clinic's name is generated.
+  }
+  for (const file of clinicFiles) {
+    const clinicId = CLINIC_FILE.exec(file)?.[1];
+    if (!clinicId) continue;
+    try {
+      const wav = parseWav(readFileSync(join(dir, CLINICS_DIR, file)));
+      const described = describeFormat(wav.format);
+      formats.set(described, [...(formats.get(described) ?? []), `${CLINICS_DIR}/${clinicId}`]);
+      clinicNames.set(clinicId, wav.data);
+    } catch (error) {
+      broken.push(`${CLINICS_DIR}/${file} (${(error as Error).message})`);
+    }
+  }
   const problems: string[] = [];
   const missing = [...required].filter((name) => !clips.has(name));
   if (missing.length) problems.push(`missing clips: ${missing.join(', ')}`);
@@ -70,6 +99,9 @@ export function loadClipSet(dir: string, required: Iterable<Clip> = CLIP_TEXTS.k
     has: (name) => clips.has(name),
     durationMs: (name) => Math.round(clipData(name).length / bytesPerMs),
     join: (names) => joinWav(theFormat, names.map(clipData)),
+    data: clipData,
+    joinData: (parts) => joinWav(theFormat, parts),
+    clinicName: (clinicId) => clinicNames.get(clinicId) ?? null,
   };
 
   function clipData(name: string): Buffer {

@@ -72,3 +72,54 @@ export function joinWav(format: WavFormat, parts: readonly Buffer[]): Buffer {
   header.writeUInt32LE(dataLength, 40);
   return Buffer.concat([header, ...parts]);
 }
+
+/** 16-bit signed little-endian PCM samples of mono sample data. */
+export function samplesOf(data: Buffer): Int16Array {
+  const samples = new Int16Array(Math.floor(data.length / 2));
+  for (let i = 0; i < samples.length; i++) samples[i] = data.readInt16LE(i * 2);
+  return samples;
+}
+
+export function dataOf(samples: Int16Array): Buffer {
+  const data = Buffer.alloc(samples.length * 2);
+  for (let i = 0; i < samples.length; i++) data.writeInt16LE(samples[i]!, i * 2);
+  return data;
+}
+
+/**
+ * Resamples mono audio by band-limited (windowed-sinc) interpolation: the speech synthesizer's 22 050 Hz down to the
+ * telephone's 8 000 Hz without the aliasing that dropping samples would add.
+ */
+export function resample(samples: Int16Array, fromRate: number, toRate: number): Int16Array {
+  if (fromRate === toRate) return samples.slice();
+  const ratio = toRate / fromRate;
+  // Cut off a little below the lower Nyquist frequency; the kernel widens as the cut-off falls.
+  const cutoff = Math.min(1, ratio) * 0.9;
+  const halfWidth = Math.ceil(8 / cutoff);
+  const out = new Int16Array(Math.floor(samples.length * ratio));
+  for (let i = 0; i < out.length; i++) {
+    const centre = i / ratio;
+    let sum = 0;
+    let weights = 0;
+    for (let j = Math.ceil(centre - halfWidth); j <= Math.floor(centre + halfWidth); j++) {
+      if (j < 0 || j >= samples.length) continue;
+      const x = j - centre;
+      const sinc = x === 0 ? 1 : Math.sin(Math.PI * cutoff * x) / (Math.PI * cutoff * x);
+      const window = 0.5 + 0.5 * Math.cos((Math.PI * x) / halfWidth); // Hann
+      const w = sinc * window;
+      sum += samples[j]! * w;
+      weights += w;
+    }
+    out[i] = Math.max(-32768, Math.min(32767, Math.round(weights ? sum / weights : 0)));
+  }
+  return out;
+}
+
+/** The samples without the near-silence before and after the speech (as the shipped clips are trimmed). */
+export function trimSilence(samples: Int16Array, threshold = 0.005 * 32768): Int16Array {
+  let start = 0;
+  let end = samples.length;
+  while (start < end && Math.abs(samples[start]!) < threshold) start++;
+  while (end > start && Math.abs(samples[end - 1]!) < threshold) end--;
+  return samples.slice(start, end);
+}

@@ -1,7 +1,7 @@
 // A clinic's manager sets the numbers patients call to book by keypad, the fallback number, agent-first dialling
 // and the caller id: normalised to E.164, a number another clinic has refused by name, audited, role-checked.
 import { describe, expect, it } from 'vitest';
-import { webhookUrl } from '../../src/telephony/webhookKey.js';
+import { clinicWebhookUrl } from '../../src/telephony/webhookKey.js';
 import { FakeElksCall } from '../support/fakeElksCaller.js';
 import { TEST_TELEPHONY_SECRET, useTestServer, type TestServer } from '../support/server.js';
 
@@ -14,19 +14,17 @@ let next = 1000;
 const freshNumber = () => `08-55 ${String(next++).padStart(4, '0')}0`;
 
 describe('GET/PUT /api/staff/clinics/{clinicId}/telephony', () => {
-  it('stores numbers given in everyday forms as E.164, gives the voice_start URL, audits the change, and the line answers at once', async () => {
+  it('stores numbers given in everyday forms as E.164, gives admins (only) the clinic’s voice_start URL, audits the change, and the line answers at once', async () => {
     const s = server();
     const clinicId = await s.addClinic();
     const manager = await s.addStaff('manager', [clinicId]);
+    const admin = await s.addStaff('admin', [clinicId]);
     const empty = await s.request('GET', `/api/staff/clinics/${clinicId}/telephony`, { headers: { Authorization: manager } });
-    expect(empty.body).toEqual({
-      clinicId,
-      bookingNumbers: [],
-      fallbackPhone: null,
-      dialAgentFirst: false,
-      callerId: null,
-      voiceStartUrl: webhookUrl(s.baseUrl, TEST_TELEPHONY_SECRET, '/voice/start'),
-    });
+    // The URL holds the clinic's webhook key: a manager does not see it, an admin (who configures 46elks) does.
+    expect(empty.body).toEqual({ clinicId, bookingNumbers: [], fallbackPhone: null, dialAgentFirst: false, callerId: null, voiceStartUrl: null });
+    const forAdmin = await s.request('GET', `/api/staff/clinics/${clinicId}/telephony`, { headers: { Authorization: admin } });
+    expect(forAdmin.body.voiceStartUrl).toBe(clinicWebhookUrl(s.baseUrl, TEST_TELEPHONY_SECRET, clinicId, '/voice/start'));
+    expect(forAdmin.body.voiceStartUrl).toContain(`/api/telephony/46elks/clinics/${clinicId}/`);
 
     const number = freshNumber();
     const res = await put(s, clinicId, manager, { bookingNumbers: [number], fallbackPhone: '08-123 456 70', dialAgentFirst: true, callerId: null });
@@ -37,7 +35,7 @@ describe('GET/PUT /api/staff/clinics/{clinicId}/telephony', () => {
     expect(audit.rows).toHaveLength(1);
 
     const call = await FakeElksCall.dial(s, { from: '+46701234567', to: e164 });
-    expect(call.lastPrompt.text).toContain('Vi kan ringa dig i dag mellan åtta femton och åtta trettio.');
+    expect(call.lastPrompt.text).toContain('Vi kan ringa dig i dag mellan klockan åtta och femton och klockan åtta och trettio.');
   });
 
   it('refuses (409, naming it) a number another clinic answers, and changes nothing', async () => {
@@ -105,7 +103,8 @@ describe('GET/PUT /api/staff/clinics/{clinicId}/telephony', () => {
 describe('the prompt audio', () => {
   it('is one WAV for known clips and 404 for unknown ones, a wrong key, or none', async () => {
     const s = server();
-    const url = webhookUrl(s.baseUrl, TEST_TELEPHONY_SECRET, '/audio/prompt.wav');
+    const clinicId = await s.addClinic();
+    const url = clinicWebhookUrl(s.baseUrl, TEST_TELEPHONY_SECRET, clinicId, '/audio/prompt.wav');
     const ok = await fetch(`${url}?clips=greeting,n1,goodbye`);
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toBe('audio/wav');
@@ -113,6 +112,7 @@ describe('the prompt audio', () => {
       expect((await fetch(bad)).status, bad).toBe(404);
     }
     expect((await fetch(`${s.baseUrl}/api/telephony/46elks/wrong-key/audio/prompt.wav?clips=greeting`)).status).toBe(404);
+    expect((await fetch(`${s.baseUrl}/api/telephony/46elks/clinics/${clinicId}/wrong-key/audio/prompt.wav?clips=greeting`)).status).toBe(404);
   });
 });
 
@@ -164,5 +164,21 @@ describe('the telephony section of the manager’s settings page', () => {
 
     const noCsrf = await post(s, cookie, clinicId, { bookingNumbers: '' });
     expect(noCsrf.status).toBe(403);
+  });
+
+  it('shows the clinic’s voice_start URL to an admin, and to no manager', async () => {
+    const s = server();
+    const clinicId = await s.addClinic();
+    const url = clinicWebhookUrl(s.baseUrl, TEST_TELEPHONY_SECRET, clinicId, '/voice/start');
+    const settings = async (role: 'manager' | 'admin') => {
+      const cookie = await signIn(s, await s.addStaff(role, [clinicId]));
+      return (await fetch(`${s.baseUrl}/personal/vardcentral/${clinicId}/installningar`, { headers: { cookie } })).text();
+    };
+    const forAdmin = await settings('admin');
+    expect(forAdmin).toContain('Adress för 46elks (voice_start)');
+    expect(forAdmin).toContain(url);
+    const forManager = await settings('manager');
+    expect(forManager).not.toContain('voice_start');
+    expect(forManager).not.toContain('/api/telephony/46elks/');
   });
 });

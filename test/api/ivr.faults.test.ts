@@ -12,6 +12,7 @@ import { until } from '../support/until.js';
 
 const TUESDAY_0800 = '2027-03-30T08:00:00+02:00';
 const APOLOGY = 'Tyvärr gick något fel. Ring i stället noll åtta ett två tre fyra fem sex sju noll. Tack för samtalet. Hej då.';
+const GREETING = 'Välkommen till vårdcentralens telefonbokning. Vid livshotande tillstånd, ring 1 1 2. För sjukvårdsrådgivning, ring 1 1 7 7.';
 
 /** A database whose statements matching `fault.matches` fail (as when PostgreSQL is gone) or never answer. */
 function faultyDatabase(db: Database) {
@@ -72,7 +73,7 @@ afterAll(async () => {
 async function clinicWithNumber() {
   const id = await server.addClinic();
   const bookingNumber = `+4686${randomInt(1_000_000, 9_999_999)}`;
-  await replaceClinicTelephony(server.db, id, { bookingNumbers: [bookingNumber], fallbackPhone: '+46812345670', dialAgentFirst: false, callerId: null });
+  await replaceClinicTelephony(server.db, id, { bookingNumbers: [bookingNumber], fallbackPhone: '+46812345670', dialAgentFirst: false, callerId: '+4622112345' });
   return { id, bookingNumber };
 }
 
@@ -120,12 +121,17 @@ describe('phone booking when the database fails', () => {
     }
   });
 
-  it('the database down from the first statement: apology, still 200', async () => {
+  it('the database down from the first statement: apology, still 200, with the fallback number when this process has seen it', async () => {
+    const seen = await clinicWithNumber();
+    await FakeElksCall.dial(server, { from: '+46701234566', to: seen.bookingNumber });
+    const unseen = await clinicWithNumber();
     fault.matches = /./;
     fault.mode = 'fail';
     try {
-      const call = await FakeElksCall.dial(server, { from: '+46701234569', to: '+46851234567' });
-      expect(call.lastPrompt.text).toBe('Tyvärr gick något fel. Tack för samtalet. Hej då.');
+      const call = await FakeElksCall.dial(server, { from: '+46701234569', to: seen.bookingNumber, clinicId: seen.id });
+      expect(call.lastPrompt.text).toBe(APOLOGY);
+      const first = await FakeElksCall.dial(server, { from: '+46701234569', to: unseen.bookingNumber, clinicId: unseen.id });
+      expect(first.lastPrompt.text).toBe('Tyvärr gick något fel. Tack för samtalet. Hej då.');
     } finally {
       fault.matches = null;
     }
@@ -204,9 +210,10 @@ describe('phone booking when the database fails', () => {
       fault.once = false;
     }
     expect(call.heard).toEqual([
-      expect.stringContaining('Vi kan ringa dig i dag mellan åtta femton och åtta trettio.'),
+      GREETING,
+      expect.stringContaining('Vi kan ringa dig i dag mellan klockan åtta och femton och klockan åtta och trettio.'),
       'Ett ögonblick.',
-      'Du är bokad. Vi ringer dig i dag mellan åtta femton och åtta trettio. Du får ett sms. Tack för samtalet. Hej då.',
+      'Du är bokad. Vi ringer dig i dag mellan klockan åtta och femton och klockan åtta och trettio. Vi ringer från noll två två ett ett två tre fyra fem. Du får ett sms. Tack för samtalet. Hej då.',
     ]);
     const callbacks = await server.db.query<{ id: string }>('SELECT id FROM callbacks WHERE clinic_id = $1', [id]);
     expect(callbacks.rows).toHaveLength(1);
@@ -226,7 +233,7 @@ describe('phone booking when the database fails', () => {
     } finally {
       fault.matches = null;
     }
-    expect(call.heard.slice(1)).toEqual([...Array(MAX_SLOW_STEP_RETRIES).fill('Ett ögonblick.'), APOLOGY]);
+    expect(call.heard.slice(2)).toEqual([...Array(MAX_SLOW_STEP_RETRIES).fill('Ett ögonblick.'), APOLOGY]);
     expect(call.ended).toBe(true);
     // The attempts went on in the background under one idempotency key: one booking, and the call says booked.
     await eventually(async () => (await outcomeOf(call.callId)) === 'booked', 'the late booking to be recorded on the call');
@@ -234,23 +241,28 @@ describe('phone booking when the database fails', () => {
     expect(callbacks.rows).toHaveLength(1);
   });
 
-  it('bad or missing webhook fields get a spoken apology, never a 4xx', async () => {
-    const { webhookUrl } = await import('../../src/telephony/webhookKey.js');
+  it('bad or missing webhook fields get a spoken apology with the clinic’s fallback number, never a 4xx', async () => {
+    const { clinicWebhookUrl } = await import('../../src/telephony/webhookKey.js');
     const { TEST_TELEPHONY_SECRET } = await import('../support/server.js');
+    const { id, bookingNumber } = await clinicWithNumber();
+    const to = encodeURIComponent(bookingNumber);
     for (const [path, body] of [
       ['/voice/start', ''],
-      ['/voice/start', 'callid=%00bad&to=x'],
+      ['/voice/start', `to=${to}`],
+      ['/voice/start', `callid=%00bad&to=${to}`],
+      ['/voice/start', 'callid=r123&from=%2B46701234567'],
       ['/voice/next', 'result=1'],
-      ['/voice/next?c=abc&k=vc-x&s=offer&t=notanumber&f=0812345670', 'result=1'],
+      ['/voice/next', `result=1&callid=r123&to=${to}`],
+      [`/voice/next?c=abc&k=${id}&s=offer&t=notanumber&f=0700000000`, 'result=1'],
     ] as const) {
-      const response = await fetch(webhookUrl(server.baseUrl, TEST_TELEPHONY_SECRET, path), {
+      const response = await fetch(clinicWebhookUrl(server.baseUrl, TEST_TELEPHONY_SECRET, id, path), {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body,
       });
-      expect(response.status, path).toBe(200);
+      expect(response.status, `${path} ${body}`).toBe(200);
       const action = (await response.json()) as { play: string };
-      expect(new URL(action.play).searchParams.get('clips')).toMatch(/^sorry,/);
+      expect(new URL(action.play).searchParams.get('clips'), `${path} ${body}`).toBe('sorry,call_instead,n0,n8,n1,n2,n3,n4,n5,n6,n7,n0,goodbye');
     }
   });
 });

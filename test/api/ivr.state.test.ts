@@ -1,6 +1,7 @@
-// The call state an IVR step carries in its next URL is signed for that call: anyone holding the webhook key (every
-// clinic's manager sees it) cannot make the line book for another number, cancel another's time or act on another
-// call's state. A state that is not exactly as signed gets the spoken apology (200) and nothing happens.
+// The call state an IVR step carries in its next URL is signed for that call: anyone holding the clinic's webhook key
+// cannot make the line book for another number, cancel another's time or act on another call's state. A state that
+// is not exactly as signed gets the spoken apology (200) with the clinic's own fallback number (never one the forged
+// state names), and nothing happens.
 import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { replaceClinicTelephony } from '../../src/db/clinicTelephony.js';
@@ -9,7 +10,8 @@ import { useTestServer, type TestServer } from '../support/server.js';
 
 const TUESDAY_0800 = '2027-03-30T08:00:00+02:00';
 const server = useTestServer(TUESDAY_0800);
-const APOLOGY_WITHOUT_NUMBER = 'sorry,goodbye';
+/** The apology with the clinic's fallback number, 08-123 456 70, digit by digit. */
+const APOLOGY = 'sorry,call_instead,n0,n8,n1,n2,n3,n4,n5,n6,n7,n0,goodbye';
 
 async function clinicWithNumber(s: TestServer, overrides = {}) {
   const id = await s.addClinic(overrides);
@@ -51,11 +53,11 @@ describe('signed call state in the IVR next URLs', () => {
     const menu = String(call.answers.at(-1)!.next);
     expect(new URL(menu).searchParams.get('v')).toBeTruthy();
 
-    expect(await pressAt(withParam(menu, 'p', '+46709999999'), call.callId, '1')).toBe(APOLOGY_WITHOUT_NUMBER);
-    expect(await pressAt(withParam(menu, 'v', null), call.callId, '1')).toBe(APOLOGY_WITHOUT_NUMBER);
-    expect(await pressAt(withParam(menu, 'v', 'A'.repeat(43)), call.callId, '1')).toBe(APOLOGY_WITHOUT_NUMBER);
-    expect(await pressAt(withParam(menu, 'f', '0700000000'), call.callId, '1')).toBe(APOLOGY_WITHOUT_NUMBER);
-    expect(await pressAt(menu, 'r-another-call', '1')).toBe(APOLOGY_WITHOUT_NUMBER);
+    expect(await pressAt(withParam(menu, 'p', '+46709999999'), call.callId, '1')).toBe(APOLOGY);
+    expect(await pressAt(withParam(menu, 'v', null), call.callId, '1')).toBe(APOLOGY);
+    expect(await pressAt(withParam(menu, 'v', 'A'.repeat(43)), call.callId, '1')).toBe(APOLOGY);
+    expect(await pressAt(withParam(menu, 'f', '0700000000'), call.callId, '1')).toBe(APOLOGY);
+    expect(await pressAt(menu, 'r-another-call', '1')).toBe(APOLOGY);
     expect(await callbacksOf(s, id)).toEqual([]);
     // The forged steps did not mark the real call failed.
     const outcome = await s.db.query<{ outcome: string }>('SELECT outcome FROM incoming_calls WHERE call_id = $1', [call.callId]);
@@ -79,7 +81,7 @@ describe('signed call state in the IVR next URLs', () => {
     expect(new URL(cancelMenu).searchParams.get('s')).toBe('cancel');
     const { rows } = await s.db.query<{ id: string }>("SELECT id FROM callbacks WHERE phone_e164 = '+46701230002'");
     const forged = withParam(withParam(cancelMenu, 'b', rows[0]!.id), 'p', '+46701230002');
-    expect(await pressAt(forged, again.callId, '3')).toBe(APOLOGY_WITHOUT_NUMBER);
+    expect(await pressAt(forged, again.callId, '3')).toBe(APOLOGY);
     expect((await callbacksOf(s, id)).map((c) => c.status)).toEqual(['booked', 'booked']);
   });
 });

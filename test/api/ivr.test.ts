@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { replaceClinicTelephony } from '../../src/db/clinicTelephony.js';
 import type { ClinicRulesInput } from '../../src/domain/clinic.js';
-import { FakeElksCall } from '../support/fakeElksCaller.js';
+import { FakeElksCall, voiceStartUrl } from '../support/fakeElksCaller.js';
 import { useTestServer, type TestServer } from '../support/server.js';
 
 // Tuesday after Easter 2027, summer time (+02:00).
@@ -15,11 +15,14 @@ const GREETING = 'Välkommen till vårdcentralens telefonbokning. Vid livshotand
 const PRESS = 'Tryck 1 för att boka. Tryck 2 för nästa lediga tid.';
 const GOODBYE = 'Tack för samtalet. Hej då.';
 
-/** A fresh clinic with its own booking number and fallback 08-123 456 70. */
+/** The clinics below call patients from 0221-123 45, as the booked caller is told digit by digit. */
+const CALLER_ID = 'Vi ringer från noll två två ett ett två tre fyra fem.';
+
+/** A fresh clinic with its own booking number, fallback 08-123 456 70 and caller id 0221-123 45. */
 async function clinicWithNumber(s: TestServer, overrides: Partial<ClinicRulesInput> = {}) {
   const id = await s.addClinic(overrides);
   const bookingNumber = `+4686${randomInt(1_000_000, 9_999_999)}`;
-  await replaceClinicTelephony(s.db, id, { bookingNumbers: [bookingNumber], fallbackPhone: '+46812345670', dialAgentFirst: false, callerId: null });
+  await replaceClinicTelephony(s.db, id, { bookingNumbers: [bookingNumber], fallbackPhone: '+46812345670', dialAgentFirst: false, callerId: '+4622112345' });
   return { id, bookingNumber };
 }
 
@@ -48,10 +51,15 @@ describe('booking by phone keypad', () => {
     const { id, bookingNumber } = await clinicWithNumber(s);
     const caller = aCaller();
     const call = await FakeElksCall.dial(s, { from: caller, to: bookingNumber });
-    expect(call.lastPrompt).toMatchObject({ menu: true, text: `${GREETING} Vi kan ringa dig i dag mellan åtta femton och åtta trettio. ${PRESS}` });
+    // The greeting is played once, then the menu, which alone repeats while the caller keys nothing.
+    expect(call.prompts).toMatchObject([
+      { menu: false, text: GREETING },
+      { menu: true, text: `Vi kan ringa dig i dag mellan klockan åtta och femton och klockan åtta och trettio. ${PRESS}` },
+    ]);
+    expect(call.answers[0]).toMatchObject({ skippable: false, next: { digits: 1, repeat: 3 } });
 
     await call.press('1');
-    expect(call.lastPrompt.text).toBe(`Du är bokad. Vi ringer dig i dag mellan åtta femton och åtta trettio. Du får ett sms. ${GOODBYE}`);
+    expect(call.lastPrompt.text).toBe(`Du är bokad. Vi ringer dig i dag mellan klockan åtta och femton och klockan åtta och trettio. ${CALLER_ID} Du får ett sms. ${GOODBYE}`);
     expect(call.ended).toBe(true);
 
     const [callback] = await callbacksOf(s, id);
@@ -70,11 +78,11 @@ describe('booking by phone keypad', () => {
     const { id, bookingNumber } = await clinicWithNumber(s);
     const call = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
     await call.press('2');
-    expect(call.lastPrompt.text).toBe(`Vi kan ringa dig i dag mellan åtta trettio och åtta fyrtio fem. ${PRESS}`);
+    expect(call.lastPrompt.text).toBe(`Vi kan ringa dig i dag mellan klockan åtta och trettio och klockan åtta och fyrtio fem. ${PRESS}`);
     await call.press('2');
-    expect(call.lastPrompt.text).toBe(`Vi kan ringa dig i dag mellan åtta fyrtio fem och nio noll noll. ${PRESS}`);
+    expect(call.lastPrompt.text).toBe(`Vi kan ringa dig i dag mellan klockan åtta och fyrtio fem och klockan nio. ${PRESS}`);
     await call.press('1');
-    expect(call.lastPrompt.text).toContain('Du är bokad. Vi ringer dig i dag mellan åtta fyrtio fem och nio noll noll.');
+    expect(call.lastPrompt.text).toContain('Du är bokad. Vi ringer dig i dag mellan klockan åtta och fyrtio fem och klockan nio.');
     expect((await callbacksOf(s, id))[0]!.slot_start.toISOString()).toBe('2027-03-30T06:45:00.000Z');
   });
 
@@ -84,7 +92,7 @@ describe('booking by phone keypad', () => {
     const { id, bookingNumber } = await clinicWithNumber(s);
     const call = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
     await call.press('7');
-    expect(call.lastPrompt.text).toBe(`Det valet finns inte. Vi kan ringa dig i dag mellan åtta femton och åtta trettio. ${PRESS}`);
+    expect(call.lastPrompt.text).toBe(`Det valet finns inte. Vi kan ringa dig i dag mellan klockan åtta och femton och klockan åtta och trettio. ${PRESS}`);
     await call.silence();
     expect(call.lastPrompt.text).toBe(GOODBYE);
     expect(call.ended).toBe(true);
@@ -98,9 +106,9 @@ describe('booking by phone keypad', () => {
     const { id, bookingNumber } = await clinicWithNumber(s);
     const call = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
     await call.press('#');
-    expect(call.lastPrompt).toMatchObject({ menu: true, text: `Det valet finns inte. Vi kan ringa dig i dag mellan åtta femton och åtta trettio. ${PRESS}` });
+    expect(call.lastPrompt).toMatchObject({ menu: true, text: `Det valet finns inte. Vi kan ringa dig i dag mellan klockan åtta och femton och klockan åtta och trettio. ${PRESS}` });
     await call.press('');
-    expect(call.lastPrompt).toMatchObject({ menu: true, text: `Det valet finns inte. Vi kan ringa dig i dag mellan åtta femton och åtta trettio. ${PRESS}` });
+    expect(call.lastPrompt).toMatchObject({ menu: true, text: `Det valet finns inte. Vi kan ringa dig i dag mellan klockan åtta och femton och klockan åtta och trettio. ${PRESS}` });
     await call.press('1');
     expect(call.lastPrompt.text).toContain('Du är bokad.');
     expect(await callbacksOf(s, id)).toHaveLength(1);
@@ -133,7 +141,7 @@ describe('booking by phone keypad', () => {
     s.clock.set(TUESDAY_0800);
     const { id, bookingNumber } = await clinicWithNumber(s);
     const call = await FakeElksCall.dial(s, { from: 'anonymous', to: bookingNumber });
-    expect(call.lastPrompt.text).toBe(`${GREETING} Vi ser inte ditt nummer. Slå det nummer vi ska ringa upp, och avsluta med fyrkant.`);
+    expect(call.heard).toEqual([GREETING, 'Vi ser inte ditt nummer. Slå det nummer vi ska ringa upp, och avsluta med fyrkant.']);
 
     await call.press('12#');
     expect(call.lastPrompt.text).toBe('Det numret kan vi inte ringa. Vi ser inte ditt nummer. Slå det nummer vi ska ringa upp, och avsluta med fyrkant.');
@@ -144,7 +152,7 @@ describe('booking by phone keypad', () => {
     await call.press('0701234569#');
     expect(call.lastPrompt.text).toContain('Du slog noll sju noll ett två tre fyra fem sex nio.');
     await call.press('1');
-    expect(call.lastPrompt.text).toBe(`Vi kan ringa dig i dag mellan åtta femton och åtta trettio. ${PRESS}`);
+    expect(call.lastPrompt.text).toBe(`Vi kan ringa dig i dag mellan klockan åtta och femton och klockan åtta och trettio. ${PRESS}`);
     await call.press('1');
     expect(call.lastPrompt.text).toContain('Du är bokad.');
 
@@ -157,14 +165,14 @@ describe('booking by phone keypad', () => {
     const { bookingNumber } = await clinicWithNumber(s);
     s.clock.set('2027-03-30T18:00:00+02:00');
     const evening = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
-    expect(evening.lastPrompt).toMatchObject({ menu: false, text: `${GREETING} Bokningen är stängd just nu. Bokningen öppnar i morgon klockan sex noll noll. ${GOODBYE}` });
+    expect(evening.lastPrompt).toMatchObject({ menu: false, text: `${GREETING} Bokningen är stängd just nu. Bokningen öppnar i morgon klockan sex. ${GOODBYE}` });
     expect(evening.ended).toBe(true);
     expect((await incomingCall(s, evening.callId))[0]!.outcome).toBe('booking_closed');
 
     // Friday evening: it opens on Monday, said with its date.
     s.clock.set('2027-04-02T17:30:00+02:00');
     const friday = await FakeElksCall.dial(s, { from: 'anonymous', to: bookingNumber });
-    expect(friday.lastPrompt.text).toContain('Bokningen öppnar måndag den femte april klockan sex noll noll.');
+    expect(friday.lastPrompt.text).toContain('Bokningen öppnar måndag den femte april klockan sex.');
     expect(await incomingCall(s, friday.callId)).toMatchObject([{ outcome: 'booking_closed', caller_hidden: true }]);
   });
 
@@ -173,12 +181,10 @@ describe('booking by phone keypad', () => {
     const { id, bookingNumber } = await clinicWithNumber(s);
     s.clock.set('2027-04-09T16:56:00+02:00');
     const call = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
-    expect(call.lastPrompt.text).toBe(
-      `${GREETING} Det finns inga tider kvar i dag. Vi kan ringa dig måndag den tolfte april mellan sex noll noll och sex femton. ${PRESS}`,
-    );
+    expect(call.heard).toEqual([GREETING, `Det finns inga tider kvar i dag. Vi kan ringa dig måndag den tolfte april mellan klockan sex och klockan sex och femton. ${PRESS}`]);
     expect((await incomingCall(s, call.callId))[0]!.outcome).toBe('no_time_today');
     await call.press('1');
-    expect(call.lastPrompt.text).toContain('Vi ringer dig måndag den tolfte april mellan sex noll noll och sex femton.');
+    expect(call.lastPrompt.text).toContain('Vi ringer dig måndag den tolfte april mellan klockan sex och klockan sex och femton.');
     const [callback] = await callbacksOf(s, id);
     expect(callback!.slot_start.toISOString()).toBe('2027-04-12T04:00:00.000Z');
     expect((await incomingCall(s, call.callId))[0]).toMatchObject({ outcome: 'booked', callback_id: callback!.id });
@@ -190,12 +196,12 @@ describe('booking by phone keypad', () => {
     // Thursday before midsommarafton (Friday 25 June 2027), after the last slot.
     s.clock.set('2027-06-24T16:56:00+02:00');
     const midsummer = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
-    expect(midsummer.lastPrompt.text).toContain('Det finns inga tider kvar i dag. Vi kan ringa dig måndag den tjugo åttonde juni mellan sex noll noll och sex femton.');
+    expect(midsummer.lastPrompt.text).toContain('Det finns inga tider kvar i dag. Vi kan ringa dig måndag den tjugo åttonde juni mellan klockan sex och klockan sex och femton.');
 
     // On julafton itself (Friday 24 December 2027) booking is closed until Monday 27 December.
     s.clock.set('2027-12-24T09:00:00+01:00');
     const christmas = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
-    expect(christmas.lastPrompt.text).toContain('Bokningen öppnar måndag den tjugo sjunde december klockan sex noll noll.');
+    expect(christmas.lastPrompt.text).toContain('Bokningen öppnar måndag den tjugo sjunde december klockan sex.');
   });
 
   it('offers tomorrow when every time today is taken', async () => {
@@ -204,11 +210,11 @@ describe('booking by phone keypad', () => {
     const { bookingNumber } = await clinicWithNumber(s, { capacityRules: [{ weekdays: [1, 2, 3, 4, 5], from: '08:00', to: '08:30', capacity: 1 }] });
     for (const slot of ['08:00', '08:15']) {
       const booked = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
-      expect(booked.lastPrompt.text).toContain(`i dag mellan åtta ${slot === '08:00' ? 'noll noll' : 'femton'}`);
+      expect(booked.lastPrompt.text).toContain(`i dag mellan klockan ${slot === '08:00' ? 'åtta och' : 'åtta och femton och'} klockan`);
       await booked.press('1');
     }
     const call = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
-    expect(call.lastPrompt.text).toContain('Det finns inga tider kvar i dag. Vi kan ringa dig i morgon mellan åtta noll noll och åtta femton.');
+    expect(call.lastPrompt.text).toContain('Det finns inga tider kvar i dag. Vi kan ringa dig i morgon mellan klockan åtta och klockan åtta och femton.');
   });
 
   it('when the offered time is taken between the offer and the key press, says so and offers the next time', async () => {
@@ -216,14 +222,14 @@ describe('booking by phone keypad', () => {
     s.clock.set(TUESDAY_0800);
     const { id, bookingNumber } = await clinicWithNumber(s, { capacityRules: [{ weekdays: [1, 2, 3, 4, 5], from: '06:00', to: '17:00', capacity: 1 }] });
     const slow = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
-    expect(slow.lastPrompt.text).toContain('i dag mellan åtta femton och åtta trettio');
+    expect(slow.lastPrompt.text).toContain('i dag mellan klockan åtta och femton och klockan åtta och trettio');
     const quick = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
     await quick.press('1');
 
     await slow.press('1');
-    expect(slow.lastPrompt.text).toBe(`Tiden hann bli tagen. Vi kan ringa dig i dag mellan åtta trettio och åtta fyrtio fem. ${PRESS}`);
+    expect(slow.lastPrompt.text).toBe(`Tiden hann bli tagen. Vi kan ringa dig i dag mellan klockan åtta och trettio och klockan åtta och fyrtio fem. ${PRESS}`);
     await slow.press('1');
-    expect(slow.lastPrompt.text).toContain('Du är bokad. Vi ringer dig i dag mellan åtta trettio och åtta fyrtio fem.');
+    expect(slow.lastPrompt.text).toContain('Du är bokad. Vi ringer dig i dag mellan klockan åtta och trettio och klockan åtta och fyrtio fem.');
     expect((await callbacksOf(s, id)).map((c) => c.slot_start.toISOString())).toEqual(['2027-03-30T06:15:00.000Z', '2027-03-30T06:30:00.000Z']);
   });
 
@@ -236,12 +242,15 @@ describe('booking by phone keypad', () => {
     await first.press('1');
 
     const again = await FakeElksCall.dial(s, { from: caller, to: bookingNumber });
-    expect(again.lastPrompt.text).toBe(`${GREETING} Du har redan en bokad tid. Vi ringer dig i dag mellan åtta femton och åtta trettio. Tryck 3 för att avboka.`);
+    expect(again.heard).toEqual([
+      GREETING,
+      'Du har redan en bokad tid. Vi ringer dig i dag mellan klockan åtta och femton och klockan åtta och trettio. Tryck 3 för att avboka. Gör du inget ligger din tid kvar.',
+    ]);
     expect((await incomingCall(s, again.callId))[0]!.outcome).toBe('duplicate');
     await again.press('5');
-    expect(again.lastPrompt.text).toBe('Det valet finns inte. Du har redan en bokad tid. Vi ringer dig i dag mellan åtta femton och åtta trettio. Tryck 3 för att avboka.');
+    expect(again.lastPrompt.text).toBe('Det valet finns inte. Du har redan en bokad tid. Vi ringer dig i dag mellan klockan åtta och femton och klockan åtta och trettio. Tryck 3 för att avboka. Gör du inget ligger din tid kvar.');
     await again.press('3');
-    expect(again.lastPrompt.text).toBe(`Din tid är avbokad. ${GOODBYE}`);
+    expect(again.lastPrompt.text).toBe(`Din tid är avbokad. Du får ett sms. ${GOODBYE}`);
 
     const [callback] = await callbacksOf(s, id);
     expect(callback!.status).toBe('cancelled');
@@ -249,7 +258,7 @@ describe('booking by phone keypad', () => {
     expect(places.rows).toEqual([{ booked: 0 }]);
     // The freed caller may book again.
     const third = await FakeElksCall.dial(s, { from: caller, to: bookingNumber });
-    expect(third.lastPrompt.text).toContain('Vi kan ringa dig i dag mellan åtta femton och åtta trettio.');
+    expect(third.lastPrompt.text).toContain('Vi kan ringa dig i dag mellan klockan åtta och femton och klockan åtta och trettio.');
   });
 
   it('treats a booking made from the same number during the menu as a duplicate when 1 is pressed', async () => {
@@ -262,7 +271,7 @@ describe('booking by phone keypad', () => {
     await second.press('2');
     await second.press('1');
     await first.press('1');
-    expect(first.lastPrompt.text).toBe('Du har redan en bokad tid. Vi ringer dig i dag mellan åtta trettio och åtta fyrtio fem. Tryck 3 för att avboka.');
+    expect(first.lastPrompt.text).toBe('Du har redan en bokad tid. Vi ringer dig i dag mellan klockan åtta och trettio och klockan åtta och fyrtio fem. Tryck 3 för att avboka. Gör du inget ligger din tid kvar.');
     expect(await callbacksOf(s, id)).toHaveLength(1);
     expect((await incomingCall(s, first.callId))[0]!.outcome).toBe('duplicate');
   });
@@ -284,12 +293,20 @@ describe('booking by phone keypad', () => {
     expect((await incomingCall(s, stranger.callId))[0]!.outcome).toBe('duplicate');
   });
 
-  it('apologises (200) on a number no clinic has, recording nothing', async () => {
+  it('refuses (404) a voice_start about a number no clinic has, or another clinic’s, recording nothing', async () => {
     const s = server();
-    const call = await FakeElksCall.dial(s, { from: aCaller(), to: '+46101234567' });
-    expect(call.lastPrompt.text).toBe(`Det här numret tar inte emot bokningar. ${GOODBYE}`);
-    expect(call.ended).toBe(true);
-    expect(await incomingCall(s, call.callId)).toEqual([]);
+    const { id } = await clinicWithNumber(s);
+    const other = await clinicWithNumber(s);
+    for (const to of ['+46101234567', other.bookingNumber, '0101234567', 'garbage']) {
+      const callid = `r-wrong-${randomInt(1_000_000)}`;
+      const res = await fetch(voiceStartUrl(s, id), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ direction: 'incoming', callid, from: aCaller(), to }),
+      });
+      expect(res.status, to).toBe(404);
+      expect(await incomingCall(s, callid)).toEqual([]);
+    }
   });
 
   it('records one call when the provider posts the same voice_start twice', async () => {

@@ -4,7 +4,7 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthRoutes } from '../../src/http/operations.js';
-import { webhookKey, webhookUrl } from '../../src/telephony/webhookKey.js';
+import { clinicWebhookKey, clinicWebhookUrl } from '../../src/telephony/webhookKey.js';
 import { TEST_TELEPHONY_SECRET, useTestServer } from '../support/server.js';
 
 const METRICS_TOKEN = 'metrics-test-token-0123456789';
@@ -67,17 +67,19 @@ describe('metrics', () => {
     expect(text).not.toContain('0701112233');
   });
 
-  it('labels 46elks webhook latency by route without the secret key in the URL', async () => {
+  it('labels 46elks webhook latency by route without the secret key or the clinic in the URL', async () => {
     const s = server();
-    const start = await fetch(webhookUrl(s.baseUrl, TEST_TELEPHONY_SECRET, '/voice/start'), {
+    const clinicId = await s.addClinic();
+    const start = await fetch(clinicWebhookUrl(s.baseUrl, TEST_TELEPHONY_SECRET, clinicId, '/voice/start'), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ direction: 'incoming', callid: 'metrics-call-1', from: '+46701112233', to: '+46100000000' }).toString(),
+      body: new URLSearchParams({ direction: 'incoming', callid: 'metrics-call-1', from: '+46701112233' }).toString(),
     });
     expect(start.status).toBe(200);
     const text = String((await s.request('GET', '/metrics', { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).body);
-    expect(text).toContain('route="/api/telephony/46elks/:key/voice/start"');
-    expect(text).not.toContain(webhookKey(TEST_TELEPHONY_SECRET));
+    expect(text).toContain('route="/api/telephony/46elks/clinics/:clinicId/:key/voice/start"');
+    expect(text).not.toContain(clinicWebhookKey(TEST_TELEPHONY_SECRET, clinicId));
+    expect(text).not.toContain(clinicId);
   });
 });
 

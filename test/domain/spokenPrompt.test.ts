@@ -11,6 +11,10 @@ import {
   spokenNumber,
   spokenOrdinal,
   spokenSlot,
+  spokenAtClock,
+  bookedPrompt,
+  alreadyBookedPrompt,
+  greetingPrompt,
 } from '../../src/domain/spokenPrompt.js';
 
 const ZONE = 'Europe/Stockholm';
@@ -27,12 +31,15 @@ describe('numbers and times', () => {
     expect(() => spokenNumber(60)).toThrow(RangeError);
   });
 
-  it('reads clock times as on a clock: 10:00, 10:05, 16:45, 06:00', () => {
-    expect(words(spokenClockTime(at('2027-03-30T10:00')))).toBe('tio noll noll');
-    expect(words(spokenClockTime(at('2027-03-30T10:05')))).toBe('tio noll fem');
-    expect(words(spokenClockTime(at('2027-03-30T16:45')))).toBe('sexton fyrtio fem');
-    expect(words(spokenClockTime(at('2027-03-30T06:00')))).toBe('sex noll noll');
-    expect(words(spokenClockTime(at('2027-03-30T12:30')))).toBe('tolv trettio');
+  it('says clock times as Swedes say them: the full hour alone, otherwise the hour "och" the minutes', () => {
+    expect(words(spokenClockTime(at('2027-03-30T06:00')))).toBe('sex');
+    expect(words(spokenClockTime(at('2027-03-30T10:00')))).toBe('tio');
+    expect(words(spokenClockTime(at('2027-03-30T08:45')))).toBe('åtta och fyrtio fem');
+    expect(words(spokenClockTime(at('2027-03-30T10:05')))).toBe('tio och fem');
+    expect(words(spokenClockTime(at('2027-03-30T16:45')))).toBe('sexton och fyrtio fem');
+    expect(words(spokenClockTime(at('2027-03-30T12:30')))).toBe('tolv och trettio');
+    expect(words(spokenClockTime(at('2027-03-30T00:15')))).toBe('noll och femton');
+    expect(words(spokenAtClock(at('2027-03-30T06:00')))).toBe('klockan sex');
   });
 
   it('says ordinals 1–31, the twenties and thirties composed', () => {
@@ -72,17 +79,43 @@ describe('days seen from now', () => {
     // Fall back: 31 October 2027 has 25 hours; 1 November 00:30 is still "i morgon" from 30 October 23:45.
     expect(words(spokenDay(at('2027-10-31T00:30'), at('2027-10-30T23:45')))).toBe('i morgon');
     expect(words(spokenDay(at('2027-11-01T06:00'), at('2027-10-31T00:10')))).toBe('i morgon');
-    expect(words(spokenClockTime(at('2027-10-31T06:00')))).toBe('sex noll noll');
+    expect(words(spokenAtClock(at('2027-10-31T06:00')))).toBe('klockan sex');
   });
 
   it('says a slot with its day and both ends', () => {
-    expect(words(spokenSlot({ start: at('2027-03-30T10:15'), end: at('2027-03-30T10:30') }, now))).toBe('i dag mellan tio femton och tio trettio');
+    expect(words(spokenSlot({ start: at('2027-03-30T10:15'), end: at('2027-03-30T10:30') }, now))).toBe(
+      'i dag mellan klockan tio och femton och klockan tio och trettio',
+    );
+    expect(words(spokenSlot({ start: at('2027-03-30T08:45'), end: at('2027-03-30T09:00') }, now))).toBe('i dag mellan klockan åtta och fyrtio fem och klockan nio');
   });
 
   it('says when booking opens, or that no opening is planned', () => {
     expect(words(bookingClosedPrompt(at('2027-04-05T06:00'), at('2027-04-02T17:30')))).toBe(
-      'Bokningen är stängd just nu. Bokningen öppnar måndag den femte april klockan sex noll noll Tack för samtalet. Hej då.',
+      'Bokningen är stängd just nu. Bokningen öppnar måndag den femte april klockan sex Tack för samtalet. Hej då.',
     );
     expect(bookingClosedPrompt(null, now)).toEqual(['booking_closed', 'no_opening', 'goodbye']);
+  });
+});
+
+describe('what the caller is told about the call to come', () => {
+  const now = at('2027-03-30T08:00');
+  const slot = { start: at('2027-03-30T08:45'), end: at('2027-03-30T09:00') };
+
+  it('names the number the call will come from in the confirmation, and leaves it out when the clinic has none', () => {
+    expect(words(bookedPrompt(slot, now, '022112345'))).toBe(
+      'Du är bokad. Vi ringer dig i dag mellan klockan åtta och fyrtio fem och klockan nio Vi ringer från noll två två ett ett två tre fyra fem Du får ett sms. Tack för samtalet. Hej då.',
+    );
+    expect(bookedPrompt(slot, now, null)).not.toContain('we_call_from');
+  });
+
+  it('tells a caller with a time that doing nothing keeps it', () => {
+    expect(words(alreadyBookedPrompt(slot, now))).toBe(
+      'Du har redan en bokad tid. Vi ringer dig i dag mellan klockan åtta och fyrtio fem och klockan nio Tryck 3 för att avboka. Gör du inget ligger din tid kvar.',
+    );
+  });
+
+  it('greets with the clinic’s name when it has a clip of it, else generically, and points to 112 and 1177', () => {
+    expect(greetingPrompt(true)).toEqual(['welcome_to', 'clinic_name', 'emergency']);
+    expect(greetingPrompt(false)).toEqual(['greeting', 'emergency']);
   });
 });

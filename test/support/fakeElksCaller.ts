@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { CLIP_TEXTS } from '../../src/domain/spokenPrompt.js';
 import { parseWav } from '../../src/telephony/wav.js';
-import { webhookUrl } from '../../src/telephony/webhookKey.js';
+import { clinicOfBookingNumber } from '../../src/db/clinicTelephony.js';
+import { clinicWebhookUrl } from '../../src/telephony/webhookKey.js';
 import { TEST_TELEPHONY_SECRET, type TestServer } from './server.js';
 
 type Action = Record<string, unknown>;
@@ -28,6 +29,11 @@ export function spoken(clips: readonly string[]): string {
     .join(' ');
 }
 
+/** The voice_start URL an administrator gives 46elks for a clinic's booking numbers. */
+export function voiceStartUrl(server: TestServer, clinicId: string): string {
+  return clinicWebhookUrl(server.baseUrl, TEST_TELEPHONY_SECRET, clinicId, '/voice/start');
+}
+
 export class FakeElksCall {
   readonly prompts: HeardPrompt[] = [];
   /** Every webhook answer, in order (for tests of the actions themselves). */
@@ -44,10 +50,15 @@ export class FakeElksCall {
     readonly to: string,
   ) {}
 
-  /** An incoming call: 46elks posts direction, callid, from, to, created to the number's voice_start. */
-  static async dial(server: TestServer, options: { from: string; to: string; callId?: string }): Promise<FakeElksCall> {
+  /**
+   * An incoming call: 46elks posts direction, callid, from, to, created to the number's voice_start, which is the
+   * voice_start URL of the clinic the number belongs to (or of `clinicId`, to call one clinic's URL with another's number).
+   */
+  static async dial(server: TestServer, options: { from: string; to: string; callId?: string; clinicId?: string }): Promise<FakeElksCall> {
     const call = new FakeElksCall(server, options.callId ?? `r${randomBytes(8).toString('hex')}`, options.from, options.to);
-    const answer = await call.post(webhookUrl(server.baseUrl, TEST_TELEPHONY_SECRET, '/voice/start'), {
+    const clinicId = options.clinicId ?? (await clinicOfBookingNumber(server.db, options.to));
+    if (!clinicId) throw new Error(`no clinic has the booking number ${options.to}: say which clinic's voice_start to call`);
+    const answer = await call.post(voiceStartUrl(server, clinicId), {
       direction: 'incoming',
       callid: call.callId,
       from: options.from,
@@ -79,11 +90,23 @@ export class FakeElksCall {
     await this.continueWith(null);
   }
 
+  /**
+   * The caller keys digits but never #: 46elks stops waiting and posts why=noinput with the digits keyed so far, in
+   * `result` or, beside result=failed, in `digits`.
+   */
+  async pressWithoutHash(digits: string, field: 'result' | 'digits' = 'result'): Promise<void> {
+    await this.continueWithFields(field === 'result' ? { why: 'noinput', result: digits } : { why: 'noinput', result: 'failed', digits });
+  }
+
   private async continueWith(result: string | null): Promise<void> {
+    await this.continueWithFields(result === null ? { result: 'failed' } : { result });
+  }
+
+  private async continueWithFields(fields: Record<string, string>): Promise<void> {
     if (this.ended || !this.pending) throw new Error('no menu is waiting for keys');
     const { next } = this.pending;
     this.pending = null;
-    await this.follow(next, result === null ? { result: 'failed' } : { result });
+    await this.follow(next, fields);
   }
 
   private async follow(next: unknown, fields: Record<string, string>): Promise<void> {

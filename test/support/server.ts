@@ -73,6 +73,9 @@ export interface TestServerOptions {
    * turns a phone booking into "Ett ögonblick". The tests of the deadline itself set the real one.
    */
   voiceDeadlineMs?: number;
+  /** TELEPHONY_WEBHOOK_SECRET; default TEST_TELEPHONY_SECRET. Rotation tests set their own, with the previous one. */
+  telephonySecret?: string;
+  telephonyPreviousSecret?: string | null;
 }
 
 export async function startTestServer(db: Database, now: string, options: TestServerOptions = {}): Promise<TestServer> {
@@ -101,7 +104,8 @@ export async function startTestServer(db: Database, now: string, options: TestSe
     callbackTokenSecret: TEST_TOKEN_SECRET,
     dueLeadMinutes: 0,
     claimTimeoutMinutes: 10,
-    telephonySecret: TEST_TELEPHONY_SECRET,
+    telephonySecret: options.telephonySecret ?? TEST_TELEPHONY_SECRET,
+    telephonyPreviousSecret: options.telephonyPreviousSecret ?? null,
     publicBaseUrl: baseUrl,
     guaranteeStart: 'contact',
     maxOpenCallbacksPerPhone: options.maxOpenCallbacksPerPhone ?? 1000,

@@ -1,5 +1,5 @@
 // The shipped clip set: complete for every prompt, one format, and joined into valid WAV files.
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -67,5 +67,18 @@ describe('a clinic’s own clip folder', () => {
     expect(loadClipSet(dir).has('greeting')).toBe(true);
     writeFileSync(join(dir, 'goodbye.wav'), 'not audio');
     expect(() => loadClipSet(dir)).toThrow(/unreadable WAV files: goodbye.wav/);
+  });
+
+  it('may hold recordings of clinics’ names (clinics/<clinic-id>.wav) in the same format, refused in another', () => {
+    const dir = copy();
+    mkdirSync(join(dir, 'clinics'));
+    const name = joinWav({ audioFormat: 1, channels: 1, sampleRate: 8000, bitsPerSample: 16 }, [Buffer.alloc(8000, 1)]);
+    writeFileSync(join(dir, 'clinics', 'vc-kungsor.wav'), name);
+    writeFileSync(join(dir, 'clinics', 'Not A Clinic.wav'), name);
+    const clips = loadClipSet(dir);
+    expect(clips.clinicName('vc-kungsor')?.length).toBe(8000);
+    expect(clips.clinicName('vc-arboga')).toBeNull();
+    writeFileSync(join(dir, 'clinics', 'vc-arboga.wav'), joinWav({ audioFormat: 1, channels: 1, sampleRate: 16000, bitsPerSample: 16 }, [Buffer.alloc(3200)]));
+    expect(() => loadClipSet(dir)).toThrow(/one format, found .*16000 Hz, mono, 16-bit PCM: clinics\/vc-arboga/);
   });
 });

@@ -42,7 +42,7 @@ describe('a day on the phone line, end to end', () => {
     const booker = aCaller();
     const booking = await FakeElksCall.dial(server, { from: booker, to: bookingNumber });
     await booking.press('1');
-    expect(booking.lastPrompt.text).toContain('Du är bokad. Vi ringer dig i dag mellan åtta femton och åtta trettio.');
+    expect(booking.lastPrompt.text).toContain('Du är bokad. Vi ringer dig i dag mellan klockan åtta och femton och klockan åtta och trettio.');
 
     // The SMS job (as the worker runs it with SMS_PROVIDER=46elks) sends the confirmation to the caller.
     const config = parseConfig({

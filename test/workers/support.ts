@@ -1,5 +1,6 @@
 // Shared pieces for the worker tests: recording fakes for the scheduling port and the SMS port, a bounded
 // poll, an isolated database, and clean-up of one BullMQ prefix in the shared Redis.
+import type { SpeechSynthesizer } from '../../src/telephony/speech.js';
 import { randomBytes } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -115,3 +116,8 @@ export async function openIsolatedDatabase(): Promise<IsolatedDatabase> {
     },
   };
 }
+
+/** A speech synthesizer that says a tenth of a second of silence: workers' tests are not about voicing clinic names. */
+export const silentSpeech: SpeechSynthesizer = {
+  speak: async (_text, format) => Buffer.alloc((format.sampleRate / 10) * (format.bitsPerSample / 8) * format.channels),
+};

@@ -5,7 +5,8 @@ import { Router } from 'express';
 import type { ClinicTelephony } from '../../db/clinicTelephony.js';
 import type { ClinicTelephonyService } from '../../services/clinicTelephony.js';
 import type { StaffAuthenticator } from '../../services/staffAuth.js';
-import { webhookUrl } from '../../telephony/webhookKey.js';
+import { clinicWebhookUrl } from '../../telephony/webhookKey.js';
+import type { StaffMember } from '../../services/staffAuth.js';
 import { ClinicTelephonyBody, ClinicTelephonyView } from '../clinicTelephonySchemas.js';
 import { BODY_INVALID, errorResponses } from '../openapi.js';
 import { ClinicIdParams } from '../schemas.js';
@@ -22,14 +23,14 @@ export function clinicTelephonyRoutes(
   const router = Router();
   const service = deps.telephony;
   const staffOf = staffOfRequest(deps.auth);
-  const voiceStartUrl = deps.secret ? webhookUrl(deps.publicBaseUrl, deps.secret, '/voice/start') : null;
-  const view = (t: ClinicTelephony) => ({ ...t, voiceStartUrl });
+  // The URL holds the clinic's webhook key: only those who configure 46elks (admins) see it.
+  const view = (staff: StaffMember, t: ClinicTelephony) => ({ ...t, voiceStartUrl: voiceStartUrlFor(staff, t.clinicId, deps) });
 
   registry.registerPath({
     method: 'get',
     path: '/api/staff/clinics/{clinicId}/telephony',
     summary: 'A clinic’s telephony: booking numbers, fallback number, agent-first dialling, caller id',
-    description: 'Also gives the voice_start URL to set on each booking number at 46elks. Roles: manager or admin of that clinic.',
+    description: 'Admins also get the voice_start URL to set on each booking number at 46elks (it holds the clinic’s webhook key). Roles: manager or admin of that clinic.',
     tags: ['Clinic settings'],
     security: bearer,
     request: { params: ClinicIdParams, headers: StaffHeaders },
@@ -38,7 +39,7 @@ export function clinicTelephonyRoutes(
   router.get('/staff/clinics/:clinicId/telephony', async (req, res) => {
     const staff = await staffOf(req);
     const { clinicId } = parseRequest(ClinicIdParams, req.params, 'params');
-    res.json(view(await service.get(staff, clinicId)));
+    res.json(view(staff, await service.get(staff, clinicId)));
   });
 
   registry.registerPath({
@@ -61,8 +62,13 @@ export function clinicTelephonyRoutes(
     const staff = await staffOf(req);
     const { clinicId } = parseRequest(ClinicIdParams, req.params, 'params');
     const body = parseRequest(ClinicTelephonyBody, req.body, 'body');
-    res.json(view(await service.update(staff, clinicId, body)));
+    res.json(view(staff, await service.update(staff, clinicId, body)));
   });
 
   return router;
+}
+
+/** The voice_start URL of the clinic's booking numbers, for an admin; null for anyone else or without a secret. */
+export function voiceStartUrlFor(staff: StaffMember, clinicId: string, deps: { publicBaseUrl: string; secret: string | null }): string | null {
+  return staff.role === 'admin' && deps.secret ? clinicWebhookUrl(deps.publicBaseUrl, deps.secret, clinicId, '/voice/start') : null;
 }

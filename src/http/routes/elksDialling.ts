@@ -10,6 +10,7 @@ import type { Logger } from '../../logger.js';
 import type { DiallingService } from '../../services/dialling.js';
 import type { ClipSet } from '../../telephony/clips.js';
 import { webhookUrl } from '../../telephony/webhookKey.js';
+import { promptAudioRoutes } from './elksVoice.js';
 
 const Id = z.uuid();
 /** The placement in the URLs we gave the provider; absent in URLs made before placements were numbered. */
@@ -45,7 +46,7 @@ export function elksDiallingRoutes(deps: {
   deadlineMs?: number;
 }): Router {
   const router = Router();
-  // Served by the phone line's audio route (elksVoice) under the same key.
+  // Served by the prompt audio route (promptAudioRoutes, mounted below) under the same key.
   const sorry =
     deps.clips?.has('sorry') && deps.secret
       ? { play: `${webhookUrl(deps.publicBaseUrl, deps.secret, '/audio/prompt.wav')}?clips=sorry`, skippable: false }
@@ -53,6 +54,8 @@ export function elksDiallingRoutes(deps: {
 
   // The nurse answered: 46elks loads this and runs the action we answer (connect the patient). Any failure or
   // slowness still answers 200 at once (an apology, then the call ends): a 5xx or a timeout drops her call silently.
+  if (deps.clips) router.use(promptAudioRoutes(deps.clips, null));
+
   router.post('/calls/:id/voice-start', async (req, res) => {
     const id = Id.safeParse(req.params.id);
     if (!id.success) {

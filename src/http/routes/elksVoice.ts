@@ -1,16 +1,19 @@
 // 46elks voice webhooks for booking by phone keypad: an incoming call's voice_start, the IVR steps after it, and
-// the composed prompts as audio. A live caller never gets a 4xx/5xx or silence: bad input, errors and slowness all
-// answer 200 with a spoken apology and the clinic's fallback number. Mounted under the webhook key (webhookKey.ts).
+// the composed prompts as audio. Mounted under a clinic's webhook key (webhookKey.ts): a request about a number
+// that is not that clinic's is refused (404) before anything is read or done. Past that, a live caller never gets a
+// 4xx/5xx or silence: bad input, errors and slowness all answer 200 with a spoken apology and the clinic's fallback
+// number.
 import { Router, type Response } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Logger } from '../../logger.js';
 import type { Clip } from '../../domain/spokenPrompt.js';
 import { normaliseSwedishPhone } from '../../domain/patientContact.js';
-import type { CallState, PhoneBookingService, VoiceReply } from '../../services/phoneBooking.js';
+import type { CallState, KeyedInput, PhoneBookingService, VoiceReply } from '../../services/phoneBooking.js';
 import type { ClipSet } from '../../telephony/clips.js';
 import { createStateSigner, STATE_SIGNATURE_PARAM } from '../../telephony/callStateSignature.js';
-import { webhookUrl } from '../../telephony/webhookKey.js';
+import { clinicWebhookUrl, webhookClinicOf, type WebhookSecrets } from '../../telephony/webhookKey.js';
+import { CLINIC_NAME_CLIP } from '../../domain/spokenPrompt.js';
 
 /** 46elks waits for a webhook's answer only so long; the caller must hear something well before that. */
 export const VOICE_DEADLINE_MS = 3000;
@@ -35,7 +38,6 @@ const StartBody = z.object({
   callid: CallId,
   // Hidden callers arrive as "anonymous", "unknown" or nothing: the flow asks them for a number.
   from: z.string().max(64).optional().default(''),
-  to: z.string().min(1).max(64),
 });
 
 /** The state a step carries in its next URL, short keys to keep URLs short. */
@@ -52,8 +54,10 @@ const StateQuery = z.object({
     .optional(),
   b: z.uuid().optional(),
   f: z.string().regex(/^\d{3,15}$/).optional(),
-  // A step asked again after the deadline: the keys first pressed, and how many times it was asked again.
+  // A step asked again after the deadline: the keys first pressed, whether the menu had timed out, and how many
+  // times it was asked again.
   r: z.string().max(64).optional(),
+  o: z.enum(['0', '1']).optional(),
   n: z.string().regex(/^[1-9]$/).transform(Number).optional(),
   [STATE_SIGNATURE_PARAM]: z.string().max(100).optional(),
 });
@@ -63,7 +67,18 @@ const NextBody = z.object({
   callid: z.string().max(100).optional(),
   // What was keyed: digits, maybe ending in #; "failed" or nothing when no key was pressed.
   result: z.string().max(64).optional(),
+  // Why a menu ended without a complete entry ("noinput"), and the digits keyed so far when 46elks has them.
+  why: z.string().max(64).optional(),
+  digits: z.string().max(64).optional(),
 });
+
+/** The keys of a menu's answer: digits (maybe ending in #) in result or, when it timed out, in digits. */
+function keyedInput(body: z.output<typeof NextBody>): KeyedInput {
+  // An empty result is an entry of nothing (# alone), not silence: a wrong key.
+  const keys = (v: string | undefined) => (v !== undefined && /^[0-9*#]*$/.test(v) ? v : null);
+  const timedOut = body.why === 'noinput' || body.result === 'failed' || (body.result === undefined && body.digits === undefined);
+  return { keys: keys(body.result) ?? keys(body.digits), timedOut };
+}
 
 function stateFromQuery(q: z.output<typeof StateQuery>): CallState {
   return { callId: q.c, clinicId: q.k, step: q.s, phone: q.p ?? null, keyed: q.h === '1', slot: q.t ?? null, callbackId: q.b ?? null, fallback: q.f ?? null };
@@ -79,14 +94,15 @@ function stateFields(s: CallState): [string, string][] {
   return fields;
 }
 
-/** A step being asked again after the deadline: the keys pressed, and the how-manieth time (1…). */
+/** A step being asked again after the deadline: the keys pressed, whether the menu timed out, the how-manieth time (1…). */
 interface Retry {
   keyed: string;
+  timedOut: boolean;
   count: number;
 }
 
 function retryFields(retry: Retry | null): [string, string][] {
-  return retry ? [['r', retry.keyed], ['n', String(retry.count)]] : [];
+  return retry ? [['r', retry.keyed], ['o', retry.timedOut ? '1' : '0'], ['n', String(retry.count)]] : [];
 }
 
 class DeadlinePassed extends Error {}
@@ -102,8 +118,11 @@ function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 export function elksVoiceRoutes(deps: {
   phone: PhoneBookingService;
   clips: ClipSet;
+  /** The clinic's name as spoken (WAV data in the clip set's format), generated or recorded; null when it has none. */
+  clinicNameAudio: (clinicId: string) => Promise<Buffer | null>;
   publicBaseUrl: string;
-  secret: string | null;
+  /** Null: telephony is off, and elksWebhooks answers 404 before these routes. */
+  secrets: WebhookSecrets | null;
   logger: Logger;
   /** Default VOICE_DEADLINE_MS; tests of other things give a long one, so a busy test machine never trips it. */
   deadlineMs?: number;
@@ -111,27 +130,32 @@ export function elksVoiceRoutes(deps: {
   const router = Router();
   const { phone, clips, logger } = deps;
   const deadlineMs = deps.deadlineMs ?? VOICE_DEADLINE_MS;
-  // Without a secret no webhook is mounted at all (elksWebhooks answers 404); the URLs need one to be built.
-  const url = (path: string) => webhookUrl(deps.publicBaseUrl, deps.secret ?? '', path);
+  const current = deps.secrets?.current ?? '';
+  // Every URL handed out is made under the current secret; a state signed under the previous one (a call that began
+  // before a rotation) is still believed.
+  const url = (clinicId: string, path: string) => clinicWebhookUrl(deps.publicBaseUrl, current, clinicId, path);
+  const signer = createStateSigner(current);
+  const verifiers = [signer, ...(deps.secrets?.previous ? [createStateSigner(deps.secrets.previous)] : [])];
 
-  const signer = createStateSigner(deps.secret ?? '');
   const nextUrl = (state: CallState, retry: Retry | null = null) => {
     const fields = [...stateFields(state), ...retryFields(retry)];
     const query = new URLSearchParams([...fields, [STATE_SIGNATURE_PARAM, signer.sign(fields)]]);
-    return `${url('/voice/next')}?${query.toString()}`;
+    return `${url(state.clinicId, '/voice/next')}?${query.toString()}`;
   };
 
-  const audioUrl = (names: Clip[]) => `${url('/audio/prompt.wav')}?clips=${names.join(',')}`;
+  const audioUrl = (clinicId: string, names: Clip[]) => `${url(clinicId, '/audio/prompt.wav')}?clips=${names.join(',')}`;
 
-  function actions(reply: VoiceReply): Record<string, unknown> {
-    if (reply.kind === 'say') return { play: audioUrl(reply.clips), skippable: false };
-    return {
-      ivr: audioUrl(reply.clips),
+  function actions(clinicId: string, reply: VoiceReply): Record<string, unknown> {
+    if (reply.kind === 'say') return { play: audioUrl(clinicId, reply.clips), skippable: false };
+    const menu = {
+      ivr: audioUrl(clinicId, reply.clips),
       digits: reply.maxDigits,
       timeout: reply.maxDigits > 1 ? NUMBER_ENTRY_TIMEOUT_SECONDS : IVR_TIMEOUT_SECONDS,
       repeat: IVR_REPEAT,
       next: nextUrl(reply.next),
     };
+    // The greeting is played once; only the menu after it repeats while the caller keys nothing.
+    return reply.intro?.length ? { play: audioUrl(clinicId, reply.intro), skippable: false, next: menu } : menu;
   }
 
   /** Answers the provider: the step's reply, or on any failure or slowness the apology with the fallback number. */
@@ -140,6 +164,7 @@ export function elksVoiceRoutes(deps: {
     work: () => Promise<VoiceReply>,
     onFailure: { callId: string | null; fallback: () => string | null; slow?: () => Record<string, unknown> | null },
   ) {
+    const clinicId = webhookClinicOf(res);
     let reply: VoiceReply;
     try {
       reply = await withinDeadline(work(), deadlineMs);
@@ -157,56 +182,105 @@ export function elksVoiceRoutes(deps: {
       if (onFailure.callId) void phone.markFailed(onFailure.callId);
       reply = phone.apology(onFailure.fallback());
     }
-    res.status(200).json(actions(reply));
+    res.status(200).json(actions(clinicId, reply));
   }
 
-  router.post('/voice/start', async (req, res) => {
-    const body = StartBody.safeParse(req.body ?? {});
-    if (!body.success) {
-      logger.warn({ fields: body.error.issues.map((i) => i.path.join('.')) }, 'voice_start without usable fields');
-      return answer(res, async () => phone.apology(null), { callId: null, fallback: () => null });
+  /** The apology for a request that cannot be acted on, with the clinic's fallback number (read now, else as last known). */
+  const apologise = (res: Response, clinicId: string) =>
+    answer(res, async () => phone.apology(await phone.fallbackOf(clinicId)), { callId: null, fallback: () => phone.knownFallback(clinicId) });
+
+  /**
+   * Whether the number called (46elks' `to`, posted with every step) is one of this clinic's: false for another
+   * clinic's number or no clinic's. Absent: nothing to check (the signed state still binds the clinic). A database
+   * that cannot say is left to the step, which answers the apology if it cannot work either.
+   */
+  async function calledOtherClinic(clinicId: string, to: unknown): Promise<boolean> {
+    if (typeof to !== 'string' || !to.trim()) return false;
+    try {
+      return !(await phone.isBookingNumberOf(clinicId, bookingNumber(to)));
+    } catch {
+      return false;
     }
-    const to = bookingNumber(body.data.to);
-    const call = { callId: body.data.callid, from: body.data.from, to };
+  }
+
+  router.post('/voice/start', async (req, res, next) => {
+    const clinicId = webhookClinicOf(res);
+    const to: unknown = req.body?.to;
+    // Another clinic's number, or no clinic's: as if this webhook did not exist. Nothing is read or recorded.
+    if (await calledOtherClinic(clinicId, to)) return next();
+    const body = StartBody.safeParse(req.body ?? {});
+    if (!body.success || typeof to !== 'string' || !to.trim()) {
+      logger.warn({ fields: body.success ? ['to'] : body.error.issues.map((i) => i.path.join('.')) }, 'voice_start without usable fields');
+      return apologise(res, clinicId);
+    }
+    const call = { callId: body.data.callid, from: body.data.from, to: bookingNumber(to) };
     // Asked after the failure: the start step learns the clinic's fallback number before anything else can fail.
-    await answer(res, () => phone.start(call), { callId: call.callId, fallback: () => phone.knownFallback(to) });
+    await answer(res, () => phone.start(clinicId, call), { callId: call.callId, fallback: () => phone.knownFallback(clinicId) });
   });
 
-  router.post('/voice/next', async (req, res) => {
+  router.post('/voice/next', async (req, res, next) => {
+    const clinicId = webhookClinicOf(res);
+    if (await calledOtherClinic(clinicId, req.body?.to)) return next();
     const query = StateQuery.safeParse(req.query);
     const body = NextBody.safeParse(req.body ?? {});
     if (!query.success) {
       logger.warn({ fields: query.error.issues.map((i) => i.path.join('.')) }, 'voice step with unusable state');
-      return answer(res, async () => phone.apology(null), { callId: null, fallback: () => null });
+      return apologise(res, clinicId);
     }
     const state = stateFromQuery(query.data);
-    const retried: Retry | null = query.data.n !== undefined ? { keyed: query.data.r ?? '', count: query.data.n } : null;
-    // Only a state this app signed for this very call is acted on; anything else (even the fallback number in it)
-    // is not trusted, and no call is marked failed on its word.
+    const retried: Retry | null = query.data.n !== undefined ? { keyed: query.data.r ?? '', timedOut: query.data.o === '1', count: query.data.n } : null;
+    // Only a state this app signed, for this very call and this clinic, is acted on; anything else (even the fallback
+    // number in it) is not trusted, and no call is marked failed on its word. The caller hears the clinic's number.
     const callId = body.success ? body.data.callid : undefined;
-    if (!signer.verify([...stateFields(state), ...retryFields(retried)], query.data[STATE_SIGNATURE_PARAM]) || callId !== state.callId) {
-      logger.warn({ signed: query.data[STATE_SIGNATURE_PARAM] !== undefined, sameCall: callId === state.callId }, 'voice step with a state this app did not sign for this call');
-      return answer(res, async () => phone.apology(null), { callId: null, fallback: () => null });
+    const fields = [...stateFields(state), ...retryFields(retried)];
+    const signed = verifiers.some((v) => v.verify(fields, query.data[STATE_SIGNATURE_PARAM]));
+    if (!signed || callId !== state.callId || state.clinicId !== clinicId) {
+      logger.warn({ signed, sameCall: callId === state.callId, sameClinic: state.clinicId === clinicId }, 'voice step with a state this app did not sign for this call');
+      return apologise(res, clinicId);
     }
     // Asked again after a slow step: the keys pressed then (46elks posts "success" for the play in between).
-    const keyed = retried ? retried.keyed : body.success ? (body.data.result ?? null) : null;
+    const input: KeyedInput = retried
+      ? { keys: retried.keyed || null, timedOut: retried.timedOut }
+      : body.success
+        ? keyedInput(body.data)
+        : { keys: null, timedOut: true };
     const count = retried?.count ?? 0;
     const slow = () =>
-      keyed !== null && count < MAX_SLOW_STEP_RETRIES
-        ? { play: audioUrl(['one_moment']), skippable: false, next: nextUrl(state, { keyed, count: count + 1 }) }
+      (input.keys !== null || retried) && count < MAX_SLOW_STEP_RETRIES
+        ? { play: audioUrl(clinicId, ['one_moment']), skippable: false, next: nextUrl(state, { keyed: input.keys ?? '', timedOut: input.timedOut, count: count + 1 }) }
         : null;
-    await answer(res, () => phone.answer(state, keyed), { callId: state.callId, fallback: () => state.fallback, slow });
+    await answer(res, () => phone.answer(state, input), { callId: state.callId, fallback: () => state.fallback ?? phone.knownFallback(clinicId), slow });
   });
 
-  router.get('/audio/prompt.wav', (req, res, next) => {
+  router.use(promptAudioRoutes(clips, deps.clinicNameAudio));
+
+  return router;
+}
+
+/**
+ * GET /audio/prompt.wav?clips=a,b,c: the named clips joined into one WAV, as 46elks fetches a prompt. Under a
+ * clinic's key `clinic_name` is that clinic's name (recorded, else generated; left out when it has none any more);
+ * without `clinicNameAudio` (the region's key) there is no such clip.
+ */
+export function promptAudioRoutes(clips: ClipSet, clinicNameAudio: ((clinicId: string) => Promise<Buffer | null>) | null): Router {
+  const router = Router();
+  router.get('/audio/prompt.wav', async (req, res, next) => {
     const names = typeof req.query.clips === 'string' ? req.query.clips.split(',') : [];
-    if (!names.length || names.length > MAX_PROMPT_CLIPS || !names.every((n) => clips.has(n))) return next();
+    const known = (n: string) => (n === CLINIC_NAME_CLIP ? clinicNameAudio !== null : clips.has(n));
+    if (!names.length || names.length > MAX_PROMPT_CLIPS || !names.every(known)) return next();
+    const parts: Buffer[] = [];
+    for (const name of names) {
+      if (name !== CLINIC_NAME_CLIP) parts.push(clips.data(name));
+      else {
+        const audio = await clinicNameAudio!(webhookClinicOf(res));
+        if (audio) parts.push(audio);
+      }
+    }
     res.set('Content-Type', 'audio/wav');
-    // The same clips always make the same sound; 46elks caches by URL anyway.
-    res.set('Cache-Control', 'public, max-age=86400');
-    res.send(clips.join(names));
+    // The same clips always make the same sound, but a clinic's name changes with a rename or a new recording.
+    res.set('Cache-Control', names.includes(CLINIC_NAME_CLIP) ? 'no-cache' : 'public, max-age=86400');
+    res.send(clips.joinData(parts));
   });
-
   return router;
 }
 

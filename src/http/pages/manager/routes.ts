@@ -25,6 +25,7 @@ import { CSV_PATH, DRILLDOWN_PATH, figureLabel, REPORTS_PATH, scopeQuery, SORTS,
 import { dashboardBody, drilldownBody, errorSummary, filterForm, type FieldError } from './reportsPage.js';
 import { settingsRoutes } from './settingsPage.js';
 import type { ClinicTelephonyService } from '../../../services/clinicTelephony.js';
+import type { StaffMember } from '../../../services/staffAuth.js';
 
 const MANAGERS = ['manager', 'admin'] as const;
 /** Days the dashboard shows when no period is asked for: the last two weeks, by day. */
@@ -64,6 +65,8 @@ export interface ManagerPageDeps {
   settings: ClinicSettingsService;
   /** The settings page's telephony section. */
   telephony?: ClinicTelephonyService;
+  /** The voice_start URL shown to admins in it. */
+  voiceStartUrl?: (staff: StaffMember, clinicId: string) => string | null;
   clock: Clock;
   listClinics: () => Promise<ClinicSummary[]>;
 }
@@ -184,7 +187,7 @@ export function managerPageRoutes(deps: ManagerPageDeps): Router {
     res.type('text/csv; charset=utf-8').attachment(`national-${month}.csv`).send(csv);
   });
 
-  router.use(settingsRoutes({ sessions: deps.sessions, settings: deps.settings, telephony: deps.telephony, guard }));
+  router.use(settingsRoutes({ sessions: deps.sessions, settings: deps.settings, telephony: deps.telephony, voiceStartUrl: deps.voiceStartUrl, guard }));
   return router;
 }
 

@@ -9,6 +9,7 @@ import type { ClinicTelephonyService } from '../../../services/clinicTelephony.j
 import { ClinicTelephonyBody } from '../../clinicTelephonySchemas.js';
 import type { ClinicSettingsService } from '../../../services/clinicSettings.js';
 import type { StaffSessions } from '../../../services/staffSessions.js';
+import type { StaffMember } from '../../../services/staffAuth.js';
 import { ClinicSettingsBody } from '../../clinicSettingsSchemas.js';
 import { ClinicIdParams } from '../../schemas.js';
 import { parseRequest } from '../../validation.js';
@@ -268,7 +269,7 @@ function telephonyFieldId(field: string): string {
   return name === 'fallbackPhone' ? 'fallbackPhone' : name === 'callerId' ? 'callerId' : name === 'dialAgentFirst' ? 'dialAgentFirst' : 'bookingNumbers';
 }
 
-function telephonyBody(lang: Lang, clinicId: string, csrf: string, f: TelephonyForm, errors: FieldError[], saved: boolean): Html {
+function telephonyBody(lang: Lang, clinicId: string, csrf: string, f: TelephonyForm, errors: FieldError[], saved: boolean, voiceStartUrl: string | null): Html {
   const has = (id: string) => errors.some((e) => e.id === id);
   const err = (id: string) => {
     const found = errors.filter((e) => e.id === id);
@@ -292,6 +293,9 @@ ${input('callerId', f.callerId, text(lang, 'manager.telephony.callerId'), text(l
 <label class="inline" for="dialAgentFirst"><input type="checkbox" id="dialAgentFirst" name="dialAgentFirst" ${f.dialAgentFirst ? 'checked' : ''}> ${text(lang, 'manager.telephony.dialAgentFirst')}</label>
 <button type="submit">${text(lang, 'manager.telephony.save')}</button>
 </form>
+${voiceStartUrl ? html`<h3 id="voice-start-title">${text(lang, 'manager.telephony.voiceStart')}</h3>
+<p class="hint">${text(lang, 'manager.telephony.voiceStartHint')}</p>
+<p><code class="url">${voiceStartUrl}</code></p>` : ''}
 </section>`;
 }
 
@@ -306,6 +310,8 @@ export function settingsRoutes(deps: {
   settings: ClinicSettingsService;
   /** The telephony section (booking numbers, fallback, dialling); left out when not given. */
   telephony?: ClinicTelephonyService;
+  /** The voice_start URL to give 46elks, for those who configure it (admins); null for others. */
+  voiceStartUrl?: (staff: StaffMember, clinicId: string) => string | null;
   guard: RequestHandler[];
 }): Router {
   const router = Router();
@@ -317,7 +323,7 @@ export function settingsRoutes(deps: {
       lang,
       title: text(lang, 'manager.settings.title', { clinic: rules.name }),
       header: staffHeader(lang, session),
-      body: html`${settingsBody(lang, rules.id, session.csrfToken, f, errors, saved)}${phone ? telephonyBody(lang, rules.id, session.csrfToken, phone.form, phone.errors, phone.saved) : ''}`,
+      body: html`${settingsBody(lang, rules.id, session.csrfToken, f, errors, saved)}${phone ? telephonyBody(lang, rules.id, session.csrfToken, phone.form, phone.errors, phone.saved, deps.voiceStartUrl?.(session.staff, rules.id) ?? null) : ''}`,
     });
   const currentPhone = async (session: ReturnType<typeof sessionOf>, clinicId: string, saved = false): Promise<Phone> =>
     deps.telephony ? { form: telephonyFormOf(await deps.telephony.get(session.staff, clinicId)), errors: [], saved } : null;

@@ -380,6 +380,8 @@ export const en: Record<TextKey, string> = {
   'manager.telephony.callerIdHint': "Leave empty to show the first booking number.",
   'manager.telephony.dialAgentFirst': "Ring the nurse's phone first, then connect the patient",
   'manager.telephony.save': "Save telephony",
+  'manager.telephony.voiceStart': "Address for 46elks (voice_start)",
+  'manager.telephony.voiceStartHint': "Paste this address as voice_start on each of the clinic’s booking numbers at 46elks. It holds the clinic’s secret key: show it only to those who run the telephony. Only administrators see it.",
   'manager.telephony.taken': "Already a number of another clinic: {numbers}",
   'manager.telephony.error.number': "Enter a phone number, e.g. 08-123 456 70.",
   'manager.telephony.error.twice': "{number} is listed twice.",

@@ -378,6 +378,8 @@ export const sv = {
   'manager.telephony.callerIdHint': "Lämna tomt för att visa det första bokningsnumret.",
   'manager.telephony.dialAgentFirst': "Ring först upp sjuksköterskans telefon och koppla sedan patienten",
   'manager.telephony.save': "Spara telefoni",
+  'manager.telephony.voiceStart': "Adress för 46elks (voice_start)",
+  'manager.telephony.voiceStartHint': "Klistra in adressen som voice_start på vart och ett av vårdcentralens bokningsnummer hos 46elks. Den innehåller vårdcentralens hemliga nyckel: visa den bara för dem som sköter telefonin. Bara administratörer ser den.",
   'manager.telephony.taken': "Numret hör redan till en annan vårdcentral: {numbers}",
   'manager.telephony.error.number': "Skriv ett telefonnummer, till exempel 08-123 456 70.",
   'manager.telephony.error.twice': "{number} står två gånger.",
