@@ -209,7 +209,7 @@ export async function insertBooking(
          FROM reserved, candidate k
        RETURNING ${CALLBACK_COLUMNS.join(', ')}
      ), sms AS (
-       INSERT INTO sms_messages (id, callback_id, kind) SELECT $19, id, 'booking_confirmation' FROM booked
+       INSERT INTO sms_messages (id, callback_id, kind, slot_start, slot_end) SELECT $19, id, 'booking_confirmation', slot_start, slot_end FROM booked
        RETURNING id
      )
      SELECT candidate.ord::int AS picked, booked.*, sms.id AS sms_id

@@ -39,6 +39,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { JobScheduler } from '../queue/jobScheduler.js';
 import { insertWebRefusal } from '../db/turnedAway.js';
+import { insertCancelledSms, insertTimeChangedSms, type CancelledBy } from '../db/smsMessages.js';
 import { webRefusalReason } from '../domain/turnedAway.js';
 import { createAfterCommit } from './afterCommit.js';
 import type { SlotListing, SlotListingCache } from './slotListingCache.js';
@@ -297,18 +298,27 @@ export function createCallbackBookingService(deps: {
    * Cancels an open callback and frees its place in one transaction, then removes its due job. Null when it is
    * no longer cancellable (a nurse claimed it, or a simultaneous cancel won) or `allowed` refuses it.
    */
-  async function cancelAndFree(callbackId: string, allowed: (c: StoredCallback) => boolean = () => true): Promise<StoredCallback | null> {
-    const cancelled = await db.transaction(async (tx) => {
+  async function cancelAndFree(
+    callbackId: string,
+    by: CancelledBy,
+    allowed: (c: StoredCallback) => boolean = () => true,
+  ): Promise<StoredCallback | null> {
+    const result = await db.transaction(async (tx) => {
       const current = await lockCallback(tx, callbackId);
       if (!current || !allowed(current) || !isCancellable(current)) return null;
       const done = await markCancelled(tx, callbackId, clock.now());
-      if (done) await releaseSlotPlace(tx, done.clinicId, done.slot.start);
-      return done;
+      if (!done) return null;
+      await releaseSlotPlace(tx, done.clinicId, done.slot.start);
+      // The patient is told, in the same transaction: whoever cancelled (a caller id can be forged), it is their time.
+      return { cancelled: done, smsId: await insertCancelledSms(tx, done.id, by) };
     });
-    if (cancelled) {
-      placesChanged(cancelled.clinicId);
-      await afterCommit('remove the due job', () => jobs.unscheduleDue(cancelled.id, cancelled.attemptCount));
-    }
+    if (!result) return null;
+    const { cancelled, smsId } = result;
+    placesChanged(cancelled.clinicId);
+    await Promise.all([
+      afterCommit('remove the due job', () => jobs.unscheduleDue(cancelled.id, cancelled.attemptCount)),
+      ...(smsId ? [afterCommit('enqueue the cancellation SMS', () => jobs.enqueueSms(smsId))] : []),
+    ]);
     return cancelled;
   }
 
@@ -365,11 +375,11 @@ export function createCallbackBookingService(deps: {
       if (callback.status === 'cancelled') return callback;
       if (!isCancellable(callback)) throw new NotCancellable(callback.status);
       // Null: a simultaneous request got there first; report the state it left.
-      return (await cancelAndFree(callbackId)) ?? (await verified(callbackId, token));
+      return (await cancelAndFree(callbackId, 'web')) ?? (await verified(callbackId, token));
     },
 
     cancelByCaller: (callbackId, caller) =>
-      cancelAndFree(callbackId, (c) => c.clinicId === caller.clinicId && c.phoneE164 === caller.phoneE164),
+      cancelAndFree(callbackId, 'phone', (c) => c.clinicId === caller.clinicId && c.phoneE164 === caller.phoneE164),
 
     async reschedule(callbackId, token, slotStart) {
       const callback = await verified(callbackId, token);
@@ -380,19 +390,24 @@ export function createCallbackBookingService(deps: {
       const plan = planBooking(rules, now, await countsForDates(rules, range.fromDate, range.toDate), slotStart);
       const slot = plan.candidates[0]!;
       if (slot.start.toMillis() === callback.slot.start.toMillis()) return callback;
-      const moved = await db.transaction(async (tx) => {
+      const { moved, smsId } = await db.transaction(async (tx) => {
         const current = await lockCallback(tx, callbackId);
         if (!current || !isCancellable(current)) throw new NotCancellable(current?.status ?? 'unknown');
         if (!(await reserveSlotPlace(tx, rules.id, slot))) throw new SlotFull(showInstant(rules, slot.start));
         await releaseSlotPlace(tx, rules.id, current.slot.start);
         const laterDay = choseLaterDay(rules, current.requestedAt, slot.start, current.sameDaySlotFree);
-        return moveCallbackSlot(tx, callbackId, slot, dueAtForSlot(slot.start, dueLeadMinutes), current.patientChoseLaterDay || laterDay);
+        const moved = await moveCallbackSlot(tx, callbackId, slot, dueAtForSlot(slot.start, dueLeadMinutes), current.patientChoseLaterDay || laterDay);
+        // The SMS with the new time commits with the change: the patient's last SMS never says the old time.
+        return { moved, smsId: await insertTimeChangedSms(tx, callbackId) };
       });
       placesChanged(rules.id);
-      await afterCommit('move the due job', async () => {
-        await jobs.unscheduleDue(moved.id, moved.attemptCount);
-        await jobs.scheduleDue(moved.id, moved.attemptCount, moved.dueAt);
-      });
+      await Promise.all([
+        afterCommit('move the due job', async () => {
+          await jobs.unscheduleDue(moved.id, moved.attemptCount);
+          await jobs.scheduleDue(moved.id, moved.attemptCount, moved.dueAt);
+        }),
+        afterCommit('enqueue the SMS with the new time', () => jobs.enqueueSms(smsId)),
+      ]);
       return moved;
     },
   };

@@ -11,6 +11,12 @@ export interface OutgoingSms {
 export interface SmsSender {
   /** Returns the provider's message id. Throws SmsRejected for a permanent refusal, anything else for a transient fault. */
   send(message: OutgoingSms): Promise<string>;
+  /**
+   * Whether a message with this text (its SHA-256) went to `to` since `since`, by the provider's own history: its id,
+   * or null when it surely did not. Throws when the provider cannot say. Absent: the provider sends a reference only
+   * once however often it is asked (the HTTP adapter's Idempotency-Key), so sending again is safe.
+   */
+  findSent?(query: { to: string; textSha256: string; since: Date }): Promise<string | null>;
 }
 
 /** The provider refused the message for good (bad number, bad credentials): retrying cannot help. */

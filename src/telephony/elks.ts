@@ -34,35 +34,39 @@ export class ElksRefused extends Error {
 export interface ElksClient {
   /** POSTs form fields to `path` (e.g. "/calls"); returns the JSON reply. */
   post(path: string, fields: Record<string, string>): Promise<Record<string, unknown>>;
+  /** GETs `path` with a query (e.g. "/sms", { to }); returns the JSON reply. */
+  get(path: string, query: Record<string, string>): Promise<Record<string, unknown>>;
 }
 
 export function createElksClient(credentials: ElksCredentials): ElksClient {
   const base = credentials.apiUrl.replace(/\/$/, '');
   const authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+  async function request(path: string, init: { method: 'GET' | 'POST'; body?: string }): Promise<Record<string, unknown>> {
+    const response = await fetch(`${base}${path}`, {
+      method: init.method,
+      headers: { authorization, accept: 'application/json', ...(init.body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      body: init.body,
+      signal: AbortSignal.timeout(credentials.timeoutMs ?? 10_000),
+    });
+    const text = await response.text();
+    if (response.ok) {
+      try {
+        const body: unknown = JSON.parse(text);
+        if (body && typeof body === 'object') return body as Record<string, unknown>;
+      } catch {
+        // fall through: a 2xx without JSON is a fault on their side, worth a retry
+      }
+      throw new Error(`46elks answered HTTP ${response.status} without a JSON body`);
+    }
+    if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+      // 46elks explains refusals in a short plain-text body ("Invalid to number"); never a phone number of ours.
+      throw new ElksRefused(response.status, text.slice(0, 200).replace(/\+?\d{6,}/g, '…'));
+    }
+    throw new Error(`46elks unavailable (HTTP ${response.status})`);
+  }
   return {
-    async post(path, fields) {
-      const response = await fetch(`${base}${path}`, {
-        method: 'POST',
-        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams(fields).toString(),
-        signal: AbortSignal.timeout(credentials.timeoutMs ?? 10_000),
-      });
-      const text = await response.text();
-      if (response.ok) {
-        try {
-          const body: unknown = JSON.parse(text);
-          if (body && typeof body === 'object') return body as Record<string, unknown>;
-        } catch {
-          // fall through: a 2xx without JSON is a fault on their side, worth a retry
-        }
-        throw new Error(`46elks answered HTTP ${response.status} without a JSON body`);
-      }
-      if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
-        // 46elks explains refusals in a short plain-text body ("Invalid to number"); never a phone number of ours.
-        throw new ElksRefused(response.status, text.slice(0, 200).replace(/\+?\d{6,}/g, '…'));
-      }
-      throw new Error(`46elks unavailable (HTTP ${response.status})`);
-    },
+    post: (path, fields) => request(path, { method: 'POST', body: new URLSearchParams(fields).toString() }),
+    get: (path, query) => request(`${path}?${new URLSearchParams(query).toString()}`, { method: 'GET' }),
   };
 }
 

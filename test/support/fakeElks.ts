@@ -13,6 +13,8 @@ export interface ElksRequest {
   fields: Record<string, string>;
   /** The id the fake answered with (null when it answered an error). */
   id: string | null;
+  /** When it was accepted, by the real clock (46elks' own). */
+  created?: Date;
 }
 
 export interface FakeElks {
@@ -26,6 +28,12 @@ export interface FakeElks {
   failNext(path: '/calls' | '/sms', status: number, times?: number, body?: string): void;
   /** Holds the next answer to `path` until the returned function is called (to race requests). */
   holdNext(path: '/calls' | '/sms'): () => void;
+  /** The next `times` requests to `path` are accepted (sent, in the history) but their answer is lost: the connection drops. */
+  loseAnswerNext(path: '/calls' | '/sms', times?: number): void;
+  /** Called when a message is accepted, before it is answered (a test may stop a database there). */
+  onAccepted: ((request: ElksRequest) => Promise<void>) | null;
+  /** Requests for the SMS history (GET /sms), with their query. */
+  historyQueries: Record<string, string>[];
   /** As 46elks when the nurse answers: POSTs voice_start and returns the action it got back. */
   answer(call: ElksRequest): Promise<{ status: number; action: any }>;
   /** As 46elks when the call ends: POSTs whenhangup with these fields (see hangupFields). */
@@ -89,10 +97,37 @@ async function postForm(url: string, fields: Record<string, string>): Promise<{ 
   return { status: response.status, text: await response.text() };
 }
 
+/** 46elks' timestamps: UTC, microseconds, no zone. */
+const historyTime = (at: Date) => `${at.toISOString().slice(0, 23)}000`;
+
+/**
+ * GET /sms as 46elks answers it: the accepted messages, newest first, to `to` when given, created after `end` and
+ * before `start`, at most `limit` (100) a page, with `next` (the oldest one's time) when more may follow.
+ */
+function history(sent: readonly ElksRequest[], query: Record<string, string>) {
+  const limit = Math.min(100, Number(query.limit ?? 100));
+  const matching = sent
+    .filter((r) => r.id && r.created && (!query.to || r.fields.to === query.to))
+    .filter((r) => (!query.end || historyTime(r.created!) > query.end) && (!query.start || historyTime(r.created!) < query.start))
+    .sort((a, b) => b.created!.getTime() - a.created!.getTime());
+  const page = matching.slice(0, limit);
+  const data = page.map((r) => ({
+    id: r.id,
+    created: historyTime(r.created!),
+    direction: 'outgoing',
+    from: r.fields.from,
+    to: r.fields.to,
+    message: r.fields.message,
+    status: 'delivered',
+  }));
+  return matching.length > limit ? { data, next: historyTime(page.at(-1)!.created!) } : { data };
+}
+
 export async function startFakeElks(): Promise<FakeElks> {
   const expectedAuth = `Basic ${Buffer.from(`${FAKE_ELKS_USERNAME}:${FAKE_ELKS_PASSWORD}`).toString('base64')}`;
   const failures = new Map<string, { status: number; times: number; body: string }>();
   const holds = new Map<string, Promise<void>>();
+  const lostAnswers = new Map<string, number>();
   let counter = 0;
   const fake: Omit<FakeElks, 'apiUrl'> & { apiUrl: string } = {
     apiUrl: '',
@@ -107,6 +142,11 @@ export async function startFakeElks(): Promise<FakeElks> {
       holds.set(path, new Promise<void>((resolve) => (release = resolve)));
       return () => release();
     },
+    loseAnswerNext(path, times = 1) {
+      lostAnswers.set(path, times);
+    },
+    onAccepted: null,
+    historyQueries: [],
     async answer(call) {
       const response = await postForm(call.fields.voice_start!, {
         direction: 'outgoing',
@@ -136,6 +176,17 @@ export async function startFakeElks(): Promise<FakeElks> {
     void (async () => {
       const body = await readBody(req);
       const path = (req.url ?? '').replace(/^\/a1/, '').split('?')[0]!;
+      if (req.method === 'GET' && path === '/sms') {
+        if (req.headers.authorization !== expectedAuth) {
+          fake.unauthorised += 1;
+          res.writeHead(401).end('Unauthorized');
+          return;
+        }
+        const query = Object.fromEntries(new URL(req.url ?? '', 'http://fake').searchParams);
+        fake.historyQueries.push(query);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(history(fake.sms, query)));
+        return;
+      }
       if (req.method !== 'POST' || (path !== '/calls' && path !== '/sms')) {
         res.writeHead(404).end('Not found');
         return;
@@ -165,6 +216,14 @@ export async function startFakeElks(): Promise<FakeElks> {
       }
       counter += 1;
       record.id = `${path === '/calls' ? 'c' : 's'}${counter.toString(16).padStart(8, '0')}fake`;
+      record.created = new Date();
+      await fake.onAccepted?.(record);
+      const lost = lostAnswers.get(path) ?? 0;
+      if (lost > 0) {
+        lostAnswers.set(path, lost - 1);
+        res.destroy();
+        return;
+      }
       const reply =
         path === '/calls'
           ? { id: record.id, direction: 'outgoing', from: fields.from, to: fields.to, state: 'ongoing', created: elksTime(DateTime.utc()) }

@@ -1,6 +1,8 @@
 // A worker process dies (SIGKILL) while an SMS is on its way to the provider: another worker process takes
-// the job over once the dead one's lock lapses, and re-sends with the same reference, so a provider that
-// deduplicates on the idempotency key sends one SMS. Separate processes need PostgreSQL (PGlite is in-process).
+// the job over once the dead one's lock lapses, finds it recorded as being sent, and (this provider keeps no history
+// to ask) re-sends with the same reference, so a provider that deduplicates on the idempotency key sends one SMS.
+// 46elks, which does not deduplicate, is asked instead: test/faults/smsExactlyOnce.test.ts. Separate processes need
+// PostgreSQL (PGlite is in-process).
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -166,10 +168,10 @@ describe('a worker process killed while sending an SMS', () => {
       first.child.kill('SIGKILL');
       expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
       const killedAt = Date.now();
-      // Died between the provider call and the database update: the message is still pending.
+      // Died between the provider call and the database update: the message is recorded as being sent.
       expect((await db.query('SELECT status, attempts FROM sms_messages WHERE id = $1', [smsId])).rows[0]).toEqual({
-        status: 'pending',
-        attempts: 0,
+        status: 'sending',
+        attempts: 1,
       });
       expect(await (await smsQueue!.getJob(jobIds.sms(smsId)))?.getState()).toBe('active'); // held by a dead worker
 
@@ -194,7 +196,7 @@ describe('a worker process killed while sending an SMS', () => {
 
       const { rows: messages } = await db.query<any>('SELECT * FROM sms_messages WHERE callback_id = $1', [callback.id]);
       expect(messages).toHaveLength(1);
-      expect(messages[0]).toMatchObject({ id: smsId, status: 'sent', attempts: 1, provider_message_id: 'provider-1', last_error: null });
+      expect(messages[0]).toMatchObject({ id: smsId, status: 'sent', attempts: 2, provider_message_id: 'provider-1', last_error: null });
       expect((await db.query('SELECT * FROM callbacks WHERE id = $1', [callback.id])).rows[0]).toEqual(callbackBefore);
       expect(callbackBefore).toMatchObject({ status: 'booked', attempt_count: 0 });
       expect(DateTime.fromJSDate(callbackBefore.due_at).toUTC().toISO()).toBe('2027-03-30T06:15:00.000Z');

@@ -267,7 +267,8 @@ describe('when Redis lost its data', () => {
     const clinicId = await server.addClinic();
     const slots = ['13:00', '13:15', '13:30', '14:00'].map((t) => `2027-03-30T${t}:00+02:00`);
     await noSmsPending();
-    // The first send meets a provider outage: that confirmation stays pending, its job waiting 10 s to retry.
+    // The first send meets a provider outage: that confirmation stays 'sending' (the provider may have it), its job
+    // waiting 10 s to retry.
     sms.failNextWith(new Error('SMS provider unavailable (HTTP 503)'));
     const ids: string[] = [];
     for (const [i, slot] of slots.entries()) ids.push((await book(clinicId, slot, `070-444 44 4${i}`)).body.id);
@@ -280,7 +281,7 @@ describe('when Redis lost its data', () => {
         'SELECT id, status, attempts FROM sms_messages WHERE id = ANY($1)',
         [smsIds],
       );
-      const pending = rows.filter((r) => r.status === 'pending' && r.attempts === 1);
+      const pending = rows.filter((r) => r.status === 'sending' && r.attempts === 1);
       return pending.length === 1 && rows.filter((r) => r.status === 'sent').length === 3 ? pending[0]!.id : undefined;
     });
     await waitFor('its job to back off (delayed)', async () => (await smsQueue.getJobState(jobIds.sms(failed))) === 'delayed');
