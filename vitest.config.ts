@@ -5,7 +5,18 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 // CI runs the suite twice, on PostgreSQL (DATABASE_URL set) and on PGlite. The browser journeys and the
 // fault tests (which start their own PostgreSQL and Redis) do not depend on that choice: they run in the
 // pass without DATABASE_URL, which is also what a plain `npm test` is.
-const EXCLUDE = process.env.DATABASE_URL ? ['test/browser/**', 'test/faults/**', 'node_modules/**'] : ['node_modules/**'];
+// Tests that touch no database at all (the pure domain, configuration, clip sets, webhook keys) give the same answer
+// in both passes, so they too run only in the PGlite pass: CI's two passes together must stay under 10 minutes.
+const NO_DATABASE = [
+  'test/domain/**',
+  'test/config.test.ts',
+  'test/auth/config.test.ts',
+  'test/telephony/clips.test.ts',
+  'test/telephony/config.test.ts',
+  'test/telephony/speech.test.ts',
+  'test/telephony/webhookKey.test.ts',
+];
+const EXCLUDE = process.env.DATABASE_URL ? ['test/browser/**', 'test/faults/**', ...NO_DATABASE, 'node_modules/**'] : ['node_modules/**'];
 
 // Files that only talk to an app in their own process (HTTP, PGlite, Redis) share worker threads and the modules
 // they loaded: importing the app again for every file cost seconds each. Each still gets its own database and

@@ -83,6 +83,24 @@ describe('production secrets and demo data', () => {
     );
   });
 
+  it('takes the previous telephony secret (a rotation) only beside the current one, and refuses a published one in production', () => {
+    const previous = 'b'.repeat(4) + '0123456789abcdef'.repeat(2);
+    expect(parseConfig({ TELEPHONY_WEBHOOK_SECRET: OWN_SECRET, TELEPHONY_WEBHOOK_SECRET_PREVIOUS: previous })).toMatchObject({
+      telephonyWebhookSecret: OWN_SECRET,
+      telephonyPreviousSecret: previous,
+    });
+    expect(() => parseConfig({ TELEPHONY_WEBHOOK_SECRET_PREVIOUS: previous })).toThrow(/TELEPHONY_WEBHOOK_SECRET_PREVIOUS: is only used beside TELEPHONY_WEBHOOK_SECRET/);
+    expect(() =>
+      parseConfig({
+        NODE_ENV: 'production',
+        PUBLIC_BASE_URL: 'https://vard.example.se',
+        CALLBACK_TOKEN_SECRET: OWN_SECRET,
+        TELEPHONY_WEBHOOK_SECRET: OWN_SECRET.toUpperCase(),
+        TELEPHONY_WEBHOOK_SECRET_PREVIOUS: 'telephony-test-secret-telephony-test-secret',
+      }),
+    ).toThrow(/TELEPHONY_WEBHOOK_SECRET_PREVIOUS: is a value published in the repository/);
+  });
+
   it('seeds demo clinics and staff by default in development, never by default in production', () => {
     expect(parseConfig({}).seedDemo).toBe(true);
     expect(parseConfig({ SEED_DEMO: 'false' }).seedDemo).toBe(false);

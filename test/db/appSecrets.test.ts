@@ -11,19 +11,12 @@ describe('the cancel-token secret', () => {
     expect(parseConfig({}).callbackTokenSecret).toBeNull();
   });
 
-  it('is CALLBACK_TOKEN_SECRET when set, and nothing is stored', async () => {
-    const db = await openTestDatabase();
+  it.each(ALL_BACKENDS)('is CALLBACK_TOKEN_SECRET when set (nothing stored); otherwise generated once per database on %s, the same for processes asking at once, signing no token the published default would', async (backend) => {
+    const db = await openTestDatabase(backend);
     try {
       expect(await callbackTokenSecretOf(db, 'my-own-secret-my-own-secret-my-own!')).toBe('my-own-secret-my-own-secret-my-own!');
       expect((await db.query('SELECT count(*)::int AS n FROM app_secrets')).rows[0]).toEqual({ n: 0 });
-    } finally {
-      await db.close();
-    }
-  });
 
-  it.each(ALL_BACKENDS)('is generated once per database on %s, the same for processes asking at once, and signs no token the published default would', async (backend) => {
-    const db = await openTestDatabase(backend);
-    try {
       const secrets = await Promise.all(Array.from({ length: 8 }, () => callbackTokenSecretOf(db, null)));
       expect(new Set(secrets).size).toBe(1);
       const secret = secrets[0]!;

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HOST_SESSION_COOKIE, SESSION_COOKIE } from '../../src/http/pages/staff/session.js';
+import { clinicWebhookUrl } from '../../src/telephony/webhookKey.js';
 import { useTestServer } from '../support/server.js';
 import { buildFixture, checkResponse, send } from './harness.js';
 import { PAGES, signIn } from './pages.js';
@@ -88,7 +89,15 @@ describe('the headers a stranger sends', () => {
           .replace(/\{clinicId\}|:clinicId/g, fixture.clinicId)
           .replace(/\{id\}|:id/g, fixture.callbackIds[0]!)
           .replace(/:file/g, '2027-02.csv');
-      const targets: [string, string][] = [...PAGES.map(([m, p]): [string, string] => [m, filled(p)]), ...operations.map((op): [string, string] => [op.method.toUpperCase(), filled(op.template)])];
+      // The phone line's webhooks too, under the clinic's key: 46elks is a stranger as far as headers go.
+      const webhook = (p: string) => new URL(clinicWebhookUrl('http://x', fixture.telephonySecret, fixture.clinicId, p)).pathname;
+      const targets: [string, string][] = [
+        ...PAGES.map(([m, p]): [string, string] => [m, filled(p)]),
+        ...operations.map((op): [string, string] => [op.method.toUpperCase(), filled(op.template)]),
+        ['POST', webhook('/voice/start')],
+        ['POST', webhook('/voice/next')],
+        ['GET', `${webhook('/audio/prompt.wav')}?clips=welcome_to,clinic_name,emergency`],
+      ];
       const request = fc
         .record(
           {
@@ -100,7 +109,7 @@ describe('the headers a stranger sends', () => {
             origin,
             fetchSite,
             csrf: fc.boolean(),
-            body: fc.constantFrom('{}', '', 'token=x&_csrf=y', '{"phone":"0701234567"}', '%'),
+            body: fc.constantFrom('{}', '', 'token=x&_csrf=y', '{"phone":"0701234567"}', '%', 'callid=r1&from=%2B46701234567&to=%2B46101234567', 'callid=r1&result=1&why=noinput&digits=070'),
           },
           { requiredKeys: ['target', 'body', 'csrf'] },
         )
