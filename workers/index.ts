@@ -23,6 +23,8 @@ import { createHttpSms } from '../src/sms/httpSms.js';
 import { createElksSms } from '../src/sms/elksSms.js';
 import { createElksClient, ELKS_WEBHOOK_PATHS } from '../src/telephony/elks.js';
 import { webhookUrl } from '../src/telephony/webhookKey.js';
+import { clipSetIn } from '../src/telephony/clips.js';
+import { espeakSynthesizer, type SpeechSynthesizer } from '../src/telephony/speech.js';
 import type { SmsSender } from '../src/sms/port.js';
 import { createLogNotifier } from '../src/notify/logNotifier.js';
 import type { ManagerNotifier } from '../src/notify/port.js';
@@ -48,6 +50,8 @@ export interface WorkerDeps {
   sms?: SmsSender;
   /** Tests pass a fake; otherwise managers get the summary by SMS (or, without a phone number, in the log). */
   notifier?: ManagerNotifier;
+  /** Voices clinics' names for the phone line; default Debian's espeak-ng. */
+  speech?: SpeechSynthesizer;
 }
 
 /** Creates the repeatable jobs that are missing (Redis flushed or restarted without persistence); returns their ids. */
@@ -101,7 +105,13 @@ export async function startWorkers(config: Config, logger: Logger, deps: WorkerD
       tokens: createCallbackTokens(await callbackTokenSecretOf(deps.db, config.callbackTokenSecret)),
       publicBaseUrl: config.publicBaseUrl,
     }),
-    startMaintenanceWorker(settings, { db: deps.db, jobs, clock: deps.clock }),
+    startMaintenanceWorker(settings, {
+      db: deps.db,
+      jobs,
+      clock: deps.clock,
+      speech: deps.speech ?? espeakSynthesizer(),
+      clipFormat: clipSetIn(config.voiceClipsDir ?? undefined).format,
+    }),
     ...startTrackerWorkers(settings, {
       db: deps.db,
       clock: deps.clock,
