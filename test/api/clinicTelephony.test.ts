@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { clinicWebhookUrl } from '../../src/telephony/webhookKey.js';
 import { FakeElksCall } from '../support/fakeElksCaller.js';
 import { TEST_TELEPHONY_SECRET, useTestServer, type TestServer } from '../support/server.js';
+import { signIn } from '../support/staffSignIn.js';
 
 const server = useTestServer('2027-03-30T08:00:00+02:00');
 
@@ -117,18 +118,6 @@ describe('the prompt audio', () => {
 });
 
 describe('the telephony section of the manager’s settings page', () => {
-  /** Signs in through the sign-in form; returns the session cookie. */
-  async function signIn(s: TestServer, authorization: string): Promise<string> {
-    const res = await fetch(`${s.baseUrl}/personal/logga-in`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: authorization.replace('Bearer ', ''), next: '/personal' }).toString(),
-    });
-    expect(res.status).toBe(303);
-    return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  }
-
   const post = (s: TestServer, cookie: string, clinicId: string, fields: Record<string, string>) =>
     fetch(`${s.baseUrl}/personal/vardcentral/${clinicId}/installningar/telefoni`, {
       method: 'POST',

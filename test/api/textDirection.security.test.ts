@@ -2,10 +2,10 @@
 // at the edge in every free-text field, patient's and staff's alike, with a 400 naming the field; and patient text
 // already stored (before they were refused) is shown inside <bdi> on the staff pages, so it cannot reorder them.
 import { describe, expect, it } from 'vitest';
-import { SESSION_COOKIE, SIGN_IN_PATH } from '../../src/http/pages/staff/session.js';
 import { consolePaths } from '../../src/http/pages/staff/paths.js';
 import { markMissedCallbacks } from '../../src/jobs/markMissedCallbacks.js';
 import { useTestServer, type TestServer } from '../support/server.js';
+import { signIn } from '../support/staffSignIn.js';
 
 // Tuesday 30 March 2027 (+02:00); Wednesday is the 31st.
 const tue = (time: string) => `2027-03-30T${time}:00+02:00`;
@@ -115,18 +115,6 @@ describe('the patient booking page', () => {
     expect(rows).toEqual([]);
   });
 });
-
-async function signIn(s: TestServer, token: string): Promise<string> {
-  const res = await fetch(s.baseUrl + SIGN_IN_PATH, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: `token=${encodeURIComponent(token)}`,
-    redirect: 'manual',
-  });
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-  expect(cookie.startsWith(`${SESSION_COOKIE}=`)).toBe(true);
-  return cookie;
-}
 
 /** Every direction control in the page's body sits inside a <bdi> that holds nothing but text; <title> has none. */
 function expectIsolated(page: string) {
