@@ -1,15 +1,14 @@
 // The phone line as an attacker and as a caller try it: one clinic's webhook key opens no other clinic's numbers, a
 // caller who forgets # or hits a tampered step is never left without a way on, the greeting names the clinic and is
 // said once, and a secret rotation does not cut the calls in progress.
-import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replaceClinicTelephony } from '../../src/db/clinicTelephony.js';
 import type { Database } from '../../src/db/database.js';
 import { makeClinicNameClips } from '../../src/jobs/clinicNameClips.js';
 import { clipSetIn } from '../../src/telephony/clips.js';
 import { clinicWebhookUrl } from '../../src/telephony/webhookKey.js';
 import { openTestDatabase } from '../support/database.js';
 import { FakeElksCall, voiceStartUrl } from '../support/fakeElksCaller.js';
+import { ivrClinic } from '../support/ivrClinic.js';
 import { startTestServer, TEST_TELEPHONY_SECRET, type TestServer } from '../support/server.js';
 
 const TUESDAY_0800 = '2027-03-30T08:00:00+02:00';
@@ -27,13 +26,6 @@ afterAll(async () => {
   await db?.close();
 });
 
-async function clinicWithNumber(s: TestServer, overrides = {}) {
-  const id = await s.addClinic(overrides);
-  const bookingNumber = `+4686${randomInt(1_000_000, 9_999_999)}`;
-  await replaceClinicTelephony(s.db, id, { bookingNumbers: [bookingNumber], fallbackPhone: '+46812345670', dialAgentFirst: false, callerId: '+4622112345' });
-  return { id, bookingNumber };
-}
-
 const form = (fields: Record<string, string>) => ({
   method: 'POST',
   headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -48,8 +40,8 @@ async function callbacksOf(clinicId: string) {
 describe('one clinic’s webhook key', () => {
   it('cannot reach another clinic’s patients: Arboga’s number on Kungsör’s voice_start is refused (404) and nothing is read or done', async () => {
     server.clock.set(TUESDAY_0800);
-    const kungsor = await clinicWithNumber(server, { oneOpenCallbackPerCaller: true });
-    const arboga = await clinicWithNumber(server, { oneOpenCallbackPerCaller: true });
+    const kungsor = await ivrClinic(server, { oneOpenCallbackPerCaller: true });
+    const arboga = await ivrClinic(server, { oneOpenCallbackPerCaller: true });
     const patient = '+46701239001';
     const booked = await FakeElksCall.dial(server, { from: patient, to: arboga.bookingNumber });
     await booked.press('1');
@@ -79,7 +71,7 @@ describe('a caller who forgets # after the number', () => {
   it('with 8–15 digits keyed hears them read back as if # had been pressed, and books', async () => {
     server.clock.set(TUESDAY_0800);
     for (const field of ['result', 'digits'] as const) {
-      const { id, bookingNumber } = await clinicWithNumber(server);
+      const { id, bookingNumber } = await ivrClinic(server);
       const call = await FakeElksCall.dial(server, { from: 'anonymous', to: bookingNumber });
       await call.pressWithoutHash('0701234567', field);
       expect(call.lastPrompt).toMatchObject({ menu: true, text: 'Du slog noll sju noll ett två tre fyra fem sex sju. Tryck 1 om det stämmer. Tryck 2 för att slå numret igen.' });
@@ -92,7 +84,7 @@ describe('a caller who forgets # after the number', () => {
 
   it('with too few digits, or none, is told what went wrong and given the number to call instead, not just "hej då"', async () => {
     server.clock.set(TUESDAY_0800);
-    const { bookingNumber } = await clinicWithNumber(server);
+    const { bookingNumber } = await ivrClinic(server);
     const short = await FakeElksCall.dial(server, { from: 'anonymous', to: bookingNumber });
     await short.pressWithoutHash('0701');
     expect(short.lastPrompt.text).toBe(`Vi fick inget nummer. När du ringer igen, avsluta numret med fyrkant. ${FALLBACK} ${GOODBYE}`);
@@ -107,7 +99,7 @@ describe('a caller who forgets # after the number', () => {
 describe('a caller with a booked time', () => {
   it('who keys nothing at “tryck 3” is told the time stays booked, and it does', async () => {
     server.clock.set(TUESDAY_0800);
-    const { id, bookingNumber } = await clinicWithNumber(server, { oneOpenCallbackPerCaller: true });
+    const { id, bookingNumber } = await ivrClinic(server, { oneOpenCallbackPerCaller: true });
     const first = await FakeElksCall.dial(server, { from: '+46701239002', to: bookingNumber });
     await first.press('1');
     const again = await FakeElksCall.dial(server, { from: '+46701239002', to: bookingNumber });
@@ -121,7 +113,7 @@ describe('a caller with a booked time', () => {
 describe('the greeting', () => {
   it('names the clinic once its name is voiced, is played once before the menu, and falls back to the generic greeting after a rename until voiced again', async () => {
     server.clock.set(TUESDAY_0800);
-    const { id, bookingNumber } = await clinicWithNumber(server, { name: 'Vårdcentralen Kungsör' });
+    const { id, bookingNumber } = await ivrClinic(server, { name: 'Vårdcentralen Kungsör' });
     const clips = clipSetIn();
     // A stand-in voice (the synthesizer itself is tested in test/telephony/speech.test.ts): half a second per name.
     const speech = { speak: async () => Buffer.alloc(clips.format.sampleRate) };
@@ -153,7 +145,7 @@ describe('a rotation of TELEPHONY_WEBHOOK_SECRET', () => {
     const after = await startTestServer(db, TUESDAY_0800, { telephonySecret: NEW, telephonyPreviousSecret: OLD });
     const without = await startTestServer(db, TUESDAY_0800, { telephonySecret: NEW });
     try {
-      const { id, bookingNumber } = await clinicWithNumber(before);
+      const { id, bookingNumber } = await ivrClinic(before);
       // The call begins on the app before the rotation…
       const start = await fetch(clinicWebhookUrl(before.baseUrl, OLD, id, '/voice/start'), form({ direction: 'incoming', callid: 'r-rotation-1', from: '+46701239006', to: bookingNumber }));
       const menu = (await start.json()) as { next: { next: string } };

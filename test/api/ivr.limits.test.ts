@@ -1,10 +1,8 @@
 // Callers the phone line turns away for lack of times or for too many bookings: what they hear and how the call
 // is counted (rule 13's turned-away figures read incoming_calls.outcome).
-import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { replaceClinicTelephony } from '../../src/db/clinicTelephony.js';
-import type { ClinicRulesInput } from '../../src/domain/clinic.js';
 import { FakeElksCall } from '../support/fakeElksCaller.js';
+import { ivrClinic } from '../support/ivrClinic.js';
 import { useTestServer, type TestServer } from '../support/server.js';
 
 const TUESDAY_0800 = '2027-03-30T08:00:00+02:00';
@@ -14,13 +12,6 @@ const server = useTestServer(TUESDAY_0800, undefined, { maxOpenCallbacksPerPhone
 const GREETING = 'Välkommen till vårdcentralens telefonbokning. Vid livshotande tillstånd, ring 1 1 2. För sjukvårdsrådgivning, ring 1 1 7 7.';
 const GOODBYE = 'Tack för samtalet. Hej då.';
 const FALLBACK = 'Ring i stället noll åtta ett två tre fyra fem sex sju noll.';
-
-async function clinicWithNumber(s: TestServer, overrides: Partial<ClinicRulesInput> = {}) {
-  const id = await s.addClinic(overrides);
-  const bookingNumber = `+4686${randomInt(1_000_000, 9_999_999)}`;
-  await replaceClinicTelephony(s.db, id, { bookingNumbers: [bookingNumber], fallbackPhone: '+46812345670', dialAgentFirst: false, callerId: null });
-  return { id, bookingNumber };
-}
 
 async function outcomeOf(s: TestServer, callId: string) {
   const { rows } = await s.db.query<{ outcome: string; callback_id: string | null }>('SELECT outcome, callback_id FROM incoming_calls WHERE call_id = $1', [callId]);
@@ -37,7 +28,7 @@ describe('callers the phone line turns away', () => {
     const s = server();
     s.clock.set(TUESDAY_0800);
     // Open for booking, but no nurse on the phones: every slot has capacity 0.
-    const { id, bookingNumber } = await clinicWithNumber(s, { capacityRules: [{ weekdays: [1, 2, 3, 4, 5], from: '06:00', to: '17:00', capacity: 0 }] });
+    const { id, bookingNumber } = await ivrClinic(s, { callerId: null, capacityRules: [{ weekdays: [1, 2, 3, 4, 5], from: '06:00', to: '17:00', capacity: 0 }] });
     const call = await FakeElksCall.dial(s, { from: '+46701239001', to: bookingNumber });
     expect(call.lastPrompt).toMatchObject({ menu: false, text: `${GREETING} Det finns inga lediga tider just nu. ${FALLBACK} ${GOODBYE}` });
     expect(call.ended).toBe(true);
@@ -55,12 +46,12 @@ describe('callers the phone line turns away', () => {
     s.clock.set(TUESDAY_0800);
     const caller = '+46701239002';
     for (let i = 0; i < 2; i++) {
-      const { bookingNumber } = await clinicWithNumber(s);
+      const { bookingNumber } = await ivrClinic(s, { callerId: null });
       const call = await FakeElksCall.dial(s, { from: caller, to: bookingNumber });
       await call.press('1');
       expect(call.lastPrompt.text).toContain('Du är bokad.');
     }
-    const third = await clinicWithNumber(s);
+    const third = await ivrClinic(s, { callerId: null });
     const call = await FakeElksCall.dial(s, { from: caller, to: third.bookingNumber });
     expect(call.lastPrompt).toMatchObject({ menu: false, text: `${GREETING} Numret har redan för många bokade tider. ${GOODBYE}` });
     expect(call.ended).toBe(true);

@@ -2,23 +2,15 @@
 // cannot make the line book for another number, cancel another's time or act on another call's state. A state that
 // is not exactly as signed gets the spoken apology (200) with the clinic's own fallback number (never one the forged
 // state names), and nothing happens.
-import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { replaceClinicTelephony } from '../../src/db/clinicTelephony.js';
 import { FakeElksCall } from '../support/fakeElksCaller.js';
+import { ivrClinic } from '../support/ivrClinic.js';
 import { useTestServer, type TestServer } from '../support/server.js';
 
 const TUESDAY_0800 = '2027-03-30T08:00:00+02:00';
 const server = useTestServer(TUESDAY_0800);
 /** The apology with the clinic's fallback number, 08-123 456 70, digit by digit. */
 const APOLOGY = 'sorry,call_instead,n0,n8,n1,n2,n3,n4,n5,n6,n7,n0,goodbye';
-
-async function clinicWithNumber(s: TestServer, overrides = {}) {
-  const id = await s.addClinic(overrides);
-  const bookingNumber = `+4686${randomInt(1_000_000, 9_999_999)}`;
-  await replaceClinicTelephony(s.db, id, { bookingNumbers: [bookingNumber], fallbackPhone: '+46812345670', dialAgentFirst: false, callerId: null });
-  return { id, bookingNumber };
-}
 
 /** Posts a key press to a next URL as 46elks would, and returns the clips of the action answered. */
 async function pressAt(url: string, callId: string, result: string): Promise<string> {
@@ -48,7 +40,7 @@ describe('signed call state in the IVR next URLs', () => {
   it('refuses a state with the number changed, without a signature, or from another call; the real one still books', async () => {
     const s = server();
     s.clock.set(TUESDAY_0800);
-    const { id, bookingNumber } = await clinicWithNumber(s);
+    const { id, bookingNumber } = await ivrClinic(s, { callerId: null });
     const call = await FakeElksCall.dial(s, { from: '+46701230001', to: bookingNumber });
     const menu = String(call.answers.at(-1)!.next);
     expect(new URL(menu).searchParams.get('v')).toBeTruthy();
@@ -71,7 +63,7 @@ describe('signed call state in the IVR next URLs', () => {
   it('a cancel menu’s state cannot be pointed at another caller’s callback', async () => {
     const s = server();
     s.clock.set(TUESDAY_0800);
-    const { id, bookingNumber } = await clinicWithNumber(s, { oneOpenCallbackPerCaller: true });
+    const { id, bookingNumber } = await ivrClinic(s, { callerId: null, oneOpenCallbackPerCaller: true });
     const victim = await FakeElksCall.dial(s, { from: '+46701230002', to: bookingNumber });
     await victim.press('1');
     const attacker = await FakeElksCall.dial(s, { from: '+46701230003', to: bookingNumber });

@@ -2,9 +2,8 @@
 // booked, and how every call is recorded in incoming_calls.
 import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { replaceClinicTelephony } from '../../src/db/clinicTelephony.js';
-import type { ClinicRulesInput } from '../../src/domain/clinic.js';
 import { FakeElksCall, voiceStartUrl } from '../support/fakeElksCaller.js';
+import { aCaller, ivrClinic } from '../support/ivrClinic.js';
 import { useTestServer, type TestServer } from '../support/server.js';
 
 // Tuesday after Easter 2027, summer time (+02:00).
@@ -17,16 +16,6 @@ const GOODBYE = 'Tack för samtalet. Hej då.';
 
 /** The clinics below call patients from 0221-123 45, as the booked caller is told digit by digit. */
 const CALLER_ID = 'Vi ringer från noll två två ett ett två tre fyra fem.';
-
-/** A fresh clinic with its own booking number, fallback 08-123 456 70 and caller id 0221-123 45. */
-async function clinicWithNumber(s: TestServer, overrides: Partial<ClinicRulesInput> = {}) {
-  const id = await s.addClinic(overrides);
-  const bookingNumber = `+4686${randomInt(1_000_000, 9_999_999)}`;
-  await replaceClinicTelephony(s.db, id, { bookingNumbers: [bookingNumber], fallbackPhone: '+46812345670', dialAgentFirst: false, callerId: '+4622112345' });
-  return { id, bookingNumber };
-}
-
-const aCaller = () => `+4670${randomInt(1_000_000, 9_999_999)}`;
 
 async function incomingCall(s: TestServer, callId: string) {
   const { rows } = await s.db.query<{ outcome: string; callback_id: string | null; caller_hidden: boolean; local_date: string; clinic_id: string }>(
@@ -48,7 +37,7 @@ describe('booking by phone keypad', () => {
   it('greets, points to 112 and 1177, offers the earliest time today and books it on 1 with the caller’s number, confirmed by SMS', async () => {
     const s = server();
     s.clock.set(TUESDAY_0800);
-    const { id, bookingNumber } = await clinicWithNumber(s);
+    const { id, bookingNumber } = await ivrClinic(s);
     const caller = aCaller();
     const call = await FakeElksCall.dial(s, { from: caller, to: bookingNumber });
     // The greeting is played once, then the menu, which alone repeats while the caller keys nothing.
@@ -75,7 +64,7 @@ describe('booking by phone keypad', () => {
   it('offers the next free time on 2 and books that one on 1', async () => {
     const s = server();
     s.clock.set(TUESDAY_0800);
-    const { id, bookingNumber } = await clinicWithNumber(s);
+    const { id, bookingNumber } = await ivrClinic(s);
     const call = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
     await call.press('2');
     expect(call.lastPrompt.text).toBe(`Vi kan ringa dig i dag mellan klockan åtta och trettio och klockan åtta och fyrtio fem. ${PRESS}`);
@@ -89,7 +78,7 @@ describe('booking by phone keypad', () => {
   it('repeats the menu after a key it does not offer, and says goodbye when no key is pressed', async () => {
     const s = server();
     s.clock.set(TUESDAY_0800);
-    const { id, bookingNumber } = await clinicWithNumber(s);
+    const { id, bookingNumber } = await ivrClinic(s);
     const call = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
     await call.press('7');
     expect(call.lastPrompt.text).toBe(`Det valet finns inte. Vi kan ringa dig i dag mellan klockan åtta och femton och klockan åtta och trettio. ${PRESS}`);
@@ -103,7 +92,7 @@ describe('booking by phone keypad', () => {
   it('treats # alone (an empty entry) as a wrong key: the menu or the number entry repeats, the call goes on', async () => {
     const s = server();
     s.clock.set(TUESDAY_0800);
-    const { id, bookingNumber } = await clinicWithNumber(s);
+    const { id, bookingNumber } = await ivrClinic(s);
     const call = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
     await call.press('#');
     expect(call.lastPrompt).toMatchObject({ menu: true, text: `Det valet finns inte. Vi kan ringa dig i dag mellan klockan åtta och femton och klockan åtta och trettio. ${PRESS}` });
@@ -127,7 +116,7 @@ describe('booking by phone keypad', () => {
   it('gives a hidden caller 30 s to key a number, and menus their 10 s', async () => {
     const s = server();
     s.clock.set(TUESDAY_0800);
-    const { bookingNumber } = await clinicWithNumber(s);
+    const { bookingNumber } = await ivrClinic(s);
     const hidden = await FakeElksCall.dial(s, { from: 'anonymous', to: bookingNumber });
     expect(hidden.answers.at(-1)).toMatchObject({ digits: 15, timeout: 30, repeat: 3 });
     await hidden.press('0701234562#');
@@ -139,7 +128,7 @@ describe('booking by phone keypad', () => {
   it('asks a hidden caller to key a number ending with #, reads it back digit by digit, and books it once confirmed with 1', async () => {
     const s = server();
     s.clock.set(TUESDAY_0800);
-    const { id, bookingNumber } = await clinicWithNumber(s);
+    const { id, bookingNumber } = await ivrClinic(s);
     const call = await FakeElksCall.dial(s, { from: 'anonymous', to: bookingNumber });
     expect(call.heard).toEqual([GREETING, 'Vi ser inte ditt nummer. Slå det nummer vi ska ringa upp, och avsluta med fyrkant.']);
 
@@ -162,7 +151,7 @@ describe('booking by phone keypad', () => {
 
   it('tells a caller outside the booking window when booking opens, and hangs up', async () => {
     const s = server();
-    const { bookingNumber } = await clinicWithNumber(s);
+    const { bookingNumber } = await ivrClinic(s);
     s.clock.set('2027-03-30T18:00:00+02:00');
     const evening = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
     expect(evening.lastPrompt).toMatchObject({ menu: false, text: `${GREETING} Bokningen är stängd just nu. Bokningen öppnar i morgon klockan sex. ${GOODBYE}` });
@@ -178,7 +167,7 @@ describe('booking by phone keypad', () => {
 
   it('after the 16:00 cut-off on a Friday with nothing left today, offers Monday’s first time and says there is none today', async () => {
     const s = server();
-    const { id, bookingNumber } = await clinicWithNumber(s);
+    const { id, bookingNumber } = await ivrClinic(s);
     s.clock.set('2027-04-09T16:56:00+02:00');
     const call = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
     expect(call.heard).toEqual([GREETING, `Det finns inga tider kvar i dag. Vi kan ringa dig måndag den tolfte april mellan klockan sex och klockan sex och femton. ${PRESS}`]);
@@ -192,7 +181,7 @@ describe('booking by phone keypad', () => {
 
   it('skips midsommarafton and julafton: the next working day after them is the Monday', async () => {
     const s = server();
-    const { bookingNumber } = await clinicWithNumber(s);
+    const { bookingNumber } = await ivrClinic(s);
     // Thursday before midsommarafton (Friday 25 June 2027), after the last slot.
     s.clock.set('2027-06-24T16:56:00+02:00');
     const midsummer = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
@@ -207,7 +196,7 @@ describe('booking by phone keypad', () => {
   it('offers tomorrow when every time today is taken', async () => {
     const s = server();
     s.clock.set('2027-03-30T07:00:00+02:00');
-    const { bookingNumber } = await clinicWithNumber(s, { capacityRules: [{ weekdays: [1, 2, 3, 4, 5], from: '08:00', to: '08:30', capacity: 1 }] });
+    const { bookingNumber } = await ivrClinic(s, { capacityRules: [{ weekdays: [1, 2, 3, 4, 5], from: '08:00', to: '08:30', capacity: 1 }] });
     for (const slot of ['08:00', '08:15']) {
       const booked = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
       expect(booked.lastPrompt.text).toContain(`i dag mellan klockan ${slot === '08:00' ? 'åtta och' : 'åtta och femton och'} klockan`);
@@ -220,7 +209,7 @@ describe('booking by phone keypad', () => {
   it('when the offered time is taken between the offer and the key press, says so and offers the next time', async () => {
     const s = server();
     s.clock.set(TUESDAY_0800);
-    const { id, bookingNumber } = await clinicWithNumber(s, { capacityRules: [{ weekdays: [1, 2, 3, 4, 5], from: '06:00', to: '17:00', capacity: 1 }] });
+    const { id, bookingNumber } = await ivrClinic(s, { capacityRules: [{ weekdays: [1, 2, 3, 4, 5], from: '06:00', to: '17:00', capacity: 1 }] });
     const slow = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
     expect(slow.lastPrompt.text).toContain('i dag mellan klockan åtta och femton och klockan åtta och trettio');
     const quick = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
@@ -236,7 +225,7 @@ describe('booking by phone keypad', () => {
   it('tells a caller who already has a time at the clinic when it is, and cancels it on 3, freeing the place', async () => {
     const s = server();
     s.clock.set(TUESDAY_0800);
-    const { id, bookingNumber } = await clinicWithNumber(s, { oneOpenCallbackPerCaller: true });
+    const { id, bookingNumber } = await ivrClinic(s, { oneOpenCallbackPerCaller: true });
     const caller = aCaller();
     const first = await FakeElksCall.dial(s, { from: caller, to: bookingNumber });
     await first.press('1');
@@ -264,7 +253,7 @@ describe('booking by phone keypad', () => {
   it('treats a booking made from the same number during the menu as a duplicate when 1 is pressed', async () => {
     const s = server();
     s.clock.set(TUESDAY_0800);
-    const { id, bookingNumber } = await clinicWithNumber(s, { oneOpenCallbackPerCaller: true });
+    const { id, bookingNumber } = await ivrClinic(s, { oneOpenCallbackPerCaller: true });
     const caller = aCaller();
     const first = await FakeElksCall.dial(s, { from: caller, to: bookingNumber });
     const second = await FakeElksCall.dial(s, { from: caller, to: bookingNumber });
@@ -279,7 +268,7 @@ describe('booking by phone keypad', () => {
   it('discloses nothing about a booking held by a keyed number, and offers no cancelling', async () => {
     const s = server();
     s.clock.set(TUESDAY_0800);
-    const { id, bookingNumber } = await clinicWithNumber(s, { oneOpenCallbackPerCaller: true });
+    const { id, bookingNumber } = await ivrClinic(s, { oneOpenCallbackPerCaller: true });
     const first = await FakeElksCall.dial(s, { from: '+46701112233', to: bookingNumber });
     await first.press('1');
 
@@ -295,8 +284,8 @@ describe('booking by phone keypad', () => {
 
   it('refuses (404) a voice_start about a number no clinic has, or another clinic’s, recording nothing', async () => {
     const s = server();
-    const { id } = await clinicWithNumber(s);
-    const other = await clinicWithNumber(s);
+    const { id } = await ivrClinic(s);
+    const other = await ivrClinic(s);
     for (const to of ['+46101234567', other.bookingNumber, '0101234567', 'garbage']) {
       const callid = `r-wrong-${randomInt(1_000_000)}`;
       const res = await fetch(voiceStartUrl(s, id), {
@@ -312,7 +301,7 @@ describe('booking by phone keypad', () => {
   it('records one call when the provider posts the same voice_start twice', async () => {
     const s = server();
     s.clock.set(TUESDAY_0800);
-    const { bookingNumber } = await clinicWithNumber(s);
+    const { bookingNumber } = await ivrClinic(s);
     const caller = aCaller();
     const first = await FakeElksCall.dial(s, { from: caller, to: bookingNumber });
     const retry = await FakeElksCall.dial(s, { from: caller, to: bookingNumber, callId: first.callId });
@@ -323,7 +312,7 @@ describe('booking by phone keypad', () => {
   it('books once when the provider posts the same key press twice', async () => {
     const s = server();
     s.clock.set(TUESDAY_0800);
-    const { id, bookingNumber } = await clinicWithNumber(s);
+    const { id, bookingNumber } = await ivrClinic(s);
     const call = await FakeElksCall.dial(s, { from: aCaller(), to: bookingNumber });
     const menu = call.answers.at(-1)!;
     await call.press('1');
