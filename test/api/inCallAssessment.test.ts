@@ -2,28 +2,15 @@
 // when the call ended or the outcome was recorded: it decides the date of a call answered before midnight.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ANSWERED, bookedOnMondayForThursday, ENDED, MONDAY_0800, nurseLogsTheCall } from '../support/callAcrossMidnight.js';
 import { sendTelephonyEvent, useTestServer } from '../support/server.js';
-import { trackerClinic, type TrackerClinic } from '../support/tracker.js';
+import type { TrackerClinic } from '../support/tracker.js';
 
-// Contact on Monday 22 March 2027 (winter time, +01:00): day 3 is Thursday 25 March, the last day within.
-const MONDAY_0800 = '2027-03-22T08:00:00+01:00';
-const THURSDAY_SLOT = '2027-03-25T09:00:00+01:00';
-const ANSWERED = '2027-03-25T23:55:00+01:00';
-const CLAIMED = '2027-03-25T23:50:00+01:00';
-const ENDED = '2027-03-26T00:10:00+01:00';
+// Contact on Monday 22 March 2027 (winter time, +01:00): day 3 is Thursday 25 March, the last day within. The call
+// is answered 23:55 on Thursday and ends 00:10 on Friday; the nurse records the outcome after it.
 const RECORDED = '2027-03-26T00:20:00+01:00';
 
 const server = useTestServer(MONDAY_0800);
-
-/** A clinic with one patient who called on Monday and chose Thursday morning for the callback. */
-async function bookedOnMondayForThursday(): Promise<{ clinic: TrackerClinic; callbackId: string }> {
-  const s = server();
-  s.clock.set(MONDAY_0800);
-  const clinic = await trackerClinic(s);
-  const booking = await clinic.book(THURSDAY_SLOT);
-  expect(booking.slot.start).toBe(THURSDAY_SLOT);
-  return { clinic, callbackId: booking.id };
-}
 
 /** The case as the API shows it, and the clinic's March figures. */
 async function caseAndReport(clinic: TrackerClinic, callbackId: string) {
@@ -43,7 +30,7 @@ const withinOnDayThree = {
 
 describe('an in-call medical assessment (the call itself was the assessment)', () => {
   it('is dated when the patient answered: answered 23:55 on day 3, ended 00:10 on day 4, is within', async () => {
-    const { clinic, callbackId } = await bookedOnMondayForThursday();
+    const { clinic, callbackId } = await bookedOnMondayForThursday(server());
     const s = server();
     // The telephone system reports the call as it happens; the nurse records the outcome after it.
     const callId = `call-${randomUUID()}`;
@@ -60,18 +47,9 @@ describe('an in-call medical assessment (the call itself was the assessment)', (
   });
 
   it('is dated by the attempt a nurse logs the same way: started 23:55, ended 00:10', async () => {
-    const { clinic, callbackId } = await bookedOnMondayForThursday();
+    const { clinic, callbackId } = await bookedOnMondayForThursday(server());
     const s = server();
-    // She claimed it before midnight (a callback whose day has ended can no longer be claimed: rule 12).
-    s.clock.set(CLAIMED);
-    const claimed = await s.request('POST', `/api/staff/clinics/${clinic.clinicId}/queue/claim`, { headers: { Authorization: clinic.nurse } });
-    expect(claimed.body.id).toBe(callbackId);
-    s.clock.set(ENDED);
-    const logged = await s.request('POST', `/api/staff/callbacks/${callbackId}/attempts`, {
-      headers: { Authorization: clinic.nurse },
-      body: { outcome: 'answered', startedAt: ANSWERED, endedAt: ENDED },
-    });
-    expect(logged.status).toBe(201);
+    await nurseLogsTheCall(s, clinic, callbackId);
     s.clock.set(RECORDED);
     await clinic.outcome(callbackId, 'worsening', 'nurse');
 

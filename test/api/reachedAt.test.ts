@@ -3,27 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
+import { ANSWERED, bookedOnMondayForThursday, ENDED, MONDAY_0800, nurseLogsTheCall } from '../support/callAcrossMidnight.js';
 import { sendTelephonyEvent, useTestServer } from '../support/server.js';
-import { trackerClinic, type TrackerClinic } from '../support/tracker.js';
 
 // Booked on Monday 22 March 2027 (winter time, +01:00) for Thursday morning; called late on Thursday
-// evening: answered 23:55 on Thursday 25 March, ended 00:10 on Friday 26 March.
-const MONDAY_0800 = '2027-03-22T08:00:00+01:00';
-const THURSDAY_SLOT = '2027-03-25T09:00:00+01:00';
+// evening: answered 23:55 on Thursday 25 March, ended 00:10 on Friday 26 March; started 20 s before the answer.
 const STARTED = '2027-03-25T23:54:40+01:00';
-const ANSWERED = '2027-03-25T23:55:00+01:00';
-const CLAIMED = '2027-03-25T23:50:00+01:00';
-const ENDED = '2027-03-26T00:10:00+01:00';
 
 const server = useTestServer(MONDAY_0800);
-
-async function bookedForThursday(): Promise<{ clinic: TrackerClinic; callbackId: string }> {
-  const s = server();
-  s.clock.set(MONDAY_0800);
-  const clinic = await trackerClinic(s);
-  const booking = await clinic.book(THURSDAY_SLOT);
-  return { clinic, callbackId: booking.id };
-}
 
 async function callbackRow(callbackId: string): Promise<{ status: string; reachedAt: string | null; closedAt: string | null }> {
   const { rows } = await server().db.query<{ status: string; reached_at: Date | null; closed_at: Date | null }>(
@@ -39,33 +26,18 @@ async function callEvent(callbackId: string, callId: string, type: 'call.started
   expect(res.body).toEqual({ status: 'accepted' });
 }
 
-/** A nurse claims the callback and logs the call: answered, started 23:55, ended 00:10. */
-async function nurseLogsTheCall(clinic: TrackerClinic, callbackId: string): Promise<void> {
-  const s = server();
-  // She claimed it before midnight (a callback whose day has ended can no longer be claimed: rule 12).
-  s.clock.set(CLAIMED);
-  const claimed = await s.request('POST', `/api/staff/clinics/${clinic.clinicId}/queue/claim`, { headers: { Authorization: clinic.nurse } });
-  expect(claimed.body.id).toBe(callbackId);
-  s.clock.set(ENDED);
-  const logged = await s.request('POST', `/api/staff/callbacks/${callbackId}/attempts`, {
-    headers: { Authorization: clinic.nurse },
-    body: { outcome: 'answered', startedAt: ANSWERED, endedAt: ENDED },
-  });
-  expect(logged.status).toBe(201);
-}
-
 // 23:55+01:00 is 22:55Z; 00:10+01:00 is 23:10Z.
 const reachedThursday = { status: 'completed', reachedAt: '2027-03-25T22:55:00.000Z', closedAt: '2027-03-25T23:10:00.000Z' };
 
 describe('reached_at of a call answered 23:55 and ended 00:10', () => {
   it('is 23:55 on Thursday for the attempt a nurse logs, while the callback closes at 00:10', async () => {
-    const { clinic, callbackId } = await bookedForThursday();
-    await nurseLogsTheCall(clinic, callbackId);
+    const { clinic, callbackId } = await bookedOnMondayForThursday(server());
+    await nurseLogsTheCall(server(), clinic, callbackId);
     expect(await callbackRow(callbackId)).toEqual(reachedThursday);
   });
 
   it('is 23:55 on Thursday for a call the telephone system reports started, answered and ended', async () => {
-    const { callbackId } = await bookedForThursday();
+    const { callbackId } = await bookedOnMondayForThursday(server());
     server().clock.set(ENDED);
     const callId = `call-${randomUUID()}`;
     await callEvent(callbackId, callId, 'call.started', STARTED);
@@ -75,7 +47,7 @@ describe('reached_at of a call answered 23:55 and ended 00:10', () => {
   });
 
   it('is 23:55 on Thursday when the answer is reported after the call ended', async () => {
-    const { callbackId } = await bookedForThursday();
+    const { callbackId } = await bookedOnMondayForThursday(server());
     server().clock.set(ENDED);
     const callId = `call-${randomUUID()}`;
     await callEvent(callbackId, callId, 'call.started', STARTED);
@@ -87,9 +59,9 @@ describe('reached_at of a call answered 23:55 and ended 00:10', () => {
   });
 
   it('is corrected by the migration for a callback stored before, with the end of the call', async () => {
-    const { clinic, callbackId } = await bookedForThursday();
-    await nurseLogsTheCall(clinic, callbackId);
-    const { callbackId: neverReached } = await bookedForThursday();
+    const { clinic, callbackId } = await bookedOnMondayForThursday(server());
+    await nurseLogsTheCall(server(), clinic, callbackId);
+    const { callbackId: neverReached } = await bookedOnMondayForThursday(server());
     const db = server().db;
     await db.query('UPDATE callbacks SET reached_at = closed_at WHERE id = $1', [callbackId]);
     await db.query("DELETE FROM schema_migrations WHERE version = '006_reached_at_is_the_answer.sql'");
