@@ -12,9 +12,9 @@ import { clinicRulesChangesOf, type ClinicRulesChanges } from '../../src/db/clin
 import { createClinicRulesCache } from '../../src/services/clinicRulesCache.js';
 import { listenOnPostgres, type PostgresListener } from '../../src/db/pgListener.js';
 import { ALL_BACKENDS, type Backend } from '../support/database.js';
-import { listenerNamed, oneDatabase, silently } from '../support/twoApps.js';
+import { listenerPid, silently, startTwoApps } from '../support/twoApps.js';
 import { until } from '../support/until.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 
 // Tuesday 30 March 2027, 08:00 in Stockholm; Wednesday 7 April is an ordinary working day (44 slots).
 const NOW = '2027-03-30T08:00:00+02:00';
@@ -30,23 +30,15 @@ describe.each(ALL_BACKENDS)('clinic rules cached across processes on %s', (backe
   let a: TestServer;
   let b: TestServer;
   let dbs: Database[] = [];
-  let drop = async () => undefined as void;
+  let close = async () => undefined as void;
   const bName = `rules-b-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    ({ dbs, drop } = await oneDatabase(backend, ['rules-a', bName]));
     // a hears of no change from the database (a feed that says it listens and never delivers): only its own
     // forget can explain a's serving a change a made.
-    a = await startTestServer(dbs[0]!, NOW, { clinicRulesChanges: { listening: true, subscribe: () => undefined } });
-    b = await startTestServer(dbs.at(-1)!, NOW);
+    ({ a, b, dbs, close } = await startTwoApps(backend, ['rules-a', bName], NOW, [{ clinicRulesChanges: { listening: true, subscribe: () => undefined } }]));
   });
-
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    for (const db of dbs) await db.close();
-    await drop();
-  });
+  afterAll(() => close());
 
   it("serves a manager's change made through the other app, and at once in the app that made it", async () => {
     const clinicId = await a.addClinic();
@@ -93,15 +85,7 @@ describe.each(ALL_BACKENDS)('clinic rules cached across processes on %s', (backe
   it.skipIf(backend !== 'postgres')('forgets everything when its listener connection dies, and listens again', async () => {
     const clinicId = await a.addClinic();
     const admin = dbs[0]!;
-    const listenerPid = async () =>
-      (
-        await admin.query<{ pid: number }>(
-          // Listening: LISTEN answered, or since then the heartbeat's SELECT 1 (not still connecting).
-          "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle' AND (query LIKE 'LISTEN %' OR query = 'SELECT 1')",
-          [listenerNamed(bName, 'clinic_rules_changed')],
-        )
-      ).rows.map((r) => r.pid);
-    const [before] = await until(listenerPid, (pids) => pids.length === 1, "b's listener");
+    const before = await listenerPid(admin, bName, 'clinic_rules_changed', "b's listener");
     expect(await slotCount(b, clinicId)).toBe(44);
 
     await admin.query('SELECT pg_terminate_backend($1)', [before]);
@@ -109,7 +93,7 @@ describe.each(ALL_BACKENDS)('clinic rules cached across processes on %s', (backe
     await silently(admin, 'UPDATE clinics SET slot_minutes = 60 WHERE id = $1', [clinicId]);
     await until(() => slotCount(b, clinicId), (n) => n === 11, 'b to stop serving the rules cached before the connection died');
 
-    const [after] = await until(listenerPid, (pids) => pids.length === 1 && pids[0] !== before, "b's listener to come back");
+    const after = await listenerPid(admin, bName, 'clinic_rules_changed', "b's listener to come back", before);
     expect(after).not.toBe(before);
     // Listening again, b must not fall back on what it held before the connection died.
     for (let i = 0; i < 10; i++) expect(await slotCount(b, clinicId)).toBe(11);

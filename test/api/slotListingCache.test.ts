@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../src/db/database.js';
 import { ALL_BACKENDS, type Backend } from '../support/database.js';
-import { listenerNamed, oneDatabase, silently } from '../support/twoApps.js';
+import { listenerPid, silently, startTwoApps } from '../support/twoApps.js';
 import { until } from '../support/until.js';
-import { startTestServer, useTestServer, type TestServer } from '../support/server.js';
+import { useTestServer, type TestServer } from '../support/server.js';
 
 // Tuesday 30 March 2027, 08:00 in Stockholm; Wednesday 7 April is an ordinary working day (2 places a slot, 1 at lunch).
 const NOW = '2027-03-30T08:00:00+02:00';
@@ -33,21 +33,13 @@ describe.each(ALL_BACKENDS)('slot listings cached across processes on %s', (back
   let a: TestServer;
   let b: TestServer;
   let dbs: Database[] = [];
-  let drop = async () => undefined as void;
+  let close = async () => undefined as void;
   const aName = `slots-a-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    ({ dbs, drop } = await oneDatabase(backend, [aName, 'slots-b']));
-    a = await startTestServer(dbs[0]!, NOW);
-    b = await startTestServer(dbs.at(-1)!, NOW);
+    ({ a, b, dbs, close } = await startTwoApps(backend, [aName, 'slots-b'], NOW));
   });
-
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    for (const db of dbs) await db.close();
-    await drop();
-  });
+  afterAll(() => close());
 
   /**
    * Waits until a serves `clinicId`'s listing from its cache (its listener may still be connecting after start, and
@@ -137,15 +129,7 @@ describe.each(ALL_BACKENDS)('slot listings cached across processes on %s', (back
   it.skipIf(backend !== 'postgres')('serves a place booked while its listener connection was dead, and after it is back', async () => {
     const clinicId = await b.addClinic();
     const admin = dbs.at(-1)!;
-    const listenerPid = async () =>
-      (
-        await admin.query<{ pid: number }>(
-          // Listening: LISTEN answered, or since then the heartbeat's SELECT 1 (not still connecting).
-          "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle' AND (query LIKE 'LISTEN %' OR query = 'SELECT 1')",
-          [listenerNamed(aName, 'slot_places_changed')],
-        )
-      ).rows.map((r) => r.pid);
-    const [before] = await until(listenerPid, (pids) => pids.length === 1, "a's slot places listener");
+    const before = await listenerPid(admin, aName, 'slot_places_changed', "a's slot places listener");
     await heldByA(clinicId);
 
     await admin.query('SELECT pg_terminate_backend($1)', [before]);
@@ -154,7 +138,7 @@ describe.each(ALL_BACKENDS)('slot listings cached across processes on %s', (back
     const deaf = await until(() => available(a, clinicId), (slots) => slots[TEN] === 1, 'a to show the booking made while its listener was dead');
     expect(deaf[ELEVEN]).toBe(1);
 
-    const [after] = await until(listenerPid, (pids) => pids.length === 1 && pids[0] !== before, "a's listener to come back");
+    const after = await listenerPid(admin, aName, 'slot_places_changed', "a's listener to come back", before);
     expect(after).not.toBe(before);
     // Listening again, a must not fall back on a listing from before the connection died.
     for (let i = 0; i < 10; i++) expect((await available(a, clinicId))[TEN]).toBe(1);

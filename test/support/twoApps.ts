@@ -3,6 +3,8 @@
 import { openPostgres, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { freshPostgresSchema, openTestDatabase, type Backend } from './database.js';
+import { startTestServer, type TestServerOptions } from './server.js';
+import { until } from './until.js';
 
 /**
  * One fresh database and a handle per app: two PostgreSQL pools named `names` (so pg_stat_activity tells them
@@ -21,12 +23,34 @@ export async function oneDatabase(backend: Backend, names: [string, string]): Pr
   return { dbs, drop: schema.drop };
 }
 
-/**
- * The application_name of the connection that oneDatabase's handle `name` listens on `channel` with (set by
- * src/db/pgListener.ts): a test finds it in pg_stat_activity by that name. Its last statement would not do: the
- * heartbeat's SELECT 1 replaces the LISTEN there after 15 s, and every listener sends it.
- */
-export const listenerNamed = (name: string, channel: string) => `${name}/listen:${channel}`;
+/** Waits until handle `name` listens on `channel` on one connection (other than `replaced`) and returns its pid. */
+export async function listenerPid(admin: Database, name: string, channel: string, what: string, replaced?: number): Promise<number> {
+  const pids = async () =>
+    (
+      await admin.query<{ pid: number }>(
+        // Named so by src/db/pgListener.ts. Listening: LISTEN answered, or since then the heartbeat's SELECT 1 (which
+        // replaces the LISTEN as its last statement after 15 s), not still connecting.
+        "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle' AND (query LIKE 'LISTEN %' OR query = 'SELECT 1')",
+        [`${name}/listen:${channel}`],
+      )
+    ).rows.map((r) => r.pid);
+  const [pid] = await until(pids, (found) => found.length === 1 && found[0] !== replaced, what);
+  return pid!;
+}
+
+/** Two apps, a and b, at `now` over oneDatabase with options of their own; `close` stops both and drops the database. */
+export async function startTwoApps(backend: Backend, names: [string, string], now: string, options: [TestServerOptions?, TestServerOptions?] = []) {
+  const { dbs, drop } = await oneDatabase(backend, names);
+  const a = await startTestServer(dbs[0]!, now, options[0]);
+  const b = await startTestServer(dbs.at(-1)!, now, options[1]);
+  const close = async () => {
+    await a.close();
+    await b.close();
+    for (const db of dbs) await db.close();
+    await drop();
+  };
+  return { a, b, dbs, close };
+}
 
 /** A write no process hears: triggers off for this one transaction (as a restore without triggers would). */
 export async function silently(db: Database, sql: string, params: unknown[]): Promise<void> {
