@@ -4,10 +4,7 @@ import { openTestDatabase } from './database.js';
 import { startFakeElks, type FakeElks } from './fakeElks.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
 
-/**
- * Starts the fake and the app before the file's tests and stops both after; the app places agent-first calls through
- * the fake when `placeCalls` (otherwise it has no provider, as without ELKS_API_URL). Call at top level or in describe.
- */
+/** Starts the fake and the app (placing agent-first calls through the fake when `placeCalls`) before the tests, stops both after. */
 export function useFakeElksApp(
   now: string,
   options: { placeCalls?: boolean } & Omit<TestServerOptions, 'elksApiUrl'> = {},

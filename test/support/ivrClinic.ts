@@ -4,7 +4,7 @@ import { replaceClinicTelephony } from '../../src/db/clinicTelephony.js';
 import type { ClinicRulesInput } from '../../src/domain/clinic.js';
 import type { TestServer } from './server.js';
 
-/** A fresh clinic (`rules` as addClinic takes them) with a random booking number; fallback 08-123 456 70 and caller id 0221-123 45 unless told otherwise (null: none). */
+/** A fresh clinic with a random booking number, fallback 08-123 456 70 and caller id 0221-123 45 unless told otherwise. */
 export async function ivrClinic(
   s: TestServer,
   { fallbackPhone = '+46812345670', callerId = '+4622112345', ...rules }: Partial<ClinicRulesInput> & { fallbackPhone?: string | null; callerId?: string | null } = {},
