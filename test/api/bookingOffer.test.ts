@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { createCallbackBookingService, type CallbackBookingService } from '../../src/services/callbackBooking.js';
 import { createCallbackTokens } from '../../src/services/callbackTokens.js';
 import { openTestDatabase, uniqueClinicId } from '../support/database.js';
+import { webBooking } from '../support/webBooking.js';
 import { recordingScheduler } from '../workers/support.js';
 
 // Tuesday after Easter 2027, summer time (+02:00).
@@ -43,19 +44,7 @@ async function addClinic(overrides: Partial<ClinicRulesInput> = {}): Promise<str
   return id;
 }
 
-const book = (clinicId: string, slotStart: string | null = null) =>
-  booking.book(
-    clinicId,
-    {
-      phoneE164: '+46701234567',
-      personalIdentityNumber: null,
-      patientName: null,
-      reason: null,
-      channel: 'web',
-      slotStart: slotStart ? DateTime.fromISO(slotStart, { setZone: true }) : null,
-    },
-    null,
-  );
+const book = (clinicId: string, slotStart: string | null = null) => booking.book(clinicId, webBooking('+46701234567', slotStart), null);
 
 const shown = (dt: DateTime) => showInstant(ZONE, dt);
 

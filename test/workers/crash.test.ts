@@ -20,6 +20,7 @@ import { createBullJobScheduler, type JobScheduler } from '../../src/queue/jobSc
 import { createCallbackBookingService } from '../../src/services/callbackBooking.js';
 import { createCallbackTokens } from '../../src/services/callbackTokens.js';
 import { uniqueClinicId } from '../support/database.js';
+import { webBooking } from '../support/webBooking.js';
 import { completedJob, deleteKeysUnder, openIsolatedDatabase, randomPrefix, REDIS_URL, waitFor, type IsolatedDatabase } from './support.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -140,11 +141,7 @@ describe('a worker process killed while sending an SMS', () => {
       });
       const clinicId = uniqueClinicId('vc-crash');
       await insertClinic(db, clinicRules({ id: clinicId, name: 'Vårdcentralen Arboga' }));
-      const { callback } = await booking.book(
-        clinicId,
-        { phoneE164: '+46701234567', personalIdentityNumber: null, patientName: null, reason: null, channel: 'web', slotStart: null },
-        null,
-      );
+      const { callback } = await booking.book(clinicId, webBooking(), null);
       const smsId = (await db.query<{ id: string }>('SELECT id FROM sms_messages WHERE callback_id = $1', [callback.id])).rows[0]!.id;
       expect(await (await smsQueue!.getJob(jobIds.sms(smsId)))?.getState()).toBe('waiting');
       const callbackBefore = (await db.query<any>('SELECT * FROM callbacks WHERE id = $1', [callback.id])).rows[0];

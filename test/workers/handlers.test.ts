@@ -21,6 +21,7 @@ import { createStaffMember } from '../../src/services/staffAuth.js';
 import { createConsoleSms } from '../../src/sms/consoleSms.js';
 import { SmsRejected } from '../../src/sms/port.js';
 import { openTestDatabase, uniqueClinicId } from '../support/database.js';
+import { webBooking } from '../support/webBooking.js';
 import { recordingScheduler, recordingSms, type SchedulerCall } from './support.js';
 
 // Tuesday after Easter 2027, summer time (+02:00).
@@ -56,18 +57,7 @@ async function addClinic(overrides: Partial<ClinicRulesInput> = {}): Promise<str
 
 /** Books through the real booking service; returns the callback, its cancel token and its confirmation SMS id. */
 async function book(clinicId: string, slotStart: string | null = null, phoneE164 = PHONE) {
-  const result = await booking.book(
-    clinicId,
-    {
-      phoneE164,
-      personalIdentityNumber: null,
-      patientName: null,
-      reason: null,
-      channel: 'web',
-      slotStart: slotStart ? DateTime.fromISO(slotStart, { setZone: true }) : null,
-    },
-    null,
-  );
+  const result = await booking.book(clinicId, webBooking(phoneE164, slotStart), null);
   const { rows } = await db.query<{ id: string }>(
     "SELECT id FROM sms_messages WHERE callback_id = $1 AND kind = 'booking_confirmation'",
     [result.callback.id],

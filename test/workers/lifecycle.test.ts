@@ -15,6 +15,7 @@ import { createCallbackTokens } from '../../src/services/callbackTokens.js';
 import type { SmsSender } from '../../src/sms/port.js';
 import { startWorkers } from '../../workers/index.js';
 import { openTestDatabase, uniqueClinicId } from '../support/database.js';
+import { webBooking } from '../support/webBooking.js';
 import { deleteKeysUnder, randomPrefix, recordingSms, REDIS_URL, waitFor } from './support.js';
 
 const prefix = randomPrefix('lifecycle');
@@ -72,11 +73,7 @@ describe('graceful shutdown', () => {
       const clinicId = uniqueClinicId();
       await insertClinic(db, clinicRules({ id: clinicId, name: 'Test' }));
       const booking = createCallbackBookingService({ db, clock, tokens: createCallbackTokens('x'.repeat(32)), jobs, logger: createLogger('silent') });
-      const { callback } = await booking.book(
-        clinicId,
-        { phoneE164: '+46701234567', personalIdentityNumber: null, patientName: null, reason: null, channel: 'web', slotStart: null },
-        null,
-      );
+      const { callback } = await booking.book(clinicId, webBooking(), null);
       await waitFor('the SMS to be in flight', () => started);
       let finishedWhenClosed: boolean | null = null;
       const closing = workers.close().then(() => {
