@@ -3,11 +3,11 @@
 // (rule 11), and a cap across clinics, each under 200 simultaneous requests against real Redis and PostgreSQL.
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { clientKey, createRateLimits, readPointsPerTrip, type RateLimits } from '../../src/http/rateLimits.js';
 import { RateLimited } from '../../src/errors.js';
 import { useTestServer, TEST_REDIS_URL } from '../support/server.js';
-import { deleteKeysUnder } from '../support/redis.js';
+import { deleteKeysUnder, useRedisPair } from '../support/redis.js';
 
 // 200 requests at once queue on one phone number's lock: room for a slow, busy machine.
 vi.setConfig({ testTimeout: 120_000 });
@@ -131,14 +131,7 @@ describe('the duplicate policy and the cap across clinics', () => {
 });
 
 describe('the limits across API processes and through a Redis outage', () => {
-  const prefix = `test-rl-${randomBytes(4).toString('hex')}`;
-  const redisA = new Redis(TEST_REDIS_URL);
-  const redisB = new Redis(TEST_REDIS_URL);
-  afterAll(async () => {
-    await deleteKeysUnder(redisA, prefix);
-    redisA.disconnect();
-    redisB.disconnect();
-  });
+  const { prefix, redisA, redisB } = useRedisPair(TEST_REDIS_URL, 'test-rl');
   const settings = { publicReadsPerMinute: 100, bookingsPerAddressPerHour: 100, bookingsPerPhonePerHour: 4 };
   const SECRET = 'rate-limit-test-secret-0123456789';
 
@@ -163,14 +156,7 @@ describe('the limits across API processes and through a Redis outage', () => {
 });
 
 describe('reads paid for in Redis a few at a time', () => {
-  const prefix = `test-rl-reads-${randomBytes(4).toString('hex')}`;
-  const redisA = new Redis(TEST_REDIS_URL);
-  const redisB = new Redis(TEST_REDIS_URL);
-  afterAll(async () => {
-    await deleteKeysUnder(redisA, prefix);
-    redisA.disconnect();
-    redisB.disconnect();
-  });
+  const { prefix, redisA, redisB } = useRedisPair(TEST_REDIS_URL, 'test-rl-reads');
   const SECRET = 'rate-limit-test-secret-0123456789';
   /** One read through the middleware: true when let through, false when refused with RateLimited. */
   const read = (limits: RateLimits, ip: string) =>
