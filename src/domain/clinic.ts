@@ -1,4 +1,5 @@
-// A clinic's rules for booking and callbacks (vårdcentralens inställningar), as plain validated data.
+// A clinic's rules for booking and callbacks (vårdcentralens inställningar), as plain validated data. Each of its
+// own checks names its problem with a stable code in the issue's params (src/http/validation.ts passes it on).
 import { z } from 'zod';
 
 /** ISO weekday as luxon numbers it: 1 = Monday … 7 = Sunday. */
@@ -20,7 +21,7 @@ const WeekdaySchema = z.number().int().min(1).max(7).transform((n) => n as Weekd
 
 const OpeningSchema = z
   .object({ open: LocalTimeSchema, close: LocalTimeSchema })
-  .refine((w) => minutesOfDay(w.open) < minutesOfDay(w.close), 'open must be before close');
+  .refine((w) => minutesOfDay(w.open) < minutesOfDay(w.close), { message: 'open must be before close', params: { code: 'open_before_close' } });
 
 export const CapacityRuleSchema = z
   .object({
@@ -29,7 +30,7 @@ export const CapacityRuleSchema = z
     to: LocalTimeSchema,
     capacity: z.number().int().min(0).max(1000),
   })
-  .refine((r) => minutesOfDay(r.from) < minutesOfDay(r.to), 'from must be before to');
+  .refine((r) => minutesOfDay(r.from) < minutesOfDay(r.to), { message: 'from must be before to', params: { code: 'from_before_to' } });
 export type CapacityRule = z.infer<typeof CapacityRuleSchema>;
 
 /** A clinic's own change to one date: closed, or another capacity for every slot that day. */
@@ -40,7 +41,10 @@ export const DateExceptionSchema = z
     capacity: z.number().int().min(0).max(1000).nullable().default(null),
     note: z.string().max(200).optional(),
   })
-  .refine((e) => e.closed || e.capacity !== null, 'an exception either closes the date or sets a capacity');
+  .refine((e) => e.closed || e.capacity !== null, {
+    message: 'an exception either closes the date or sets a capacity',
+    params: { code: 'closed_or_capacity' },
+  });
 export type DateException = z.infer<typeof DateExceptionSchema>;
 
 // Rule 1 (Region Västmanland 2020): booking must be open at least 06:00–17:00 on every weekday.
@@ -72,7 +76,7 @@ export const ClinicRulesSchema = z
   })
   .superRefine((c, ctx) => {
     if (!Intl.supportedValuesOf('timeZone').includes(c.timezone) && c.timezone !== 'UTC') {
-      ctx.addIssue({ code: 'custom', path: ['timezone'], message: `unknown time zone '${c.timezone}'` });
+      ctx.addIssue({ code: 'custom', path: ['timezone'], message: `unknown time zone '${c.timezone}'`, params: { code: 'unknown_time_zone', timezone: c.timezone } });
     }
     for (const day of MONDAY_TO_FRIDAY) {
       const w = c.bookingWindow[String(day) as '1'];
@@ -81,6 +85,7 @@ export const ClinicRulesSchema = z
           code: 'custom',
           path: ['bookingWindow', String(day)],
           message: 'booking must be open at least 06:00–17:00 on every weekday',
+          params: { code: 'booking_window_too_short', weekday: day, open: '06:00', close: '17:00' },
         });
       }
     }

@@ -1,5 +1,6 @@
 // Schemas for a clinic's telephony settings (GET/PUT /api/staff/clinics/{clinicId}/telephony): numbers arrive in
-// everyday forms (08-123 45 67, +46812345670) and leave as E.164, so one number is always stored one way.
+// everyday forms (08-123 45 67, +46812345670) and leave as E.164, so one number is always stored one way. Each
+// refusal of its own carries a stable code (and the number it names) for clients that word it themselves.
 import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { normaliseSwedishPhone } from '../domain/patientContact.js';
@@ -24,7 +25,7 @@ const PhoneNumber = z
   .transform((value, ctx) => {
     const number = normaliseTelephonyNumber(value);
     if (number) return number;
-    ctx.addIssue({ code: 'custom', message: 'must be a phone number, e.g. 08-123 45 67 or +46812345670' });
+    ctx.addIssue({ code: 'custom', message: 'must be a phone number, e.g. 08-123 45 67 or +46812345670', params: { code: 'not_a_phone_number' } });
     return z.NEVER;
   })
   .meta({ example: '+46812345670' });
@@ -36,7 +37,7 @@ export const ClinicTelephonyBody = z
       .max(20, 'at most 20 numbers')
       .superRefine((numbers, ctx) => {
         numbers.forEach((n, i) => {
-          if (numbers.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `${n} is listed twice` });
+          if (numbers.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `${n} is listed twice`, params: { code: 'number_listed_twice', number: n } });
         });
       })
       .meta({ description: 'Numbers patients call to book by keypad; point each 46elks number’s voice_start at the app. A number belongs to one clinic.' }),
@@ -46,7 +47,12 @@ export const ClinicTelephonyBody = z
   })
   .superRefine((body, ctx) => {
     if (body.fallbackPhone && body.bookingNumbers.includes(body.fallbackPhone)) {
-      ctx.addIssue({ code: 'custom', path: ['fallbackPhone'], message: 'must reach staff, not be one of the booking numbers' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fallbackPhone'],
+        message: 'must reach staff, not be one of the booking numbers',
+        params: { code: 'fallback_is_booking_number' },
+      });
     }
   })
   .meta({ id: 'ClinicTelephony' });

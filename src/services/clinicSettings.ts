@@ -9,7 +9,7 @@ import type { Database } from '../db/database.js';
 import { ClinicRulesSchema, type ClinicRules } from '../domain/clinic.js';
 import { localDateAt } from '../domain/schedule.js';
 import { slotsOnDate } from '../domain/slots.js';
-import { ClinicNotFound, ValidationFailed, type FieldIssue } from '../errors.js';
+import { ClinicNotFound, issueCode, ValidationFailed, type FieldIssue } from '../errors.js';
 import { authorize, type StaffMember } from './staffAuth.js';
 
 export type { EditableClinicSettings };
@@ -102,11 +102,13 @@ function validate(candidate: ClinicRules): ClinicRules {
   const issues: FieldIssue[] = [];
   const parsed = ClinicRulesSchema.safeParse(candidate);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) issues.push({ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message });
+    for (const issue of parsed.error.issues) {
+      issues.push({ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message, ...(issue.code === 'custom' ? issueCode(issue.params) : {}) });
+    }
   }
   const seen = new Set<string>();
   candidate.dateExceptions.forEach((e, i) => {
-    if (seen.has(e.date)) issues.push({ field: `body.dateExceptions.${i}.date`, message: `${e.date} is listed twice` });
+    if (seen.has(e.date)) issues.push({ field: `body.dateExceptions.${i}.date`, message: `${e.date} is listed twice`, code: 'date_listed_twice', params: { date: e.date } });
     seen.add(e.date);
   });
   if (issues.length || !parsed.success) throw new ValidationFailed(issues);
@@ -119,11 +121,18 @@ function lostIssue(rules: ClinicRules, l: LostPlaces): FieldIssue {
   const index = rules.dateExceptions.findIndex((e) => e.date === local.toISODate());
   const field = index >= 0 ? `body.dateExceptions.${index}.${rules.dateExceptions[index]!.closed ? 'closed' : 'capacity'}` : 'body.capacityRules';
   const when = local.toFormat('yyyy-MM-dd HH:mm');
+  if (l.capacity === 0) {
+    return {
+      field,
+      message: `the slot ${when} has ${l.booked} booked ${l.booked === 1 ? 'patient' : 'patients'} and would no longer exist; move or cancel those callbacks first`,
+      code: 'slot_would_vanish',
+      params: { slot: when, booked: l.booked },
+    };
+  }
   return {
     field,
-    message:
-      l.capacity === 0
-        ? `the slot ${when} has ${l.booked} booked ${l.booked === 1 ? 'patient' : 'patients'} and would no longer exist; move or cancel those callbacks first`
-        : `the slot ${when} has ${l.booked} booked patients but would have only ${l.capacity} ${l.capacity === 1 ? 'place' : 'places'}`,
+    message: `the slot ${when} has ${l.booked} booked patients but would have only ${l.capacity} ${l.capacity === 1 ? 'place' : 'places'}`,
+    code: 'fewer_places',
+    params: { slot: when, booked: l.booked, places: l.capacity },
   };
 }
