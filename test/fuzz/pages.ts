@@ -1,8 +1,7 @@
 // The pages the fuzz sends requests to, and signing in to them, shared by the page and header fuzzes.
 import { expect } from 'vitest';
-import { CSV_PATH, DRILLDOWN_PATH, REPORTS_PATH } from '../../src/http/pages/manager/present.js';
-import { staffPaths } from '../../src/http/pages/staff/home.js';
-import { routePatterns } from '../../src/http/pages/staff/paths.js';
+import { CSV_PATH, DRILLDOWN_PATH, REPORTS_PATH } from '../../src/http/pages/manager/reports/present.js';
+import { routePatterns, staffPaths } from '../../src/http/pages/staff/paths.js';
 import { SESSION_COOKIE, SIGN_IN_PATH } from '../../src/http/pages/staff/session.js';
 
 /** The staff console's form posts, by their name in routePatterns; the other console pages are read with GET. */

@@ -111,5 +111,12 @@ export function statusView(lang: Lang, callback: StoredCallback, clinic: string)
   };
 }
 
+/** When booking opens next, in words ("Bokningen öppnar i morgon klockan 06:00."), or that it does not open. */
+export function opensInWords(lang: Lang, timezone: string, opensAt: string | null, now: DateTime): string {
+  if (!opensAt) return text(lang, 'patient.clinic.closed.never');
+  const at = DateTime.fromISO(opensAt, { setZone: true });
+  return text(lang, 'patient.clinic.closed.opens', { when: dayInWords(lang, timezone, at, now), time: clockTime(lang, timezone, at) });
+}
+
 /** Rate limits say seconds; patients are told whole minutes. */
 export const minutesToWait = (retryAfterSeconds: number): number => Math.max(1, Math.ceil(retryAfterSeconds / 60));

@@ -1,6 +1,6 @@
 // The patient pages: the clinic list, a clinic's free times and booking form, the confirmation with the promise
-// in words, and changing the time. Each route parses its input, calls the booking service the JSON API uses, and
-// renders; booking, closed, full and refused states come from the service's own errors.
+// in words, changing the time, and cancelling (also the SMS's link). Each route parses its input, calls the booking
+// service the JSON API uses, and renders; booking, closed, full and refused states come from the service's errors.
 import { Router, urlencoded, type Request } from 'express';
 import { DateTime } from 'luxon';
 import type { Clock } from '../../../clock.js';
@@ -18,12 +18,13 @@ import { bookingRefusalsTotal, bookingsTotal } from '../../../ops/metrics.js';
 import type { BookingOffer, CallbackBookingService } from '../../../services/callbackBooking.js';
 import { ClinicId } from '../../primitives.js';
 import type { RateLimits } from '../../rateLimits.js';
+import type { SummaryItem } from '../components.js';
 import { html, type Html } from '../html.js';
 import { text, type Lang, type TextKey } from '../texts/index.js';
 import { bookingFormValues, field, parseBookingForm, parseSlot, type BookingFormValues, type FieldError } from './form.js';
 import { pageContext, patientErrorPage, type PageContext } from './page.js';
-import { clockTime, dayInWords, daysOfChoices, promiseInWords, statusView, timeRange } from './present.js';
-import { bookingForm, changeForm, clinicList, errorSummary, message, notice, type ShownError } from './templates.js';
+import { clockTime, dayInWords, daysOfChoices, opensInWords, promiseInWords, statusView, timeRange } from './present.js';
+import { bookingForm, cancelForm, changeForm, clinicList, errorSummary, message, notice, refusal } from './templates.js';
 
 export interface PatientPageDeps {
   booking: CallbackBookingService;
@@ -55,16 +56,7 @@ const EMPTY_FORM: BookingFormValues = { phone: '', pin: '', name: '', reason: ''
 
 /** The page a clinic shows when it cannot take a booking now: closed (with the next opening) or no free time. */
 function refusalBody(lang: Lang, timezone: string, error: BookingClosed | NoFreeSlot, now: DateTime): Html {
-  const t = (key: TextKey, vars?: Record<string, string>) => text(lang, key, vars);
-  const back = { href: '/', label: t('patient.clinic.backToList') };
-  if (error instanceof BookingClosed) {
-    const opensAt = error.opensAt ? DateTime.fromISO(error.opensAt, { setZone: true }) : null;
-    const when = opensAt
-      ? t('patient.clinic.closed.opens', { when: dayInWords(lang, timezone, opensAt, now), time: clockTime(lang, timezone, opensAt) })
-      : t('patient.clinic.closed.never');
-    return html`<h2>${t('patient.clinic.closed.title')}</h2>${message([when, t('patient.clinic.adviceMeanwhile')], [back])}`;
-  }
-  return html`<h2>${t('patient.clinic.noTimes.title')}</h2>${message([t('patient.clinic.noTimes.text'), t('patient.clinic.adviceMeanwhile')], [back])}`;
+  return refusal(lang, error instanceof BookingClosed ? { closed: true, opens: opensInWords(lang, timezone, error.opensAt, now) } : { closed: false });
 }
 
 export function patientPageRoutes(deps: PatientPageDeps): Router {
@@ -93,7 +85,7 @@ export function patientPageRoutes(deps: PatientPageDeps): Router {
     }
     const tz = rules.timezone;
     const earliest = { when: dayInWords(lang, tz, offer.earliest.start, now), time: timeRange(lang, tz, offer.earliest) };
-    const shown: ShownError[] = form.errors.map((e) => ({ target: e.field === 'slot' ? 'slot-first' : e.field, message: t(e.key) }));
+    const shown: SummaryItem[] = form.errors.map((e) => ({ target: e.field === 'slot' ? 'slot-first' : e.field, message: t(e.key) }));
     const byField = Object.fromEntries(form.errors.map((e) => [e.field, t(e.key)]));
     const body = html`${errorSummary(lang, shown)}
 ${notice(offer.todayFull ? t('patient.clinic.todayFull', earliest) : t('patient.clinic.earliest', earliest), offer.todayFull ? 'warn' : 'info')}
@@ -262,6 +254,45 @@ ${changeForm(lang, { action: `/bokning/${encodeURIComponent(callback.id)}/andra`
       if (error instanceof BookingClosed) return showChange(page, id, token, { status: 409, chosen: null });
       throw error;
     }
+  });
+
+  router.use(patientErrorPage);
+  return router;
+}
+
+/**
+ * The page behind the SMS cancel link (/avboka/:id?token=…) and the confirmation page's cancel link: shows the
+ * promised time and asks before cancelling. The token travels in the link and the form, never in a cookie.
+ */
+export function cancelPageRoutes(deps: PatientPageDeps): Router {
+  const { booking, limits, clock } = deps;
+  const router = Router();
+
+  router.get('/avboka/:id', limits.publicReads, async (req, res) => {
+    const page = pageContext(req, res);
+    const { lang } = page;
+    const token = queryToken(req);
+    const callback = await booking.show(String(req.params.id), token);
+    const rules = await booking.clinicRules(callback.clinicId);
+    // Already cancelled, or a nurse has started: the booking's own page says so.
+    if (!statusView(lang, callback, rules.name).changeable) {
+      res.redirect(303, bookingHref(callback.id, token));
+      return;
+    }
+    page.send(
+      200,
+      text(lang, 'patient.cancel.title'),
+      html`<p class="promise">${promiseInWords(lang, rules.timezone, callback.slot, clock.now())}</p>
+<p>${text(lang, 'patient.confirm.clinic', { clinic: rules.name })}</p>
+${cancelForm(lang, { action: `/avboka/${encodeURIComponent(callback.id)}`, token, keepHref: bookingHref(callback.id, token) })}`,
+    );
+  });
+
+  router.post('/avboka/:id', limits.bookings, urlencoded({ extended: false, limit: '2kb', parameterLimit: 10 }), async (req, res) => {
+    const token = field(req.body, 'token', 200);
+    const callback = await booking.cancel(String(req.params.id), token);
+    // The booking's page then says it is cancelled; a reload does not post again.
+    res.redirect(303, bookingHref(callback.id, token));
   });
 
   router.use(patientErrorPage);

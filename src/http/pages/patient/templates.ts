@@ -1,63 +1,23 @@
 // The patient pages' HTML: plain forms that work without script (GOV.UK/1177 pattern: error summary at the
 // top linked to each field, each error beside its field). Only renders view models; no rule is decided here.
+import { errorSummary as summary, fieldset, hiddenField, radio, textField, type SummaryItem } from '../components.js';
 import { html, type Html, type HtmlValue } from '../html.js';
 import { text, type Lang, type TextKey } from '../texts/index.js';
 import type { BookingField, BookingFormValues } from './form.js';
 import type { DayOfChoices } from './present.js';
 
-export interface ShownError {
-  /** The id of the element the summary links to (the field, or the first radio of a group). */
-  target: string;
-  message: string;
-}
-
-export function errorSummary(lang: Lang, errors: readonly ShownError[]): HtmlValue {
-  if (errors.length === 0) return '';
-  return html`<div class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
-<h2 id="error-summary-title">${text(lang, 'patient.errors.title')}</h2>
-<ul>${errors.map((e) => html`<li><a href="#${e.target}">${e.message}</a></li>`)}</ul>
-</div>`;
-}
-
-function fieldError(lang: Lang, id: string, message: string | undefined): HtmlValue {
-  if (!message) return '';
-  return html`<p class="field-error" id="${id}-error"><span class="visually-hidden">${text(lang, 'patient.errors.prefix')} </span>${message}</p>`;
-}
-
-const describedBy = (id: string, hint: boolean, error: string | undefined) =>
-  [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || false;
-
-interface InputSpec {
-  id: string;
-  label: string;
-  hint?: string;
-  value: string;
-  error?: string;
-  attrs: Html;
-  multiline?: boolean;
-}
-
-function inputField(lang: Lang, f: InputSpec): Html {
-  const by = describedBy(f.id, Boolean(f.hint), f.error);
-  const control = f.multiline
-    ? html`<textarea id="${f.id}" name="${f.id}" ${f.attrs} ${by ? html`aria-describedby="${by}"` : ''} ${f.error ? html`aria-invalid="true"` : ''}>${f.value}</textarea>`
-    : html`<input id="${f.id}" name="${f.id}" value="${f.value}" ${f.attrs} ${by ? html`aria-describedby="${by}"` : ''} ${f.error ? html`aria-invalid="true"` : ''}>`;
-  return html`<div class="field${f.error ? ' has-error' : ''}">
-<label for="${f.id}">${f.label}</label>
-${f.hint ? html`<p class="hint" id="${f.id}-hint">${f.hint}</p>` : ''}
-${fieldError(lang, f.id, f.error)}
-${control}
-</div>`;
+export function errorSummary(lang: Lang, errors: readonly SummaryItem[]): Html | '' {
+  return summary(text(lang, 'patient.errors.title'), errors);
 }
 
 /** Radio buttons of free times, grouped by day; the first day open, later days folded away. */
 function timeChoices(days: readonly DayOfChoices[]): Html {
   let n = 0;
-  const radio = (value: string, label: string, checked: boolean) =>
-    html`<li><label><input type="radio" name="slot" id="slot-${String(n++)}" value="${value}" ${checked ? html`checked` : ''}> <span>${label}</span></label></li>`;
+  const slot = (value: string, label: string, checked: boolean) =>
+    html`<li>${radio({ id: `slot-${String(n++)}`, name: 'slot', value, label: html`<span>${label}</span>`, checked })}</li>`;
   return html`${days.map((day) => {
     const group = html`<fieldset class="day"><legend${day.open ? '' : html` class="visually-hidden"`}>${day.heading}</legend>
-<ul class="slots">${day.choices.map((c) => radio(c.value, c.label, c.checked))}</ul></fieldset>`;
+<ul class="slots">${day.choices.map((c) => slot(c.value, c.label, c.checked))}</ul></fieldset>`;
     return day.open ? group : html`<details class="day"><summary>${day.heading}</summary>${group}</details>`;
   })}`;
 }
@@ -73,20 +33,23 @@ export interface BookingFormView {
 export function bookingForm(lang: Lang, view: BookingFormView): Html {
   const t = (key: TextKey) => text(lang, key);
   const { values, errors } = view;
-  const slotBy = describedBy('slot', true, errors.slot);
+  const errorPrefix = t('patient.errors.prefix');
   return html`<form method="post" action="${view.action}" novalidate class="booking-form"
- data-phone-missing="${t('patient.error.phoneMissing')}" data-errors-title="${t('patient.errors.title')}" data-error-prefix="${t('patient.errors.prefix')}">
-${inputField(lang, { id: 'phone', label: t('patient.form.phone'), hint: t('patient.form.phoneHint'), value: values.phone, error: errors.phone, attrs: html`type="tel" autocomplete="tel" inputmode="tel" required` })}
-${inputField(lang, { id: 'pin', label: t('patient.form.pin'), hint: t('patient.form.pinHint'), value: values.pin, error: errors.pin, attrs: html`type="text" inputmode="numeric" autocomplete="off" spellcheck="false"` })}
-${inputField(lang, { id: 'name', label: t('patient.form.name'), value: values.name, error: errors.name, attrs: html`type="text" autocomplete="name"` })}
-${inputField(lang, { id: 'reason', label: t('patient.form.reason'), hint: t('patient.form.reasonHint'), value: values.reason, error: errors.reason, attrs: html`rows="3"`, multiline: true })}
-<fieldset class="times${errors.slot ? ' has-error' : ''}" ${slotBy ? html`aria-describedby="${slotBy}"` : ''}>
-<legend>${t('patient.form.time')}</legend>
-<p class="hint" id="slot-hint">${t('patient.form.timeHint')}</p>
-${fieldError(lang, 'slot', errors.slot)}
-<ul class="slots first"><li><label><input type="radio" name="slot" id="slot-first" value="" ${values.slot === '' ? html`checked` : ''}> <span>${view.firstFreeLabel}</span></label></li></ul>
-${timeChoices(view.days)}
-</fieldset>
+ data-phone-missing="${t('patient.error.phoneMissing')}" data-errors-title="${t('patient.errors.title')}" data-error-prefix="${errorPrefix}">
+${textField({ id: 'phone', label: t('patient.form.phone'), hint: t('patient.form.phoneHint'), value: values.phone, error: errors.phone, errorPrefix, type: 'tel', attrs: html`autocomplete="tel" inputmode="tel" required` })}
+${textField({ id: 'pin', label: t('patient.form.pin'), hint: t('patient.form.pinHint'), value: values.pin, error: errors.pin, errorPrefix, attrs: html`inputmode="numeric" autocomplete="off" spellcheck="false"` })}
+${textField({ id: 'name', label: t('patient.form.name'), value: values.name, error: errors.name, errorPrefix, attrs: html`autocomplete="name"` })}
+${textField({ id: 'reason', label: t('patient.form.reason'), hint: t('patient.form.reasonHint'), value: values.reason, error: errors.reason, errorPrefix, type: 'textarea', attrs: html`rows="3"` })}
+${fieldset({
+  id: 'slot',
+  className: 'times',
+  legend: t('patient.form.time'),
+  hint: t('patient.form.timeHint'),
+  error: errors.slot,
+  errorPrefix,
+  content: html`<ul class="slots first"><li>${radio({ id: 'slot-first', name: 'slot', value: '', label: html`<span>${view.firstFreeLabel}</span>`, checked: values.slot === '' })}</li></ul>
+${timeChoices(view.days)}`,
+})}
 <button type="submit">${t('patient.form.submit')}</button>
 </form>`;
 }
@@ -101,14 +64,9 @@ export interface ChangeFormView {
 
 export function changeForm(lang: Lang, view: ChangeFormView): Html {
   const t = (key: TextKey) => text(lang, key);
-  const by = describedBy('slot', false, view.error);
   return html`<form method="post" action="${view.action}" novalidate>
-<input type="hidden" name="token" value="${view.token}">
-<fieldset class="times${view.error ? ' has-error' : ''}" ${by ? html`aria-describedby="${by}"` : ''}>
-<legend>${t('patient.change.time')}</legend>
-${fieldError(lang, 'slot', view.error)}
-${timeChoices(view.days)}
-</fieldset>
+${hiddenField('token', view.token)}
+${fieldset({ id: 'slot', className: 'times', legend: t('patient.change.time'), error: view.error, errorPrefix: t('patient.errors.prefix'), content: timeChoices(view.days) })}
 <button type="submit">${t('patient.change.submit')}</button>
 <a class="button secondary" href="${view.keepHref}">${t('patient.change.keep')}</a>
 </form>`;
@@ -122,7 +80,7 @@ export interface CancelFormView {
 
 export function cancelForm(lang: Lang, view: CancelFormView): Html {
   return html`<form method="post" action="${view.action}">
-<input type="hidden" name="token" value="${view.token}">
+${hiddenField('token', view.token)}
 <p>${text(lang, 'patient.cancel.question')}</p>
 <button type="submit" class="danger">${text(lang, 'patient.cancel.submit')}</button>
 <a class="button secondary" href="${view.keepHref}">${text(lang, 'patient.cancel.keep')}</a>
@@ -137,6 +95,14 @@ ${links.length ? html`<p class="actions">${links.map((l) => html`<a ${l.button ?
 
 export function notice(content: HtmlValue, kind: 'info' | 'warn' = 'info'): Html {
   return html`<div class="notice${kind === 'warn' ? ' notice-warn' : ''}"><p>${content}</p></div>`;
+}
+
+/** The page a clinic shows when it cannot take a booking now: closed (`opens`: when it opens next) or no free time. */
+export function refusal(lang: Lang, view: { closed: true; opens: string } | { closed: false }): Html {
+  const t = (key: TextKey) => text(lang, key);
+  const back = { href: '/', label: t('patient.clinic.backToList') };
+  if (view.closed) return html`<h2>${t('patient.clinic.closed.title')}</h2>${message([view.opens, t('patient.clinic.adviceMeanwhile')], [back])}`;
+  return html`<h2>${t('patient.clinic.noTimes.title')}</h2>${message([t('patient.clinic.noTimes.text'), t('patient.clinic.adviceMeanwhile')], [back])}`;
 }
 
 export function clinicList(lang: Lang, clinics: readonly { id: string; name: string }[]): Html {

@@ -4,7 +4,8 @@ import type { ErrorRequestHandler } from 'express';
 import { AppError } from '../../../errors.js';
 import { html } from '../html.js';
 import { layout } from '../layout.js';
-import { langOf } from '../texts/index.js';
+import { staffPaths } from './paths.js';
+import { langOf, text } from '../texts/index.js';
 
 const STATUS: Partial<Record<string, number>> = { unauthenticated: 401, forbidden: 403, not_found: 404, validation_failed: 400, service_unavailable: 503 };
 
@@ -18,8 +19,8 @@ export const staffPageErrors: ErrorRequestHandler = (err, req, res, next) => {
   res.status(STATUS[err.code] ?? 409).send(
     layout({
       lang,
-      title: lang === 'sv' ? 'Det gick inte' : 'That did not work',
-      body: html`<p class="field-error" role="alert">${err.message}</p><p><a href="/personal">${lang === 'sv' ? 'Till startsidan för personal' : 'To the staff start page'}</a></p>`,
+      title: text(lang, 'staff.errorPage.title'),
+      body: html`<p class="field-error" role="alert">${err.message}</p><p><a href="${staffPaths.home}">${text(lang, 'staff.errorPage.home')}</a></p>`,
     }),
   );
 };

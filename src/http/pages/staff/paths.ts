@@ -1,7 +1,15 @@
-// Where the nurse console's pages and form posts live, beside staffPaths (home.ts) for the pages it links to.
-import { staffPaths } from './home.js';
-
+// Where the staff pages and the nurse console's form posts live; the page routers and every link use these.
 const clinic = (clinicId: string) => `/personal/vardcentral/${clinicId}`;
+
+/** The staff pages people open (the start page links to them). */
+export const staffPaths = {
+  home: '/personal',
+  queue: (clinicId: string) => `${clinic(clinicId)}/ko`,
+  atRisk: (clinicId: string) => `${clinic(clinicId)}/vardgaranti`,
+  settings: (clinicId: string) => `${clinic(clinicId)}/installningar`,
+  reports: '/personal/rapporter',
+};
+
 const call = (clinicId: string, id: string) => `${clinic(clinicId)}/samtal/${id}`;
 const guaranteeCase = (clinicId: string, id: string) => `${staffPaths.atRisk(clinicId)}/${id}`;
 
@@ -13,6 +21,7 @@ export const consolePaths = {
   call,
   claim: (clinicId: string, id: string) => `${call(clinicId, id)}/ta`,
   attempt: (clinicId: string, id: string) => `${call(clinicId, id)}/forsok`,
+  ring: (clinicId: string, id: string) => `${call(clinicId, id)}/ring`,
   renew: (clinicId: string, id: string) => `${call(clinicId, id)}/forlang`,
   release: (clinicId: string, id: string) => `${call(clinicId, id)}/lamna`,
   outcome: (clinicId: string, id: string) => `${call(clinicId, id)}/utfall`,

@@ -1,8 +1,8 @@
-// What the staff pages show of a callback and a case, in words: phone numbers as people dial them, clock times
-// and dates in the clinic's zone, names of outcomes, professions and reasons from the text catalogue.
+// What the staff pages show of a callback and a case, in words, for every section's view model: phone numbers as
+// people dial them, clock times and dates in the clinic's zone, names of outcomes, professions and reasons.
 import { DateTime } from 'luxon';
 import type { StoredCallback } from '../../../db/callbacks.js';
-import { html, type Html, type HtmlValue } from '../html.js';
+import type { Choice } from '../components.js';
 import { text, type Lang, type TextKey } from '../texts/index.js';
 
 const LOCALE: Record<Lang, string> = { sv: 'sv', en: 'en-GB' };
@@ -34,24 +34,9 @@ export function who(c: Pick<StoredCallback, 'patientName' | 'phoneE164'>): strin
   return c.patientName ?? phoneForPeople(c.phoneE164);
 }
 
-/**
- * A catalogue text whose placeholders may be HTML fragments (a patient's name in <bdi>, see isolated): the
- * catalogue's words are escaped, the fragments kept as they are.
- */
-export function textWith(lang: Lang, key: TextKey, vars: Record<string, HtmlValue>): Html {
-  // Without vars, text() leaves each {placeholder} in place; split keeps the names at the odd indexes.
-  const parts = text(lang, key).split(/\{(\w+)\}/);
-  return html`${parts.map((part, i) => (i % 2 === 0 ? part : (vars[part] ?? `{${part}}`)))}`;
-}
-
 /** The name of a domain value from the catalogue: label(lang, 'staff.profession', 'doctor'). */
 export function label(lang: Lang, prefix: string, value: string): string {
   return text(lang, `${prefix}.${value}` as TextKey);
-}
-
-export interface Choice {
-  value: string;
-  label: string;
 }
 
 export const choices = (lang: Lang, prefix: string, values: readonly string[]): Choice[] =>

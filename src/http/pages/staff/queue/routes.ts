@@ -3,46 +3,19 @@
 // through the same call-queue and guarantee services as the JSON API, so it is authorised and audited alike.
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import type { Clock } from '../../../clock.js';
-import type { ClinicSummary } from '../../../db/clinics.js';
-import { AlreadyFollowedUp, NotClaimable } from '../../../errors.js';
-import type { CallQueueService } from '../../../services/callQueue.js';
-import type { GuaranteeCaseService } from '../../../services/guaranteeCases.js';
-import type { StaffSessions } from '../../../services/staffSessions.js';
-import { ClinicIdParams } from '../../schemas.js';
-import { CallbackIdParams } from '../../staffSchemas.js';
-import { parseRequest } from '../../validation.js';
-import { layout } from '../layout.js';
-import { langOf, text, type Lang, type TextKey } from '../texts/index.js';
-import { callRoutes } from './call.js';
-import { consolePaths, routePatterns } from './paths.js';
-import { queueViewModel } from './queuePresent.js';
-import { queueBody, queueLive } from './queueTemplates.js';
-import { requireStaff, sessionOf, staffHeader } from './session.js';
-
-export interface ConsoleDeps {
-  sessions: StaffSessions;
-  queue: CallQueueService;
-  cases: GuaranteeCaseService;
-  clock: Clock;
-  listClinics: () => Promise<ClinicSummary[]>;
-}
-
-export const QUEUE_PAGE_ROLES = ['nurse', 'admin'] as const;
-
-/** Notices a redirect may ask the queue page to show (by key, so nothing from the address is echoed). */
-const NOTICES: Record<string, TextKey> = {
-  ingen: 'staff.notice.nothingDue',
-  upptagen: 'staff.notice.takenByOther',
-  tidig: 'staff.notice.notDueYet',
-  borta: 'staff.notice.notInQueue',
-  tillbaka: 'staff.notice.released',
-  uppfoljd: 'staff.notice.followedUp',
-};
-
-export async function clinicName(deps: Pick<ConsoleDeps, 'listClinics'>, clinicId: string): Promise<string> {
-  return (await deps.listClinics()).find((c) => c.id === clinicId)?.name ?? clinicId;
-}
+import { AlreadyFollowedUp, NotClaimable } from '../../../../errors.js';
+import { ClinicIdParams } from '../../../schemas.js';
+import { CallbackIdParams } from '../../../staffSchemas.js';
+import { parseRequest } from '../../../validation.js';
+import { layout } from '../../layout.js';
+import { langOf, text, type Lang } from '../../texts/index.js';
+import { callRoutes } from '../call/routes.js';
+import { clinicName, QUEUE_PAGE_ROLES, type ConsoleDeps } from '../console.js';
+import { consolePaths, routePatterns } from '../paths.js';
+import { requireStaff, sessionOf } from '../session.js';
+import { staffHeader } from '../templates.js';
+import { noticeOf, queueViewModel, type NoticeName } from './present.js';
+import { queueBody, queueLive } from './templates.js';
 
 export function queuePageRoutes(deps: ConsoleDeps): Router {
   const router = Router();
@@ -61,17 +34,20 @@ export function queuePageRoutes(deps: ConsoleDeps): Router {
     return { clinicId, session, vm, live, version };
   }
 
+  /** Back to the queue, which says in words what happened (by name, so nothing from the address is echoed). */
+  const backToQueue = (res: Response, clinicId: string, notice: NoticeName, anchor = '') =>
+    res.redirect(303, `${consolePaths.queue(clinicId)}?notis=${notice}${anchor}`);
+
   router.get(routePatterns.queue, ...staffOnly, async (req, res) => {
     const lang = langOf(req.query, req.headers.cookie);
     const { clinicId, session, vm, live, version } = await liveQueue(req, res, lang);
-    const noticeKey = typeof req.query.notis === 'string' ? NOTICES[req.query.notis] : undefined;
     res.send(
       layout({
         lang,
         title: text(lang, 'staff.queue.title', { clinic: await clinicName(deps, clinicId) }),
         header: staffHeader(lang, session),
         scripts: ['/assets/queue.js'],
-        body: queueBody(lang, clinicId, session.csrfToken, vm, live, version, noticeKey ? text(lang, noticeKey) : null),
+        body: queueBody(lang, clinicId, session.csrfToken, vm, live, version, noticeOf(lang, req.query.notis)),
       }),
     );
   });
@@ -86,7 +62,8 @@ export function queuePageRoutes(deps: ConsoleDeps): Router {
   router.post(routePatterns.callNext, ...staffOnly, async (req, res) => {
     const { clinicId } = parseRequest(ClinicIdParams, req.params, 'params');
     const claimed = await deps.queue.claimNext(sessionOf(res).staff, clinicId);
-    res.redirect(303, claimed ? consolePaths.call(clinicId, claimed.id) : `${consolePaths.queue(clinicId)}?notis=ingen`);
+    if (claimed) res.redirect(303, consolePaths.call(clinicId, claimed.id));
+    else backToQueue(res, clinicId, 'ingen');
   });
 
   router.post(routePatterns.claim, ...staffOnly, async (req, res) => {
@@ -97,8 +74,7 @@ export function queuePageRoutes(deps: ConsoleDeps): Router {
       res.redirect(303, consolePaths.call(claimed.clinicId, claimed.id));
     } catch (error) {
       if (!(error instanceof NotClaimable)) throw error;
-      const notice = error.state === 'claimed' ? 'upptagen' : error.state === 'upcoming' ? 'tidig' : 'borta';
-      res.redirect(303, `${consolePaths.queue(clinicId)}?notis=${notice}`);
+      backToQueue(res, clinicId, error.state === 'claimed' ? 'upptagen' : error.state === 'upcoming' ? 'tidig' : 'borta');
     }
   });
 
@@ -111,7 +87,7 @@ export function queuePageRoutes(deps: ConsoleDeps): Router {
       // A colleague followed it up a moment ago: done either way.
       if (!(error instanceof AlreadyFollowedUp)) throw error;
     }
-    res.redirect(303, `${consolePaths.queue(clinicId)}?notis=uppfoljd#missade`);
+    backToQueue(res, clinicId, 'uppfoljd', '#missade');
   });
 
   router.use(callRoutes(deps, staffOnly));

@@ -1,11 +1,10 @@
 // View models of the manager pages: shares as percentages, the colour and words of a rating against 85 %/95 %
 // (never colour alone), each figure with the link to the records behind it, the chart data, the sorted clinic
 // table. The templates only render what these return.
-import { rating, REFERENCE_LINES, type Rating } from '../../../domain/guaranteeCase.js';
-import type { DrilldownRecord, MeasureReport, ReportFigure, ReportFigures } from '../../../services/reports.js';
-import { REASON_FIELDS, TURNED_AWAY_REASONS } from '../../../domain/turnedAway.js';
-import { sv as SV_KEYS } from '../texts/sv.js';
-import { text, type Lang, type TextKey } from '../texts/index.js';
+import { rating, REFERENCE_LINES, type Rating } from '../../../../domain/guaranteeCase.js';
+import type { DrilldownRecord, MeasureReport, ReportFigure, ReportFigures } from '../../../../services/reports.js';
+import { REASON_FIELDS, TURNED_AWAY_REASONS } from '../../../../domain/turnedAway.js';
+import { hasText, text, type Lang, type TextKey } from '../../texts/index.js';
 
 export const REPORTS_PATH = '/personal/rapporter';
 export const DRILLDOWN_PATH = '/personal/rapporter/poster';
@@ -274,8 +273,6 @@ export function detailValue(lang: Lang, value: string | number): string {
   const key = `manager.value.${value}` as TextKey;
   return typeof value === 'string' && hasText(key) ? text(lang, key) : String(value);
 }
-
-const hasText = (key: string): key is TextKey => Object.hasOwn(SV_KEYS, key);
 
 /**
  * Why a record counts, fails, is excluded or waits, in the page's language. The service's own sentence (English,

@@ -1,12 +1,12 @@
 // Templates of the queue page. The live part is one fragment the page's script swaps in whole when the server
 // says it changed; the same fragment is the page's body without JavaScript. Patient text (name, reason) is
 // always shown isolated, inside <bdi>.
-import { html, isolated, type Html } from '../html.js';
-import { text, type Lang } from '../texts/index.js';
-import { csrfField } from './forms.js';
-import { consolePaths } from './paths.js';
-import { textWith } from './present.js';
-import type { MissedCard, QueueCard, QueueViewModel } from './queuePresent.js';
+import { buttonForm, statusLine } from '../../components.js';
+import { html, isolated, type Html } from '../../html.js';
+import { text, textWith, type Lang } from '../../texts/index.js';
+import { consolePaths } from '../paths.js';
+import { csrfField } from '../templates.js';
+import type { MissedCard, QueueCard, QueueViewModel } from './present.js';
 
 function card(lang: Lang, clinicId: string, csrf: string, c: QueueCard): Html {
   return html`<li class="queue-card${c.timing?.late ? ' is-late' : ''}" aria-labelledby="who-${c.id}">
@@ -17,7 +17,7 @@ function card(lang: Lang, clinicId: string, csrf: string, c: QueueCard): Html {
   ${c.guarantee ? html`<p class="${c.guarantee.overdue ? 'late' : 'guarantee-note'}">${c.guarantee.text}</p>` : ''}
   ${
     c.action === 'claim'
-      ? html`<form method="post" action="${consolePaths.claim(clinicId, c.id)}">${csrfField(csrf)}<button type="submit" id="ta-${c.id}" aria-describedby="who-${c.id}">${text(lang, 'staff.queue.claim')}</button></form>`
+      ? buttonForm({ action: consolePaths.claim(clinicId, c.id), hidden: csrfField(csrf), label: text(lang, 'staff.queue.claim'), id: `ta-${c.id}`, attrs: html`aria-describedby="who-${c.id}"` })
       : c.action === 'open'
         ? html`<p><a class="button" id="open-${c.id}" href="${consolePaths.call(clinicId, c.id)}">${text(lang, 'staff.queue.openCall')}<span class="visually-hidden">: ${isolated(c.who)}</span></a></p>`
         : ''
@@ -33,24 +33,28 @@ function section(lang: Lang, clinicId: string, csrf: string, id: string, title: 
 </section>`;
 }
 
+function missedCard(lang: Lang, clinicId: string, csrf: string, m: MissedCard): Html {
+  return html`<li class="queue-card" aria-labelledby="missed-${m.id}">
+  <h3 id="missed-${m.id}">${isolated(m.who)}</h3>
+  <p class="queue-meta"><a href="${m.phoneHref}">${m.phone}</a> · ${m.promised}</p>
+  <p class="queue-reason">${isolated(m.reason)}</p>
+  <p class="queue-meta">${m.attempts}</p>
+  ${buttonForm({
+    action: consolePaths.followUp(clinicId, m.id),
+    hidden: csrfField(csrf),
+    label: html`${text(lang, 'staff.missed.followUp')}<span class="visually-hidden">: ${isolated(m.who)}</span>`,
+    className: 'secondary',
+    id: `uppfoljd-${m.id}`,
+  })}
+</li>`;
+}
+
 function missedSection(lang: Lang, clinicId: string, csrf: string, missed: MissedCard[] | null): Html {
   if (missed === null) return html``;
   return html`<section id="missade" aria-labelledby="missade-title">
   <h2 id="missade-title">${text(lang, 'staff.missed.title')} (${missed.length})</h2>
   <p class="hint">${text(lang, 'staff.missed.intro')}</p>
-  ${
-    missed.length
-      ? html`<ul class="plain queue-list">${missed.map(
-          (m) => html`<li class="queue-card" aria-labelledby="missed-${m.id}">
-  <h3 id="missed-${m.id}">${isolated(m.who)}</h3>
-  <p class="queue-meta"><a href="${m.phoneHref}">${m.phone}</a> · ${m.promised}</p>
-  <p class="queue-reason">${isolated(m.reason)}</p>
-  <p class="queue-meta">${m.attempts}</p>
-  <form method="post" action="${consolePaths.followUp(clinicId, m.id)}">${csrfField(csrf)}<button type="submit" class="secondary" id="uppfoljd-${m.id}">${text(lang, 'staff.missed.followUp')}<span class="visually-hidden">: ${isolated(m.who)}</span></button></form>
-</li>`,
-        )}</ul>`
-      : html`<p>${text(lang, 'staff.missed.none')}</p>`
-  }
+  ${missed.length ? html`<ul class="plain queue-list">${missed.map((m) => missedCard(lang, clinicId, csrf, m))}</ul>` : html`<p>${text(lang, 'staff.missed.none')}</p>`}
 </section>`;
 }
 
@@ -71,9 +75,9 @@ ${missedSection(lang, clinicId, csrf, vm.missed)}`;
 
 export function queueBody(lang: Lang, clinicId: string, csrf: string, vm: QueueViewModel, live: Html, version: string, notice: string | null): Html {
   return html`
-${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
+${notice ? statusLine(notice) : ''}
 <div class="queue-actions">
-  <form method="post" action="${consolePaths.callNext(clinicId)}">${csrfField(csrf)}<button type="submit">${text(lang, 'staff.queue.callNext')}</button></form>
+  ${buttonForm({ action: consolePaths.callNext(clinicId), hidden: csrfField(csrf), label: text(lang, 'staff.queue.callNext') })}
   <a class="button secondary" href="${consolePaths.queue(clinicId)}">${text(lang, 'staff.queue.refresh')}</a>
 </div>
 <p class="hint">${text(lang, 'staff.queue.liveHint')}</p>

@@ -1,13 +1,31 @@
 // The queue page's view model: the service's queue split into what the nurse does next (her own calls, due now,
 // colleagues' calls, later today), each with its timing in words (late in red, from minutesFromPromise and
-// queueState), attempts, reason, and any open care-guarantee deadline of the same patient.
+// queueState), attempts, reason, and any open care-guarantee deadline of the same patient; and the notice a
+// redirect asks for.
 import type { DateTime } from 'luxon';
-import type { StoredCallback } from '../../../db/callbacks.js';
-import { minutesFromPromise } from '../../../domain/callQueue.js';
-import type { QueueEntry } from '../../../services/callQueue.js';
-import type { AtRiskCase } from '../../../services/guaranteeCases.js';
-import { text, type Lang } from '../texts/index.js';
-import { clock, dateInWords, dayAndTime, phoneForPeople, slotRange, who } from './present.js';
+import type { StoredCallback } from '../../../../db/callbacks.js';
+import { minutesFromPromise } from '../../../../domain/callQueue.js';
+import type { QueueEntry } from '../../../../services/callQueue.js';
+import type { AtRiskCase } from '../../../../services/guaranteeCases.js';
+import { text, type Lang, type TextKey } from '../../texts/index.js';
+import { clock, dateInWords, dayAndTime, phoneForPeople, slotRange, who } from '../present.js';
+
+/** Notices a redirect may ask the queue page to show, by name (?notis=…), so nothing from the address is echoed. */
+const NOTICES = {
+  ingen: 'staff.notice.nothingDue',
+  upptagen: 'staff.notice.takenByOther',
+  tidig: 'staff.notice.notDueYet',
+  borta: 'staff.notice.notInQueue',
+  tillbaka: 'staff.notice.released',
+  uppfoljd: 'staff.notice.followedUp',
+} as const satisfies Record<string, TextKey>;
+
+export type NoticeName = keyof typeof NOTICES;
+
+/** The notice ?notis= names, in words; null for none or an unknown name. */
+export function noticeOf(lang: Lang, name: unknown): string | null {
+  return typeof name === 'string' && Object.hasOwn(NOTICES, name) ? text(lang, NOTICES[name as NoticeName]) : null;
+}
 
 export interface QueueCard {
   id: string;
