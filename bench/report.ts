@@ -86,7 +86,7 @@ async function timeReport(db: Database): Promise<{ medianMs: number; callbacks: 
     callbackTokenSecret: 'x'.repeat(32),
     dueLeadMinutes: 0,
     claimTimeoutMinutes: 10,
-    telephonySecret: null,
+    webhookSecrets: null,
     publicBaseUrl: 'http://127.0.0.1',
     guaranteeStart: 'contact',
     // Not connected until used: only the readiness check would use it here.

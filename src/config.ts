@@ -2,9 +2,8 @@
 import { DateTime } from 'luxon';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { ConfigError } from './errors.js';
 import { DEFAULT_MAX_OPEN_PER_PHONE } from './domain/callerPolicy.js';
-import type { HttpSettings } from './http/operations.js';
-import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './http/rateLimits.js';
 
 /**
  * Secrets anyone can read in this repository (the former development default, the compose file's old fallback,
@@ -41,6 +40,45 @@ function isTrustProxyValue(value: string): boolean {
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** How the HTTP side is set up (security headers, CORS, docs, metrics, proxies). */
+export interface HttpSettings {
+  /** Origins allowed to call the API from a browser; empty: CORS closed (same origin only). */
+  corsOrigins: string[];
+  /** Serve the OpenAPI document and /api/docs. */
+  apiDocs: boolean;
+  /** Bearer token Prometheus sends to /metrics; null: /metrics is not served. */
+  metricsToken: string | null;
+  /** The service is reached over HTTPS: send Strict-Transport-Security and upgrade insecure requests. */
+  behindTls: boolean;
+  /** Express's "trust proxy": whose X-Forwarded-For gives the client address that rate limits count. */
+  trustProxy: string | number;
+}
+
+export const DEFAULT_HTTP_SETTINGS: HttpSettings = {
+  corsOrigins: [],
+  apiDocs: true,
+  metricsToken: null,
+  behindTls: false,
+  trustProxy: 'loopback',
+};
+
+/** The public endpoints' rate limits, counted in Redis across processes. */
+export interface RateLimitSettings {
+  /** Requests per minute from one client address to the public read endpoints (clinics, slots, a booking). */
+  publicReadsPerMinute: number;
+  /** Booking attempts (and changes, cancellations) per hour from one client address. Generous: patients
+   * behind one hospital or mobile-network address share it. */
+  bookingsPerAddressPerHour: number;
+  /** Booking attempts per hour for one phone number, whatever the address. */
+  bookingsPerPhonePerHour: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+  publicReadsPerMinute: 300,
+  bookingsPerAddressPerHour: 120,
+  bookingsPerPhonePerHour: 10,
+};
 
 const EnvSchema = z
   .object({
@@ -222,7 +260,6 @@ export interface Config {
   workerMetricsPort: number | null;
 }
 
-export class ConfigError extends Error {}
 
 export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings (e.g. `DATABASE_URL=` in a compose file) mean "not set".

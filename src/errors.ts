@@ -48,7 +48,25 @@ export class AppError extends Error {
 
 export interface FieldIssue {
   field: string;
+  /** What is wrong, in English. */
   message: string;
+  /**
+   * A stable name of the problem (`slot_would_vanish`), where one is defined, for clients that say it in their own
+   * words (the pages do); `params` holds the values the message speaks of, by name.
+   */
+  code?: string;
+  params?: Record<string, string | number>;
+}
+
+/**
+ * The code and params a problem carries, from a zod custom issue's params (`params: { code, ...params }`, see
+ * src/http/validation.ts): nothing without a code, no params when it names no values.
+ */
+export function issueCode(params: Record<string, unknown> | undefined): Pick<FieldIssue, 'code' | 'params'> {
+  if (typeof params?.code !== 'string') return {};
+  const { code, ...rest } = params;
+  const values = Object.fromEntries(Object.entries(rest).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number'));
+  return Object.keys(values).length ? { code, params: values } : { code };
 }
 
 export class ValidationFailed extends AppError {
@@ -317,3 +335,6 @@ export class CallRefusedByProvider extends AppError {
     super('call_refused', `The telephony provider refused the call: ${reason}`);
   }
 }
+
+/** A setting that stops start-up: the message names the variable (or the folder, the file) and what is wrong. */
+export class ConfigError extends Error {}

@@ -1,14 +1,15 @@
 // Start-up: config, Redis check, database and migrations, demo seed, then the API (and workers unless --api-only).
 import type { Server } from 'node:http';
 import { shiftedClock, systemClock } from './clock.js';
-import { composeApi } from './compose.js';
-import { ConfigError, parseConfig } from './config.js';
+import { composeHttp, servicesFromConfig } from './compose.js';
+import { parseConfig } from './config.js';
+import { ConfigError } from './errors.js';
 import { DatabaseInUse } from './db/dataDirLock.js';
 import { ensureMeasureBasis } from './db/measureRollup.js';
 import { migrate } from './db/migrate.js';
 import { flushPrivilegeProblem } from './db/database.js';
 import { openDatabase } from './db/open.js';
-import { seedDemoClinicsIfEmpty, seedDemoStaffIfEmpty } from './db/seedDemo.js';
+import { seedDemoClinicsIfEmpty, seedDemoStaffIfEmpty } from './demo/seedDemo.js';
 import { createLogger } from './logger.js';
 import { createQueueDepthReader } from './queue/depths.js';
 import { createBullJobScheduler } from './queue/jobScheduler.js';
@@ -16,7 +17,6 @@ import { setQueueDepthSource } from './ops/metrics.js';
 import { createOutageMonitor } from './ops/outage.js';
 import { assertRedisReachable, createRedisConnection, RedisUnavailable, waitUntilReady } from './queue/redis.js';
 import { startWorkers, type RunningWorkers } from '../workers/index.js';
-import { createElksClient, createElksTelephony } from './telephony/elks.js';
 import { callbackTokenSecretOf } from './services/callbackTokens.js';
 
 async function main(): Promise<void> {
@@ -56,31 +56,13 @@ async function main(): Promise<void> {
   const jobs = createBullJobScheduler({ connection: redis, prefix: config.queuePrefix, clock });
   const depths = createQueueDepthReader(redis, config.queuePrefix);
   setQueueDepthSource(depths.read);
-  const app = composeApi({
-    db,
-    clock,
-    logger,
-    jobs,
-    callbackTokenSecret,
-    dueLeadMinutes: config.dueLeadMinutes,
-    claimTimeoutMinutes: config.claimTimeoutMinutes,
-    telephonySecret: config.telephonyWebhookSecret,
-    telephonyPreviousSecret: config.telephonyPreviousSecret,
-    publicBaseUrl: config.publicBaseUrl,
-    voiceClipsDir: config.voiceClipsDir,
-    telephonyProvider: config.telephonyProvider === '46elks' && config.elks ? createElksTelephony(createElksClient(config.elks)) : null,
-    guaranteeStart: config.guaranteeStart,
-    oidc: config.oidc,
-    maxOpenCallbacksPerPhone: config.maxOpenCallbacksPerPhone,
-    redis,
-    redisPrefix: config.queuePrefix,
-    rateLimits: config.rateLimits,
-    http: config.http,
-  });
+  // One set of services for the API and, in this process, the workers.
+  const services = servicesFromConfig(config, { db, clock, logger, jobs, callbackTokenSecret });
+  const app = composeHttp(services, { redis, redisPrefix: config.queuePrefix, rateLimits: config.rateLimits, http: config.http, rateLimitSecret: callbackTokenSecret });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
-  const workers: RunningWorkers | null = apiOnly ? null : await startWorkers(config, logger, { db, clock });
+  const workers: RunningWorkers | null = apiOnly ? null : await startWorkers(config, logger, { db, clock, services });
 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

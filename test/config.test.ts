@@ -2,7 +2,8 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { manualClock, shiftedClock } from '../src/clock.js';
-import { ConfigError, parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
 
 /** What `openssl rand -hex 32` gives: a secret found nowhere else. */
 const OWN_SECRET = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';

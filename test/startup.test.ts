@@ -160,7 +160,7 @@ describe.runIf(ON_PGLITE_PASS)('npm run staff', { timeout: 180_000 }, () => {
       });
     // The CLI needs a clinic; create the demo ones through the same database first.
     const { openPglite } = await import('../src/db/database.js');
-    const { seedDemoClinicsIfEmpty } = await import('../src/db/seedDemo.js');
+    const { seedDemoClinicsIfEmpty } = await import('../src/demo/seedDemo.js');
     const db = await openMigratedPglite(dataDir);
     await seedDemoClinicsIfEmpty(db);
     await db.close();

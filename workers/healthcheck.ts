@@ -4,7 +4,8 @@
 // worker itself, not just its dependencies. Matched by this host's address as Redis sees it: in a container
 // that is the container; on a machine running several worker processes, any one of them counts.
 import { Redis } from 'ioredis';
-import { ConfigError, parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
 import { openPostgres } from '../src/db/database.js';
 import { QUEUES } from '../src/queue/contract.js';
 import { createQueue } from '../src/queue/jobScheduler.js';

@@ -1,40 +1,31 @@
-// The worker process: runs the due, SMS and maintenance workers. `npm run worker` starts one; several may
-// run side by side against the same Redis and PostgreSQL. `npm start` runs them inside the API process.
+// The worker process: one BullMQ worker per queue of the contract (src/queue/contract.ts), each running that queue's
+// handler (src/jobs/handlers.ts) over the one set of services (src/compose.ts). `npm run worker` starts one; several
+// may run side by side against the same Redis and PostgreSQL. `npm start` runs them inside the API process.
 import { pathToFileURL } from 'node:url';
-import express from 'express';
-import { metricsRoute } from '../src/http/operations.js';
-import { createOutageMonitor } from '../src/ops/outage.js';
 import type { Queue } from 'bullmq';
 import { shiftedClock, systemClock, type Clock } from '../src/clock.js';
-import { ConfigError, parseConfig, type Config } from '../src/config.js';
+import { servicesFromConfig } from '../src/compose.js';
+import type { Services } from '../src/services/index.js';
+import { parseConfig, type Config } from '../src/config.js';
 import type { Database } from '../src/db/database.js';
 import { ensureMeasureBasis } from '../src/db/measureRollup.js';
 import { migrate } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open.js';
+import { ConfigError } from '../src/errors.js';
+import { createJobHandlers } from '../src/jobs/handlers.js';
 import { markMissedCallbacks } from '../src/jobs/markMissedCallbacks.js';
 import { reconcile } from '../src/jobs/reconcile.js';
 import { createLogger, type Logger } from '../src/logger.js';
-import { QUEUES, RECONCILE_SCHEDULER_ID, schedules, type QueueKey, type Schedule } from '../src/queue/contract.js';
+import type { ManagerNotifier } from '../src/notify/port.js';
+import { startMetricsServer } from '../src/ops/metricsServer.js';
+import { createOutageMonitor } from '../src/ops/outage.js';
+import { QUEUE_KEYS, QUEUES, RECONCILE_SCHEDULER_ID, schedules, type QueueKey, type Schedule } from '../src/queue/contract.js';
 import { createBullJobScheduler, createQueue } from '../src/queue/jobScheduler.js';
 import { assertRedisReachable, createRedisConnection, RedisUnavailable } from '../src/queue/redis.js';
-import { callbackTokenSecretOf, createCallbackTokens } from '../src/services/callbackTokens.js';
-import { createConsoleSms } from '../src/sms/consoleSms.js';
-import { createHttpSms } from '../src/sms/httpSms.js';
-import { createElksSms } from '../src/sms/elksSms.js';
-import { createElksClient, ELKS_WEBHOOK_PATHS } from '../src/telephony/elks.js';
-import { webhookUrl } from '../src/telephony/webhookKey.js';
-import { clipSetIn } from '../src/telephony/clips.js';
-import { espeakSynthesizer, type SpeechSynthesizer } from '../src/telephony/speech.js';
+import { callbackTokenSecretOf } from '../src/services/callbackTokens.js';
 import type { SmsSender } from '../src/sms/port.js';
-import { createLogNotifier } from '../src/notify/logNotifier.js';
-import type { ManagerNotifier } from '../src/notify/port.js';
-import { createSmsNotifier } from '../src/notify/smsNotifier.js';
-import { createGuaranteeCaseService } from '../src/services/guaranteeCases.js';
-import { createReportService } from '../src/services/reports.js';
-import { startCallbackDueWorker } from './callbackDueWorker.js';
-import { startTrackerWorkers } from './trackerWorkers.js';
-import { startMaintenanceWorker } from './maintenanceWorker.js';
-import { startSmsWorker } from './smsWorker.js';
+import type { SpeechSynthesizer } from '../src/telephony/speech.js';
+import { startWorker } from './shell.js';
 
 export interface RunningWorkers {
   /** Runs reconciliation now (also what the repeatable job does). */
@@ -46,6 +37,8 @@ export interface RunningWorkers {
 export interface WorkerDeps {
   db: Database;
   clock: Clock;
+  /** The process's services when it has them already (`npm start`: the API's); otherwise built from the config. */
+  services?: Services;
   /** Tests pass a fake provider; otherwise chosen by SMS_PROVIDER. */
   sms?: SmsSender;
   /** Tests pass a fake; otherwise managers get the summary by SMS (or, without a phone number, in the log). */
@@ -66,20 +59,6 @@ async function ensureSchedules(queues: Map<QueueKey, Queue>, wanted: Schedule[])
   return created;
 }
 
-/** The SMS provider SMS_PROVIDER names. 46elks reports delivery to our webhook when its secret is set. */
-export function smsSenderOf(config: Config, logger: Logger): SmsSender {
-  if (config.sms.provider === 'http') return createHttpSms({ url: config.sms.url, token: config.sms.token, sender: config.sms.sender });
-  if (config.sms.provider === '46elks' && config.elks) {
-    const secret = config.telephonyWebhookSecret;
-    return createElksSms({
-      client: createElksClient(config.elks),
-      sender: config.sms.sender,
-      deliveryReportUrl: secret ? (reference) => webhookUrl(config.publicBaseUrl, secret, ELKS_WEBHOOK_PATHS.smsDelivered(reference)) : null,
-    });
-  }
-  return createConsoleSms(logger);
-}
-
 export async function startWorkers(config: Config, logger: Logger, deps: WorkerDeps): Promise<RunningWorkers> {
   await assertRedisReachable(config.redisUrl);
   const redisOutage = createOutageMonitor(logger, 'redis');
@@ -92,34 +71,16 @@ export async function startWorkers(config: Config, logger: Logger, deps: WorkerD
     summaryAt: config.guaranteeSummaryAt,
   });
   const queues = new Map(wanted.map((s) => [s.queue, createQueue(s.queue, producer, config.queuePrefix)]));
-  const reports = createReportService({ db: deps.db, clock: deps.clock, basis: config.guaranteeStart });
-  const cases = createGuaranteeCaseService({ db: deps.db, clock: deps.clock, basis: config.guaranteeStart });
-  const sms = deps.sms ?? smsSenderOf(config, logger);
-
-  const workers = [
-    startCallbackDueWorker(settings, deps),
-    startSmsWorker(settings, {
-      db: deps.db,
-      clock: deps.clock,
-      sms,
-      tokens: createCallbackTokens(await callbackTokenSecretOf(deps.db, config.callbackTokenSecret)),
-      publicBaseUrl: config.publicBaseUrl,
-    }),
-    startMaintenanceWorker(settings, {
-      db: deps.db,
-      jobs,
-      clock: deps.clock,
-      speech: deps.speech ?? espeakSynthesizer(),
-      clipFormat: clipSetIn(config.voiceClipsDir ?? undefined).format,
-    }),
-    ...startTrackerWorkers(settings, {
-      db: deps.db,
-      clock: deps.clock,
-      reports,
-      cases,
-      notifier: deps.notifier ?? createSmsNotifier({ db: deps.db, sms, fallback: createLogNotifier(logger) }),
-    }),
-  ];
+  const services =
+    deps.services ??
+    servicesFromConfig(
+      config,
+      { db: deps.db, clock: deps.clock, logger, jobs, callbackTokenSecret: await callbackTokenSecretOf(deps.db, config.callbackTokenSecret) },
+      { sms: deps.sms, notifier: deps.notifier, speech: deps.speech },
+    );
+  const handlers = createJobHandlers(services, jobs);
+  // One worker per queue, each from the contract's definition and its handler.
+  const workers = QUEUE_KEYS.map(<K extends QueueKey>(key: K) => startWorker(key, settings, handlers[key]));
   const reconcileNow = () => reconcile({ db: deps.db, jobs, clock: deps.clock });
 
   // The check at start, then a watchdog: the repeatable jobs live in Redis and vanish with a flush.
@@ -128,7 +89,7 @@ export async function startWorkers(config: Config, logger: Logger, deps: WorkerD
   const missed = await markMissedCallbacks({ db: deps.db, clock: deps.clock });
   const restored = await reconcileNow();
   // Catch up on a national file whose 1st passed while no worker ran.
-  const national = await reports.produceNationalReport();
+  const national = await services.reports.produceNationalReport();
   logger.info({ ...restored, missedMarked: missed.marked, nationalReport: national }, 'workers started; reconciliation done');
   const watchdog = setInterval(() => {
     ensureSchedules(queues, wanted)
@@ -180,10 +141,7 @@ async function main(): Promise<void> {
   await ensureMeasureBasis(db, config.guaranteeStart);
   const workers = await startWorkers(config, logger, { db, clock });
   // A worker process has no API; with WORKER_METRICS_PORT and METRICS_TOKEN it serves its own /metrics.
-  const metrics =
-    config.workerMetricsPort !== null && config.http.metricsToken
-      ? express().use(metricsRoute(config.http.metricsToken)).listen(config.workerMetricsPort, config.host)
-      : null;
+  const metrics = config.workerMetricsPort !== null && config.http.metricsToken ? startMetricsServer(config.http.metricsToken, config.workerMetricsPort, config.host) : null;
   // A port already taken must not take the workers down with it: they run on, unscraped.
   metrics?.on('error', (error: NodeJS.ErrnoException) => logger.error({ err: { type: error.name, code: error.code } }, 'worker metrics server failed'));
   const stop = async (signal: string) => {

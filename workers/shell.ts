@@ -1,7 +1,9 @@
-// What every worker shares: payload re-validation, permanent vs transient failures, stalled-job settings.
-import { UnrecoverableError, Worker, type Job, type Processor } from 'bullmq';
+// The one BullMQ shell every queue's worker runs in: payload re-validation, permanent vs transient failures, putting a
+// job back until its time, giving up after the last attempt, stalled-job settings.
+import { DelayedError, UnrecoverableError, Worker, type Processor } from 'bullmq';
 import type { z } from 'zod';
 import { PermanentJobFailure } from '../src/jobs/failures.js';
+import type { JobHandler } from '../src/jobs/handlers.js';
 import type { Logger } from '../src/logger.js';
 import { jobDuration, jobFailuresTotal } from '../src/ops/metrics.js';
 import { isRedisUnreachable, type OutageMonitor } from '../src/ops/outage.js';
@@ -22,19 +24,24 @@ export interface WorkerSettings {
   redisOutage: OutageMonitor;
 }
 
-export function startWorker<K extends QueueKey>(
-  key: K,
-  settings: WorkerSettings,
-  concurrency: number,
-  handle: (payload: z.output<(typeof QUEUES)[K]['payload']>, job: Job, token: string | undefined) => Promise<unknown>,
-): Worker {
+/** A handler's answer that puts the job back: its work is not due for this many milliseconds. */
+export const isDelay = (outcome: unknown): outcome is { delayMs: number } =>
+  typeof outcome === 'object' && outcome !== null && typeof (outcome as { delayMs?: unknown }).delayMs === 'number';
+
+/**
+ * One BullMQ worker for a queue of the contract, running `handler` on each job's re-validated payload: a permanent
+ * failure fails the job at once, anything else is retried with the queue's backoff; `{ delayMs }` puts the job back
+ * until then; a job whose last attempt failed is handed to the handler's giveUp.
+ */
+export function startWorker<K extends QueueKey>(key: K, settings: WorkerSettings, handler: JobHandler<K>, concurrency: number = QUEUES[key].concurrency): Worker {
   const queue = QUEUES[key];
   const processor: Processor = async (job, token) => {
     const parsed = queue.payload.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid ${queue.job} payload`);
     const end = jobDuration.startTimer({ queue: queue.name });
+    let outcome: unknown;
     try {
-      return await handle(parsed.data as z.output<(typeof QUEUES)[K]['payload']>, job, token);
+      outcome = await handler.handle(parsed.data as z.output<(typeof QUEUES)[K]['payload']>);
     } catch (error) {
       jobFailuresTotal.inc({ queue: queue.name });
       if (error instanceof PermanentJobFailure) throw new UnrecoverableError(error.message);
@@ -42,6 +49,11 @@ export function startWorker<K extends QueueKey>(
     } finally {
       end();
     }
+    if (isDelay(outcome)) {
+      await job.moveToDelayed(Date.now() + outcome.delayMs, token);
+      throw new DelayedError();
+    }
+    return outcome;
   };
   const worker = new Worker(queue.name, processor, {
     // Options, not an instance: BullMQ then owns the connections and closes them with the worker.
@@ -61,5 +73,11 @@ export function startWorker<K extends QueueKey>(
     if (isRedisUnreachable(error)) settings.redisOutage.failed(error);
     else settings.logger.error({ queue: queue.name, err: { type: error?.name } }, 'worker error');
   });
+  if (handler.giveUp) {
+    const giveUp = handler.giveUp;
+    worker.on('failed', (job) => {
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void giveUp(job.data).catch(() => undefined);
+    });
+  }
   return worker;
 }

@@ -4,13 +4,12 @@
 // BULLMQ_PREFIX. Prints "ready" once listening; stops on SIGTERM.
 import { createLogger } from '../../src/logger.js';
 import { silentOutageMonitor } from '../../src/ops/outage.js';
-import { CALLBACK_DUE_CONCURRENCY } from '../../workers/callbackDueWorker.js';
 import { startWorker } from '../../workers/shell.js';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = process.env.BULLMQ_PREFIX!;
 const settings = { redisUrl, prefix, lockDurationMs: 30_000, logger: createLogger('warn'), redisOutage: silentOutageMonitor('redis') };
-const worker = startWorker('callbackDue', settings, CALLBACK_DUE_CONCURRENCY, async () => 'made_due');
+const worker = startWorker('callbackDue', settings, { handle: async () => 'made_due' });
 await worker.waitUntilReady();
 console.log('ready');
 process.once('SIGTERM', () => {

@@ -4,13 +4,14 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { shiftedClock, systemClock } from '../clock.js';
-import { ConfigError, parseConfig } from '../config.js';
+import { parseConfig } from '../config.js';
+import { ConfigError } from '../errors.js';
 import { DatabaseInUse } from '../db/dataDirLock.js';
 import { ensureMeasureBasis } from '../db/measureRollup.js';
 import { migrate } from '../db/migrate.js';
 import { deleteNationalReports } from '../db/nationalReports.js';
 import { openDatabase } from '../db/open.js';
-import { seedDemoClinicsIfEmpty, seedDemoStaffIfEmpty } from '../db/seedDemo.js';
+import { seedDemoClinicsIfEmpty, seedDemoStaffIfEmpty } from '../demo/seedDemo.js';
 import { findStaffByName } from '../db/staff.js';
 import { seedDemoHistory, SeedRefused, DEMO_REGION } from '../demo/seedHistory.js';
 import { addDays, regionDate } from '../domain/schedule.js';

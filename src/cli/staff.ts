@@ -5,7 +5,8 @@
 // `npm run staff -- revoke <id>` ends an account's sign-in at once.
 // `npm run staff -- set-phone <id> <phone>|none` sets the phone agent-first dialling rings (shown masked in list).
 import { shiftedClock, systemClock } from '../clock.js';
-import { ConfigError, parseConfig } from '../config.js';
+import { parseConfig } from '../config.js';
+import { ConfigError } from '../errors.js';
 import { DatabaseInUse } from '../db/dataDirLock.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';

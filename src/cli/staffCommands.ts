@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../errors.js';
 import { findClinicRules, listClinics } from '../db/clinics.js';
 import type { Database } from '../db/database.js';
 import { listStaffAccounts, revokeStaff, STAFF_ROLES, type StaffAccountSummary, type StaffRole } from '../db/staff.js';

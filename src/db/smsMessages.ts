@@ -3,12 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Queryable } from './database.js';
+import type { CancelledBy, SmsKind } from '../domain/patientSms.js';
 
-export const SMS_KINDS = ['booking_confirmation', 'time_changed', 'cancelled', 'unreachable'] as const;
-export type SmsKind = (typeof SMS_KINDS)[number];
 export type SmsStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
-/** Who cancelled: the patient on the web (their link), the phone line's keypad, or staff. */
-export type CancelledBy = 'web' | 'phone' | 'staff';
 
 export interface SmsToSend {
   id: string;

@@ -130,7 +130,7 @@ export function* clinicHistory(
   for (let date = opts.from; date <= opts.until; date = addDays(date, 1)) {
     if (!isWorking(date)) continue;
     const slots = slotsOf(date).map((s) => ({ ...s, free: s.capacity }));
-    const [y, m] = date.split('-').map(Number) as [number, number];
+    const m = Number(date.slice(5, 7));
     const weekday = new Date(`${date}T12:00:00Z`).getUTCDay() || 7;
     const count = Math.round(opts.meanDaily * WEEKDAY_FACTOR[weekday]! * MONTH_FACTOR[m]! * (0.85 + next() * 0.3));
     // A few overloaded days a year: most nurses are off sick, and the places run out before the cut-off.

@@ -1,11 +1,14 @@
-// The OpenAPI registry: each route module registers its paths beside its handlers, so docs follow code.
+// The OpenAPI registry and the error answers' documentation: src/http/endpoint.ts registers every endpoint definition
+// here as it mounts it, so the document and the handlers come from the same objects.
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import { ErrorResponse } from './schemas.js';
 
 export function createRegistry(): OpenAPIRegistry {
-  return new OpenAPIRegistry();
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  return registry;
 }
 
 /** Codes an answer can carry: the AppError family's, and body-parser's own (an oversized body is 413 bad_request). */

@@ -1,34 +1,12 @@
 // What operators and browsers need of the HTTP layer beside the API itself: security headers, CORS,
-// health checks for orchestrators, Prometheus metrics and per-route latency.
-import { timingSafeEqual } from 'node:crypto';
+// health checks for orchestrators and per-route latency metrics (the /metrics route itself: src/ops/metricsServer.ts).
 import cors from 'cors';
 import { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from '../logger.js';
-import { bookingRefusalsTotal, bookingsTotal, httpRequestDuration, metricsRegistry } from '../ops/metrics.js';
-import { errorBody } from './errorHandler.js';
+import { bookingRefusalsTotal, bookingsTotal, httpRequestDuration } from '../ops/metrics.js';
 import { redactWebhookKey, webhookRoutePattern } from '../telephony/webhookKey.js';
-
-export interface HttpSettings {
-  /** Origins allowed to call the API from a browser; empty: CORS closed (same origin only). */
-  corsOrigins: string[];
-  /** Serve the OpenAPI document and /api/docs. */
-  apiDocs: boolean;
-  /** Bearer token Prometheus sends to /metrics; null: /metrics is not served. */
-  metricsToken: string | null;
-  /** The service is reached over HTTPS: send Strict-Transport-Security and upgrade insecure requests. */
-  behindTls: boolean;
-  /** Express's "trust proxy": whose X-Forwarded-For gives the client address that rate limits count. */
-  trustProxy: string | number;
-}
-
-export const DEFAULT_HTTP_SETTINGS: HttpSettings = {
-  corsOrigins: [],
-  apiDocs: true,
-  metricsToken: null,
-  behindTls: false,
-  trustProxy: 'loopback',
-};
+import type { HttpSettings } from '../config.js';
 
 export function securityHeaders(settings: HttpSettings): RequestHandler[] {
   const handlers: RequestHandler[] = [
@@ -94,22 +72,6 @@ async function settle(check: () => Promise<void>): Promise<'ok' | 'down'> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** GET /metrics for Prometheus, only with the configured bearer token; not served at all without one. */
-export function metricsRoute(token: string | null): Router {
-  const router = Router();
-  if (!token) return router;
-  const expected = Buffer.from(`Bearer ${token}`);
-  router.get('/metrics', async (req, res) => {
-    const given = Buffer.from(req.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      res.status(401).json(errorBody('unauthenticated', 'Metrics need the bearer token set in METRICS_TOKEN.'));
-      return;
-    }
-    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
-  });
-  return router;
 }
 
 /**

@@ -4,6 +4,12 @@ import type { StoredCallback } from '../db/callbacks.js';
 import type { SlotView } from '../services/callbackBooking.js';
 import type { RecordedOutcome } from '../domain/callbackOutcome.js';
 import { showInstant } from '../domain/schedule.js';
+import type { CallAttempt } from '../db/callAttempts.js';
+import type { StoredGuaranteeCase } from '../db/guaranteeCases.js';
+import type { OutgoingCall } from '../db/outgoingCalls.js';
+import { minutesFromPromise, type QueueState } from '../domain/callQueue.js';
+import type { ClinicRules } from '../domain/clinic.js';
+import { deadline, startDate, type GuaranteeStartBasis } from '../domain/guaranteeCase.js';
 
 export function instant(dt: DateTime, timezone: string): string {
   return showInstant({ timezone }, dt);
@@ -74,4 +80,95 @@ export function slotListBody(slots: readonly SlotView[]): Buffer {
     slotListBodies.set(slots, body);
   }
   return body;
+}
+
+/** A callback as the nurses' queue shows it: its state, the promise, and the patient's details. */
+export function queueEntryView(state: QueueState | null, c: StoredCallback, timezone: string, now: DateTime) {
+  return {
+    id: c.id,
+    state,
+    status: c.status,
+    promisedSlot: { start: instant(c.slot.start, timezone), end: instant(c.slot.end, timezone) },
+    minutesFromPromise: minutesFromPromise(c, now),
+    dueAt: instant(c.dueAt, timezone),
+    attempts: c.attemptCount,
+    reason: c.reason,
+    phone: c.phoneE164,
+    name: c.patientName,
+    personalIdentityNumber: c.personalIdentityNumber,
+    channel: c.channel,
+    requestedAt: instant(c.requestedAt, timezone),
+    claimedBy: c.claimedBy,
+    claimExpiresAt: c.claimExpiresAt ? instant(c.claimExpiresAt, timezone) : null,
+  };
+}
+
+export function attemptView(a: CallAttempt, timezone: string) {
+  return {
+    id: a.id,
+    source: a.source,
+    staffId: a.staffId,
+    startedAt: instant(a.startedAt, timezone),
+    answeredAt: a.answeredAt ? instant(a.answeredAt, timezone) : null,
+    endedAt: a.endedAt ? instant(a.endedAt, timezone) : null,
+    outcome: a.outcome,
+    note: a.note,
+  };
+}
+
+/** A missed callback as the nurses' follow-up list shows it (rule 12). */
+export function missedCallbackView(c: StoredCallback, timezone: string) {
+  return {
+    id: c.id,
+    status: 'missed' as const,
+    promisedSlot: { start: instant(c.slot.start, timezone), end: instant(c.slot.end, timezone) },
+    requestedAt: instant(c.requestedAt, timezone),
+    missedAt: instant(c.missedAt!, timezone),
+    attempts: c.attemptCount,
+    reason: c.reason,
+    phone: c.phoneE164,
+    name: c.patientName,
+    personalIdentityNumber: c.personalIdentityNumber,
+    channel: c.channel,
+    followUp: c.followUp ? { at: instant(c.followUp.at, timezone), by: c.followUp.by, note: c.followUp.note } : null,
+  };
+}
+
+/** A care-guarantee case with its day 0 and deadline by the region's basis (rule 7). */
+export function guaranteeCaseView(c: StoredGuaranteeCase, basis: GuaranteeStartBasis, timezone: string) {
+  const start = startDate(c, basis);
+  return {
+    callbackId: c.callbackId,
+    clinicId: c.clinicId,
+    reason: c.reason,
+    status: c.status,
+    contactDate: c.contactDate,
+    decisionDate: c.decisionDate,
+    startDate: start,
+    deadline: deadline(start),
+    assessment: c.assessment
+      ? { at: instant(c.assessment.at, timezone), date: c.assessment.date, profession: c.assessment.profession, mode: c.assessment.mode }
+      : null,
+    exclusionReason: c.exclusionReason,
+    note: c.note,
+  };
+}
+
+export function clinicSettingsView(r: ClinicRules) {
+  return {
+    clinicId: r.id,
+    name: r.name,
+    timezone: r.timezone,
+    bookingWindow: r.bookingWindow,
+    slotMinutes: r.slotMinutes,
+    capacityRules: r.capacityRules,
+    dateExceptions: r.dateExceptions,
+    earlyToleranceMinutes: r.earlyToleranceMinutes,
+    lateToleranceMinutes: r.lateToleranceMinutes,
+    oneOpenCallbackPerCaller: r.oneOpenCallbackPerCaller,
+  };
+}
+
+export function outgoingCallView(call: OutgoingCall) {
+  return { id: call.id, callbackId: call.callbackId, attemptNumber: call.attemptNumber, state: call.state, failure: call.failure };
 }

@@ -7,22 +7,7 @@ import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimited } from '../errors.js';
-
-export interface RateLimitSettings {
-  /** Requests per minute from one client address to the public read endpoints (clinics, slots, a booking). */
-  publicReadsPerMinute: number;
-  /** Booking attempts (and changes, cancellations) per hour from one client address. Generous: patients
-   * behind one hospital or mobile-network address share it. */
-  bookingsPerAddressPerHour: number;
-  /** Booking attempts per hour for one phone number, whatever the address. */
-  bookingsPerPhonePerHour: number;
-}
-
-export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
-  publicReadsPerMinute: 300,
-  bookingsPerAddressPerHour: 120,
-  bookingsPerPhonePerHour: 10,
-};
+import type { RateLimitSettings } from '../config.js';
 
 export interface RateLimits {
   /** Middleware for the public read endpoints, keyed by client address. */

@@ -4,7 +4,7 @@
 // was what limited the worker (issue 11).
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
-import { findDueStates, markDueMany } from '../db/callbacks.js';
+import { findDueStates, markDueMany } from '../db/queueClaims.js';
 import type { Queryable } from '../db/database.js';
 import { dueCallbackLag } from '../ops/metrics.js';
 import { createBatcher, type Batcher } from './batcher.js';
@@ -49,11 +49,23 @@ export async function makeCallbackDue(deps: { db: Queryable; clock: Clock }, pay
 
 /**
  * How the due worker batches: up to 300 callbacks per statement, at most two statements at a time, so that the
- * worker's 600 jobs in flight (CALLBACK_DUE_CONCURRENCY) fill the two.
+ * worker's 600 jobs in flight (CALLBACK_DUE_CONCURRENCY, src/queue/contract.ts) fill the two.
  */
 export const DUE_BATCH = { maxBatch: 300, maxInFlight: 2 } as const;
 
 /** One per worker: its concurrent jobs' callbacks are made due together. */
 export function createDueBatcher(deps: { db: Queryable; clock: Clock }, options = DUE_BATCH): Batcher<string, MakeDueResult> {
   return createBatcher((ids: string[]) => makeCallbacksDue(deps, ids), options);
+}
+
+/** The due queue's handler: one batcher per worker process; a callback not due yet puts its job back until it is. */
+export function callbackDueHandler(deps: { db: Queryable; clock: Clock }) {
+  const batcher = createDueBatcher(deps);
+  return {
+    async handle(payload: { callbackId: string }): Promise<string | { delayMs: number }> {
+      const outcome = await batcher.submit(payload.callbackId);
+      if (outcome.result !== 'not_yet_due') return outcome.result;
+      return { delayMs: Math.max(0, outcome.dueAt.toMillis() - deps.clock.now().toMillis()) };
+    },
+  };
 }

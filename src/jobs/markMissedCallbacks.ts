@@ -2,7 +2,7 @@
 // their clinic's zone. Idempotent by construction: one conditional UPDATE per batch, so a second run, or two
 // workers at once, mark nothing twice. Their due jobs need no removal: makeCallbackDue only moves 'booked'.
 import type { Clock } from '../clock.js';
-import { listClinicTimezones, markMissed } from '../db/callbacks.js';
+import { listClinicTimezones, markMissed } from '../db/callbackSweeps.js';
 import type { Queryable } from '../db/database.js';
 import { startOfClinicDay } from '../domain/missedCallback.js';
 

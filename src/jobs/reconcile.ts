@@ -13,11 +13,15 @@
 //   reconcile() itself are full: lost jobs of callbacks booked long ago are found there.
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
-import { databaseNow, listClinicTimezones, listWaitingCallbacks, stillWaiting, type WaitingCursor } from '../db/callbacks.js';
+import { databaseNow, listClinicTimezones, listWaitingCallbacks, stillWaiting, type WaitingCursor } from '../db/callbackSweeps.js';
 import type { Queryable } from '../db/database.js';
 import { listPendingSms } from '../db/smsMessages.js';
 import { startOfClinicDay } from '../domain/missedCallback.js';
 import type { DueJobRef, JobScheduler } from '../queue/jobScheduler.js';
+import type { Logger } from '../logger.js';
+import type { SpeechSynthesizer } from '../telephony/speech.js';
+import type { WavFormat } from '../telephony/wav.js';
+import { makeClinicNameClips } from './clinicNameClips.js';
 
 const PAGE = 1000;
 /** A pending SMS younger than this is probably still on its way through the queue. */
@@ -120,6 +124,27 @@ export function createReconciler(deps: Deps, options: { fullEvery: number } = { 
       since = edge < to ? edge : to;
       passes++;
       return { dueJobsRestored, smsJobsRestored: await reconcileSms(deps), full };
+    },
+  };
+}
+
+/**
+ * The maintenance queue's handler: a reconciliation pass (incremental, a full one every few), then the voicing of
+ * clinics created or renamed since (src/jobs/clinicNameClips.ts). Says once, not every pass, that names cannot be voiced.
+ */
+export function maintenanceHandler(deps: Deps & { speech: SpeechSynthesizer; clipFormat: WavFormat; logger: Logger }) {
+  const reconciler = createReconciler(deps);
+  let toldUnavailable = false;
+  return {
+    async handle() {
+      const restored = await reconciler.run();
+      if (restored.dueJobsRestored || restored.smsJobsRestored) deps.logger.warn(restored, 'reconciliation restored missing jobs');
+      const names = await makeClinicNameClips({ db: deps.db, speech: deps.speech, format: deps.clipFormat });
+      if (names.unavailable && !toldUnavailable) {
+        deps.logger.warn({ reason: names.unavailable }, 'clinic names cannot be voiced; the phone line greets callers without the clinic name');
+      }
+      toldUnavailable = names.unavailable !== null;
+      return { ...restored, clinicNamesVoiced: names.made };
     },
   };
 }

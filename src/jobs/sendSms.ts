@@ -18,6 +18,7 @@ import {
   type SmsToSend,
 } from '../db/smsMessages.js';
 import type { CallbackTokens } from '../services/callbackTokens.js';
+import { patientLinks } from '../links.js';
 import { smsText } from '../sms/messages.js';
 import { SmsRejected, type SmsSender } from '../sms/port.js';
 import { PermanentJobFailure } from './failures.js';
@@ -53,9 +54,9 @@ async function textOf(deps: SendSmsDeps, m: SmsToSend): Promise<string> {
     timezone: rules.timezone,
     slotStart: m.slotStart,
     slotEnd: m.slotEnd,
-    cancelUrl: `${deps.publicBaseUrl}/avboka/${m.callbackId}?token=${encodeURIComponent(token)}`,
+    cancelUrl: `${deps.publicBaseUrl}${patientLinks.cancel(m.callbackId, token)}`,
     // The "book again" links land on the clinic's own page, where the patient can book again.
-    bookingUrl: `${deps.publicBaseUrl}/vardcentral/${m.clinicId}`,
+    bookingUrl: `${deps.publicBaseUrl}${patientLinks.clinic(m.clinicId)}`,
     callerId: telephony ? shownCallerId(telephony) : null,
     bookingNumber: telephony?.bookingNumbers[0] ?? null,
     cancelledBy: m.cancelledBy,

@@ -6,17 +6,8 @@ import type { Clock } from '../clock.js';
 import { recordAudit } from '../db/audit.js';
 import { insertAttempt, listAttempts, type CallAttempt } from '../db/callAttempts.js';
 import { findOutcome, upsertOutcome } from '../db/callbackOutcomes.js';
-import {
-  claimCallback,
-  claimNext,
-  findCallback,
-  listOpenQueue,
-  lockCallback,
-  recordAttemptResult,
-  releaseClaim,
-  renewClaim,
-  type StoredCallback,
-} from '../db/callbacks.js';
+import { claimCallback, claimNext, listOpenQueue, recordAttemptResult, releaseClaim, renewClaim } from '../db/queueClaims.js';
+import { findCallback, lockCallback, type StoredCallback } from '../db/callbacks.js';
 import { findClinicRules } from '../db/clinics.js';
 import type { Database, Queryable } from '../db/database.js';
 import { insertSms } from '../db/smsMessages.js';

@@ -4,21 +4,17 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import {
-  BOOKING_SAVEPOINT,
-  callerLockStatement,
+  bookFirstFreePlace,
   findByIdempotencyKey,
-  findCallback,
   IDEMPOTENCY_CONSTRAINT,
-  insertBooking,
-  lockCallback,
+  inCallersBookingTransaction,
   markCancelled,
   moveCallbackSlot,
   readCallerState,
-  type StoredCallback,
-  undoLostTry,
-} from '../db/callbacks.js';
+} from '../db/bookings.js';
+import { findCallback, lockCallback, type StoredCallback } from '../db/callbacks.js';
 import { findClinicRules, listClinics, type ClinicSummary } from '../db/clinics.js';
-import { CommitUnconfirmed, isUniqueViolation, transactionStartingWith, type Database } from '../db/database.js';
+import { CommitUnconfirmed, isUniqueViolation, type Database } from '../db/database.js';
 import { bookedCounts, releaseSlotPlace, reserveSlotPlace } from '../db/slotPlaces.js';
 import { choseLaterDay, freePlaces, freeSlots, planBooking, planningRange } from '../domain/booking.js';
 import { dueAtForSlot, isCancellable, type BookingChannel } from '../domain/callback.js';
@@ -39,7 +35,8 @@ import {
 import type { Logger } from '../logger.js';
 import type { JobScheduler } from '../queue/jobScheduler.js';
 import { insertWebRefusal } from '../db/turnedAway.js';
-import { insertCancelledSms, insertTimeChangedSms, type CancelledBy } from '../db/smsMessages.js';
+import { insertCancelledSms, insertTimeChangedSms } from '../db/smsMessages.js';
+import type { CancelledBy } from '../domain/patientSms.js';
 import { webRefusalReason } from '../domain/turnedAway.js';
 import { createAfterCommit } from './afterCommit.js';
 import type { SlotListing, SlotListingCache } from './slotListingCache.js';
@@ -209,10 +206,7 @@ export function createCallbackBookingService(deps: {
       requestHash,
     };
     try {
-      // Round trips: BEGIN with the caller's lock and the savepoint, what the caller holds, the writes (repeated,
-      // after undoing the try, only when another booking took the place first), COMMIT.
-      const start = `${callerLockStatement(request.phoneE164)}; ${BOOKING_SAVEPOINT}`;
-      const booked = await transactionStartingWith(db, start, async (tx) => {
+      const booked = await inCallersBookingTransaction(db, request.phoneE164, async (tx) => {
         // Under the caller's lock: the same key sent twice at once finds the first booking here.
         const caller = await readCallerState(tx, request.phoneE164, rules.id, idempotencyKey);
         if (caller.byKey) return { kind: 'replay' as const, existing: caller.byKey };
@@ -222,33 +216,8 @@ export function createCallbackBookingService(deps: {
           throw new AlreadyBooked({ start: showInstant(rules, start), end: showInstant(rules, end) });
         }
         if (refusal) throw new TooManyBookings(refusal.max);
-        // A few candidates per statement: the first with room in the statement's snapshot is taken.
-        let next = 0;
-        let lastLost = -1;
-        while (next < candidates.length) {
-          const window = candidates.slice(next, next + CANDIDATES_PER_TRY).map((slot) => ({
-            start: slot.start,
-            end: slot.end,
-            capacity: slot.capacity,
-            dueAt: dueAtForSlot(slot.start, dueLeadMinutes),
-          }));
-          // In the same statement: a confirmation is never lost, even if the process dies right after.
-          const write = await insertBooking(tx, newCallback, window, randomUUID());
-          if (write.kind === 'booked') return write;
-          if (write.kind === 'full') {
-            next += window.length;
-          } else {
-            // Lost to a simultaneous booking: free the lost slot's row at once (its lock would otherwise be held
-            // until COMMIT), then try that slot again (a fresh snapshot shows whether a place is left), unless it
-            // was lost just before, so every other try advances.
-            await undoLostTry(tx);
-            const lost = next + write.index;
-            next = lost === lastLost ? lost + 1 : lost;
-            lastLost = lost;
-          }
-        }
-        return null;
-      }, { releaseLocksBeforeFlush: true });
+        return bookFirstFreePlace(tx, newCallback, candidates, (slotStart) => dueAtForSlot(slotStart, dueLeadMinutes));
+      });
       if (booked?.kind === 'replay') return replay(booked.existing, requestHash!);
       if (booked) {
         placesChanged(rules.id);
@@ -439,12 +408,6 @@ class ShownSlot extends LazySlot implements SlotView {
     return this.shown.ends[this.index]!;
   }
 }
-
-/**
- * Candidates sent in one booking statement: enough that a busy slot filling up rarely costs another statement,
- * few enough that the arrays stay small (the plan lists every free slot of the horizon).
- */
-const CANDIDATES_PER_TRY = 8;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -3,7 +3,8 @@
 // attempt through the same path as other telephony events (retries, unreachable, the measures).
 import type { Clock } from '../clock.js';
 import { recordAudit } from '../db/audit.js';
-import { findCallback, holdClaim } from '../db/callbacks.js';
+import { findCallback } from '../db/callbacks.js';
+import { holdClaim } from '../db/queueClaims.js';
 import { findClinicTelephony, shownCallerId } from '../db/clinicTelephony.js';
 import { findClinicRules } from '../db/clinics.js';
 import type { Database } from '../db/database.js';

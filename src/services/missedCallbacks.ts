@@ -2,7 +2,8 @@
 // patient was called back later, or given a new time). Reads of patient data are audited like the queue's.
 import type { Clock } from '../clock.js';
 import { recordAudit } from '../db/audit.js';
-import { findCallback, listMissedForFollowUp, recordFollowUp, type StoredCallback } from '../db/callbacks.js';
+import { findCallback, type StoredCallback } from '../db/callbacks.js';
+import { listMissedForFollowUp, recordFollowUp } from '../db/callbackSweeps.js';
 import { findClinicRules } from '../db/clinics.js';
 import type { Database } from '../db/database.js';
 import { AlreadyFollowedUp, CallbackNotFound, ClinicNotFound, NotMissed } from '../errors.js';

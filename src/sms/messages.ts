@@ -2,7 +2,7 @@
 // will come from (many do not answer unknown numbers), and what the patient can do next.
 import type { DateTime } from 'luxon';
 import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
-import type { CancelledBy, SmsKind } from '../db/smsMessages.js';
+import type { CancelledBy, SmsKind } from '../domain/patientSms.js';
 
 export interface SmsContext {
   clinicName: string;

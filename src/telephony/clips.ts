@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../errors.js';
 import { CLIP_TEXTS, type Clip } from '../domain/spokenPrompt.js';
 import { describeFormat, joinWav, parseWav, type WavFormat } from './wav.js';
 

@@ -7,7 +7,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import type { Database } from '../../src/db/database.js';
-import { elksDiallingRoutes, VOICE_START_DEADLINE_MS } from '../../src/http/routes/elksDialling.js';
+import { elksDiallingRoutes, VOICE_START_DEADLINE_MS } from '../../src/http/webhooks/elksDialling.js';
 import { createLogger } from '../../src/logger.js';
 import type { DiallingService, VoiceAction } from '../../src/services/dialling.js';
 import { loadClipSet, SHIPPED_CLIPS_DIR } from '../../src/telephony/clips.js';

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { sendGuaranteeSummaries } from '../../src/jobs/guaranteeSummary.js';
 import { createSmsNotifier } from '../../src/notify/smsNotifier.js';
+import { listManagerPhones } from '../../src/db/staff.js';
 import type { OutgoingSms } from '../../src/sms/port.js';
 import type { GuaranteeSummaryMessage } from '../../src/notify/port.js';
 import { createGuaranteeCaseService } from '../../src/services/guaranteeCases.js';
@@ -101,7 +102,7 @@ describe('the managers’ daily summary job', () => {
     const texts: OutgoingSms[] = [];
     const logged: GuaranteeSummaryMessage[] = [];
     const notifier = createSmsNotifier({
-      db: s.db,
+      managerPhones: (clinicId) => listManagerPhones(s.db, clinicId),
       sms: { send: async (m) => (texts.push(m), 'provider-1') },
       fallback: { sendGuaranteeSummary: async (m) => void logged.push(m) },
     });

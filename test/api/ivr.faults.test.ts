@@ -1,61 +1,17 @@
 // A live caller never hears silence: when the database fails or hangs, every voice webhook still answers 200 in
 // time with an apology and the clinic's fallback number, and the call is recorded as failed when it can be.
-import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replaceClinicTelephony } from '../../src/db/clinicTelephony.js';
-import type { Database, Queryable } from '../../src/db/database.js';
-import { MAX_SLOW_STEP_RETRIES, VOICE_DEADLINE_MS } from '../../src/http/routes/elksVoice.js';
+import { MAX_SLOW_STEP_RETRIES, VOICE_DEADLINE_MS } from '../../src/http/webhooks/elksVoice.js';
 import { FakeElksCall } from '../support/fakeElksCaller.js';
+import { ivrClinic } from '../support/ivrClinic.js';
 import { openTestDatabase } from '../support/database.js';
+import { faultyDatabase } from '../support/faultyDatabase.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { until } from '../support/until.js';
 
 const TUESDAY_0800 = '2027-03-30T08:00:00+02:00';
 const APOLOGY = 'Tyvärr gick något fel. Ring i stället noll åtta ett två tre fyra fem sex sju noll. Tack för samtalet. Hej då.';
 const GREETING = 'Välkommen till vårdcentralens telefonbokning. Vid livshotande tillstånd, ring 1 1 2. För sjukvårdsrådgivning, ring 1 1 7 7.';
-
-/** A database whose statements matching `fault.matches` fail (as when PostgreSQL is gone) or never answer. */
-function faultyDatabase(db: Database) {
-  // 'slow': the statement runs after `delayMs`, or once `until` resolves when set; with `once` only the first
-  // matching statement is slowed.
-  const fault: {
-    matches: RegExp | null;
-    mode: 'fail' | 'hang' | 'slow';
-    delayMs: number;
-    until: (() => Promise<unknown>) | null;
-    once: boolean;
-    done: string[];
-  } = {
-    matches: null,
-    mode: 'fail',
-    delayMs: 0,
-    until: null,
-    once: false,
-    done: [],
-  };
-  const guard = <T>(sql: string, run: () => Promise<T>): Promise<T> => {
-    // Statements that answered, so a test can wait for background work instead of sleeping.
-    if (!fault.matches?.test(sql)) return run().then((r) => (fault.done.push(sql), r));
-    if (fault.mode === 'hang') return new Promise<T>(() => {});
-    if (fault.mode === 'slow') {
-      if (fault.once) fault.matches = null;
-      const slowed = fault.until ? fault.until() : new Promise((r) => setTimeout(r, fault.delayMs));
-      return slowed.then(run).then((r) => (fault.done.push(sql), r));
-    }
-    return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
-  };
-  const wrap = (q: Queryable): Queryable => ({
-    query: (sql, params) => guard(sql, () => q.query(sql, params)),
-    exec: (sql) => guard(sql, () => q.exec(sql)),
-  });
-  const faulty: Database = {
-    kind: db.kind,
-    ...wrap(db),
-    transaction: (work) => db.transaction((tx) => work(wrap(tx))),
-    close: () => db.close(),
-  };
-  return { db: faulty, fault };
-}
 
 let server: TestServer;
 let fault: ReturnType<typeof faultyDatabase>['fault'];
@@ -70,12 +26,6 @@ afterAll(async () => {
   await server?.db.close();
 });
 
-async function clinicWithNumber() {
-  const id = await server.addClinic();
-  const bookingNumber = `+4686${randomInt(1_000_000, 9_999_999)}`;
-  await replaceClinicTelephony(server.db, id, { bookingNumbers: [bookingNumber], fallbackPhone: '+46812345670', dialAgentFirst: false, callerId: '+4622112345' });
-  return { id, bookingNumber };
-}
 
 async function outcomeOf(callId: string): Promise<string | undefined> {
   const { rows } = await server.db.query<{ outcome: string }>('SELECT outcome FROM incoming_calls WHERE call_id = $1', [callId]);
@@ -94,7 +44,7 @@ const slowStepsAskedAgain = () => server.logLines.filter((line) => line.includes
 
 describe('phone booking when the database fails', () => {
   it('a failing query mid-call: apology with the fallback number read digit by digit, 200, outcome failed', async () => {
-    const { bookingNumber } = await clinicWithNumber();
+    const { bookingNumber } = await ivrClinic(server);
     fault.matches = /FROM callbacks/;
     fault.mode = 'fail';
     try {
@@ -109,7 +59,7 @@ describe('phone booking when the database fails', () => {
   });
 
   it('a failure after the menu (the key press step) still apologises with the number carried from the call', async () => {
-    const { bookingNumber } = await clinicWithNumber();
+    const { bookingNumber } = await ivrClinic(server);
     const call = await FakeElksCall.dial(server, { from: '+46701234568', to: bookingNumber });
     fault.matches = /./;
     fault.mode = 'fail';
@@ -122,9 +72,9 @@ describe('phone booking when the database fails', () => {
   });
 
   it('the database down from the first statement: apology, still 200, with the fallback number when this process has seen it', async () => {
-    const seen = await clinicWithNumber();
+    const seen = await ivrClinic(server);
     await FakeElksCall.dial(server, { from: '+46701234566', to: seen.bookingNumber });
-    const unseen = await clinicWithNumber();
+    const unseen = await ivrClinic(server);
     fault.matches = /./;
     fault.mode = 'fail';
     try {
@@ -138,7 +88,7 @@ describe('phone booking when the database fails', () => {
   });
 
   it(`a database that does not answer: the caller hears the apology within ${VOICE_DEADLINE_MS} ms, and the call is recorded failed`, async () => {
-    const { bookingNumber } = await clinicWithNumber();
+    const { bookingNumber } = await ivrClinic(server);
     fault.matches = /FROM callbacks/;
     fault.mode = 'hang';
     try {
@@ -158,7 +108,7 @@ describe('phone booking when the database fails', () => {
   });
 
   it('a failure after the caller was turned away (no time today) leaves the call counted as turned away, not failed', async () => {
-    const { bookingNumber } = await clinicWithNumber();
+    const { bookingNumber } = await ivrClinic(server);
     // Friday after the last time of the day: the offer is Monday's, the call is recorded as no_time_today.
     server.clock.set('2027-04-09T16:56:00+02:00');
     try {
@@ -180,7 +130,7 @@ describe('phone booking when the database fails', () => {
   });
 
   it('a start step that hangs after the call is recorded (reading the clinic’s settings) leaves the call failed', async () => {
-    const { bookingNumber } = await clinicWithNumber();
+    const { bookingNumber } = await ivrClinic(server);
     fault.matches = /fallback_phone_e164/;
     fault.mode = 'hang';
     try {
@@ -193,7 +143,7 @@ describe('phone booking when the database fails', () => {
   });
 
   it('a booking slower than the deadline: "Ett ögonblick", the key press asked again, and the caller hears the one booking made', async () => {
-    const { id, bookingNumber } = await clinicWithNumber();
+    const { id, bookingNumber } = await ivrClinic(server);
     const call = await FakeElksCall.dial(server, { from: '+46701234573', to: bookingNumber });
     fault.matches = /INSERT INTO callbacks/;
     fault.mode = 'slow';
@@ -222,7 +172,7 @@ describe('phone booking when the database fails', () => {
   });
 
   it(`a step slow every time is asked again ${MAX_SLOW_STEP_RETRIES} times, then the apology; a booking that commits late stays booked`, async () => {
-    const { id, bookingNumber } = await clinicWithNumber();
+    const { id, bookingNumber } = await ivrClinic(server);
     const call = await FakeElksCall.dial(server, { from: '+46701234574', to: bookingNumber });
     // The clinic's rules are read at every step, outside any transaction: each attempt waits past the deadline.
     fault.matches = /FROM clinics WHERE id/;
@@ -244,7 +194,7 @@ describe('phone booking when the database fails', () => {
   it('bad or missing webhook fields get a spoken apology with the clinic’s fallback number, never a 4xx', async () => {
     const { clinicWebhookUrl } = await import('../../src/telephony/webhookKey.js');
     const { TEST_TELEPHONY_SECRET } = await import('../support/server.js');
-    const { id, bookingNumber } = await clinicWithNumber();
+    const { id, bookingNumber } = await ivrClinic(server);
     const to = encodeURIComponent(bookingNumber);
     for (const [path, body] of [
       ['/voice/start', ''],

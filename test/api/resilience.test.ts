@@ -40,7 +40,7 @@ beforeAll(async () => {
     callbackTokenSecret: 'x'.repeat(32),
     dueLeadMinutes: 0,
     claimTimeoutMinutes: 10,
-    telephonySecret: null,
+    webhookSecrets: null,
     publicBaseUrl: 'http://127.0.0.1',
     guaranteeStart: 'contact',
     // Not connected until used: only the readiness check would use it here.

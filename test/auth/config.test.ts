@@ -1,6 +1,7 @@
 // Staff sign-in settings: token lifetime, and OpenID Connect all-or-none with named errors.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
 
 const ISSUER = 'https://login.region.example/realms/staff';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStaffCommand, runStaffCommand } from '../../src/cli/staffCommands.js';
 import { manualClock } from '../../src/clock.js';
-import { ConfigError } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
 import { insertClinic } from '../../src/db/clinics.js';
 import { openPostgres, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';

@@ -53,7 +53,7 @@ export async function startFaultApp(deps: { db: Database; redisUrl: string; now:
     callbackTokenSecret: 'fault-test-secret-fault-test-secret!!',
     dueLeadMinutes: 0,
     claimTimeoutMinutes: 10,
-    telephonySecret: null,
+    webhookSecrets: null,
     publicBaseUrl: 'http://127.0.0.1',
     guaranteeStart: 'contact',
     maxOpenCallbacksPerPhone: 1000,

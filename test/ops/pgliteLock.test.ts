@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DatabaseInUse } from '../../src/db/dataDirLock.js';
 import { openPglite } from '../../src/db/database.js';
-import { seedDemoClinicsIfEmpty } from '../../src/db/seedDemo.js';
+import { seedDemoClinicsIfEmpty } from '../../src/demo/seedDemo.js';
 import { openMigratedPglite, pgliteSnapshot } from '../support/database.js';
 
 // These start their own processes on PGlite whatever DATABASE_URL says, so CI runs them once: in the PGlite

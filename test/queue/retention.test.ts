@@ -22,9 +22,11 @@ describe('job retention', () => {
   it('keeps at most 1000 completed jobs and a capped event stream after 3000 jobs', async () => {
     const queue = createQueue('sms', redis, prefix);
     let done = 0;
-    const worker = startWorker('sms', { redisUrl: REDIS_URL, prefix, lockDurationMs: 30_000, logger: createLogger('silent'), redisOutage: silentOutageMonitor('redis') }, 50, async () => {
-      done++;
-    });
+    const worker = startWorker('sms', { redisUrl: REDIS_URL, prefix, lockDurationMs: 30_000, logger: createLogger('silent'), redisOutage: silentOutageMonitor('redis') }, {
+      handle: async () => {
+        done++;
+      },
+    }, 50);
     for (let batch = 0; batch < 3; batch++) {
       await queue.addBulk(Array.from({ length: 1000 }, () => ({ name: QUEUES.sms.job, data: { messageId: randomUUID() } })));
     }

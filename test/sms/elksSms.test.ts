@@ -9,7 +9,7 @@ import { createElksSms } from '../../src/sms/elksSms.js';
 import { SmsRejected } from '../../src/sms/port.js';
 import { createElksClient } from '../../src/telephony/elks.js';
 import { webhookKey } from '../../src/telephony/webhookKey.js';
-import { smsSenderOf } from '../../workers/index.js';
+import { smsSenderOf } from '../../src/compose.js';
 import { openTestDatabase } from '../support/database.js';
 import { FAKE_ELKS_PASSWORD, FAKE_ELKS_USERNAME, startFakeElks, type FakeElks } from '../support/fakeElks.js';
 import { startTestServer, TEST_TELEPHONY_SECRET, TEST_TOKEN_SECRET, type TestServer } from '../support/server.js';

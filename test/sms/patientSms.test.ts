@@ -2,16 +2,15 @@
 // (on the web, or by keypad, where caller id can be forged) says so, a message overtaken by a newer one is not sent,
 // and a send interrupted after 46elks accepted it is found in 46elks' history instead of being sent again. Through
 // the real app, the SMS job and the 46elks adapter, against the fake 46elks.
-import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
-import { replaceClinicTelephony } from '../../src/db/clinicTelephony.js';
 import { sendSms } from '../../src/jobs/sendSms.js';
 import { createLogger } from '../../src/logger.js';
 import { createCallbackTokens } from '../../src/services/callbackTokens.js';
-import { smsSenderOf } from '../../workers/index.js';
+import { smsSenderOf } from '../../src/compose.js';
 import { openTestDatabase } from '../support/database.js';
 import { FakeElksCall } from '../support/fakeElksCaller.js';
+import { ivrClinic } from '../support/ivrClinic.js';
 import { FAKE_ELKS_PASSWORD, FAKE_ELKS_USERNAME, startFakeElks, type FakeElks } from '../support/fakeElks.js';
 import { startTestServer, TEST_TELEPHONY_SECRET, TEST_TOKEN_SECRET, type TestServer } from '../support/server.js';
 
@@ -40,12 +39,7 @@ afterAll(async () => {
 });
 
 /** A clinic calling from 0221-123 45, booked by keypad on its own number. */
-async function clinic(overrides = {}) {
-  const id = await server.addClinic({ name: 'Vårdcentralen Kungsör', ...overrides });
-  const bookingNumber = `+4686${randomInt(1_000_000, 9_999_999)}`;
-  await replaceClinicTelephony(server.db, id, { bookingNumbers: [bookingNumber], fallbackPhone: null, dialAgentFirst: false, callerId: '+4622112345' });
-  return { id, bookingNumber };
-}
+const clinic = (overrides = {}) => ivrClinic(server, { name: 'Vårdcentralen Kungsör', fallbackPhone: null, ...overrides });
 
 async function messagesOf(callbackId: string) {
   const { rows } = await server.db.query<{ id: string; kind: string; status: string; change_number: number }>(

@@ -10,9 +10,9 @@ import { clinicRules, type ClinicRulesInput } from '../../src/domain/clinic.js';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ClinicChanges, ClinicRulesChanges } from '../../src/db/clinicChanges.js';
-import { composeApi } from '../../src/compose.js';
-import type { HttpSettings } from '../../src/http/operations.js';
-import type { RateLimitSettings } from '../../src/http/rateLimits.js';
+import { composeHttp, createServices } from '../../src/compose.js';
+import type { Services } from '../../src/services/index.js';
+import type { HttpSettings, RateLimitSettings } from '../../src/config.js';
 import type { StaffRole } from '../../src/db/staff.js';
 import { createLogger } from '../../src/logger.js';
 import { createBullJobScheduler, type JobScheduler } from '../../src/queue/jobScheduler.js';
@@ -32,6 +32,8 @@ export const TEST_TELEPHONY_SECRET = 'telephony-test-secret-telephony-test-secre
 
 export interface TestServer {
   baseUrl: string;
+  /** The app's services (src/compose.ts), for tests that need what the app holds (its endpoint definitions' deps). */
+  services: Services;
   clock: ManualClock;
   db: Database;
   /** A BullMQ prefix of this server's own, so tests never see each other's jobs. */
@@ -96,7 +98,7 @@ export async function startTestServer(db: Database, now: string, options: TestSe
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const app = composeApi({
+  const services = createServices({
     db,
     clock,
     logger,
@@ -104,22 +106,24 @@ export async function startTestServer(db: Database, now: string, options: TestSe
     callbackTokenSecret: TEST_TOKEN_SECRET,
     dueLeadMinutes: 0,
     claimTimeoutMinutes: 10,
-    telephonySecret: options.telephonySecret ?? TEST_TELEPHONY_SECRET,
-    telephonyPreviousSecret: options.telephonyPreviousSecret ?? null,
+    webhookSecrets: { current: options.telephonySecret ?? TEST_TELEPHONY_SECRET, previous: options.telephonyPreviousSecret ?? null },
     publicBaseUrl: baseUrl,
     guaranteeStart: 'contact',
     maxOpenCallbacksPerPhone: options.maxOpenCallbacksPerPhone ?? 1000,
+    oidc: options.oidc ?? null,
+    clinicRulesChanges: options.clinicRulesChanges,
+    slotPlacesChanges: options.slotPlacesChanges,
+    telephonyProvider: options.elksApiUrl
+      ? createElksTelephony(createElksClient({ apiUrl: options.elksApiUrl, username: FAKE_ELKS_USERNAME, password: FAKE_ELKS_PASSWORD, timeoutMs: options.elksTimeoutMs ?? 30_000 }))
+      : null,
+  });
+  const app = composeHttp(services, {
     redis,
     redisPrefix: queuePrefix,
     rateLimits: options.rateLimits ?? null,
     http: options.http,
-    oidc: options.oidc ?? null,
-    clinicRulesChanges: options.clinicRulesChanges,
-    slotPlacesChanges: options.slotPlacesChanges,
     voiceDeadlineMs: options.voiceDeadlineMs ?? 30_000,
-    telephonyProvider: options.elksApiUrl
-      ? createElksTelephony(createElksClient({ apiUrl: options.elksApiUrl, username: FAKE_ELKS_USERNAME, password: FAKE_ELKS_PASSWORD, timeoutMs: options.elksTimeoutMs ?? 30_000 }))
-      : null,
+    rateLimitSecret: TEST_TOKEN_SECRET,
   });
   server.on('request', app);
 
@@ -127,6 +131,7 @@ export async function startTestServer(db: Database, now: string, options: TestSe
     baseUrl,
     clock,
     db,
+    services,
     queuePrefix,
     jobs,
     redis,

@@ -1,7 +1,8 @@
 // Telephony configuration: TELEPHONY_PROVIDER and SMS_PROVIDER=46elks need 46elks' credentials, and 46elks
 // calls in production need the webhook secret and the public address; each problem names its variable.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
 
 const CREDENTIALS = { ELKS_API_USERNAME: 'u0123456789abcdef', ELKS_API_PASSWORD: 'ABCDEF0123456789' };
 const PRODUCTION = {

@@ -8,7 +8,7 @@ import { replaceClinicTelephony } from '../../src/db/clinicTelephony.js';
 import { sendSms } from '../../src/jobs/sendSms.js';
 import { createLogger } from '../../src/logger.js';
 import { createCallbackTokens } from '../../src/services/callbackTokens.js';
-import { smsSenderOf } from '../../workers/index.js';
+import { smsSenderOf } from '../../src/compose.js';
 import { openTestDatabase } from '../support/database.js';
 import { FAKE_ELKS_PASSWORD, FAKE_ELKS_USERNAME, startFakeElks, type FakeElks } from '../support/fakeElks.js';
 import { FakeElksCall } from '../support/fakeElksCaller.js';

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStaffCommand, runStaffCommand } from '../../src/cli/staffCommands.js';
 import { manualClock } from '../../src/clock.js';
-import { ConfigError } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
 import { insertClinic } from '../../src/db/clinics.js';
 import type { Database } from '../../src/db/database.js';
 import { findStaffPhone } from '../../src/db/staffPhones.js';

@@ -12,9 +12,10 @@ import { createDueBatcher, type MakeDueResult } from '../../src/jobs/makeCallbac
 import { createLogger } from '../../src/logger.js';
 import { silentOutageMonitor } from '../../src/ops/outage.js';
 import { dueCallbackLag } from '../../src/ops/metrics.js';
-import { jobIds, QUEUES } from '../../src/queue/contract.js';
+import { jobIds } from '../../src/queue/contract.js';
 import { createQueue } from '../../src/queue/jobScheduler.js';
-import { startCallbackDueWorker } from '../../workers/callbackDueWorker.js';
+import { callbackDueHandler } from '../../src/jobs/makeCallbackDue.js';
+import { startWorker } from '../../workers/shell.js';
 import { openTestDatabase, uniqueClinicId } from '../support/database.js';
 import { deleteKeysUnder, randomPrefix, REDIS_URL, waitFor } from './support.js';
 
@@ -147,7 +148,7 @@ describe('the due worker on BullMQ', () => {
     const clock = manualClock(NOW);
     const queue = createQueue('callbackDue', redis, prefix);
     const settings = { redisUrl: REDIS_URL, prefix, lockDurationMs: 30_000, logger: createLogger('silent'), redisOutage: silentOutageMonitor('redis') };
-    const worker = startCallbackDueWorker(settings, { db, clock });
+    const worker = startWorker('callbackDue', settings, callbackDueHandler({ db, clock }));
     try {
       await work(queue, clock);
     } finally {

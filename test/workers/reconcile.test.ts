@@ -16,10 +16,11 @@ import { silentOutageMonitor } from '../../src/ops/outage.js';
 import { jobIds, QUEUES } from '../../src/queue/contract.js';
 import { createBullJobScheduler, createQueue } from '../../src/queue/jobScheduler.js';
 import { redisOptionsFromUrl } from '../../src/queue/redis.js';
-import { startMaintenanceWorker } from '../../workers/maintenanceWorker.js';
+import { maintenanceHandler } from '../../src/jobs/reconcile.js';
+import { startWorker } from '../../workers/shell.js';
 import { deleteKeysUnder, openIsolatedDatabase, randomPrefix, REDIS_URL, silentSpeech, waitFor, type IsolatedDatabase } from './support.js';
 import { uniqueClinicId } from '../support/database.js';
-import { databaseNow, listClinicTimezones } from '../../src/db/callbacks.js';
+import { databaseNow, listClinicTimezones } from '../../src/db/callbackSweeps.js';
 import { startOfClinicDay } from '../../src/domain/missedCallback.js';
 import { clipSetIn } from '../../src/telephony/clips.js';
 
@@ -108,7 +109,7 @@ describe('the grace period', () => {
       const lines: string[] = [];
       const logger = createLogger('info', new Writable({ write: (c, _e, done) => (lines.push(String(c)), done()) }));
       const settings = { redisUrl: REDIS_URL, prefix: s.prefix, lockDurationMs: 30_000, logger, redisOutage: silentOutageMonitor('redis') };
-      const worker = startMaintenanceWorker(settings, { db, jobs: s.jobs, clock: s.clock, speech: silentSpeech, clipFormat: clipSetIn().format });
+      const worker = startWorker('maintenance', settings, maintenanceHandler({ db, jobs: s.jobs, clock: s.clock, speech: silentSpeech, clipFormat: clipSetIn().format, logger }));
       const maintenance = createQueue('maintenance', redis, s.prefix);
       const runOnce = async (n: number) => {
         await maintenance.add(QUEUES.maintenance.job, {}, { jobId: `pass-${n}` });

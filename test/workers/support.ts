@@ -3,7 +3,6 @@
 import type { SpeechSynthesizer } from '../../src/telephony/speech.js';
 import { randomBytes } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { DateTime } from 'luxon';
 import { openPostgres, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';

@@ -22,6 +22,7 @@ import type { SummaryItem } from '../components.js';
 import { html, type Html } from '../html.js';
 import { text, type Lang, type TextKey } from '../texts/index.js';
 import { bookingFormValues, field, parseBookingForm, parseSlot, type BookingFormValues, type FieldError } from './form.js';
+import { patientLinks } from '../../../links.js';
 import { pageContext, patientErrorPage, type PageContext } from './page.js';
 import { clockTime, dayInWords, daysOfChoices, opensInWords, promiseInWords, statusView, timeRange } from './present.js';
 import { bookingForm, cancelForm, changeForm, clinicList, errorSummary, message, notice, refusal } from './templates.js';
@@ -31,14 +32,6 @@ export interface PatientPageDeps {
   limits: RateLimits;
   clock: Clock;
 }
-
-/** The address of a booking's own page; the token travels in the link, as in the SMS, never in a cookie. */
-export const bookingHref = (id: string, token: string, extra = ''): string =>
-  `/bokning/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}${extra}`;
-
-export const changeHref = (id: string, token: string): string => `/bokning/${encodeURIComponent(id)}/andra?token=${encodeURIComponent(token)}`;
-
-export const cancelHref = (id: string, token: string): string => `/avboka/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`;
 
 /** A token from the address; a missing one is answered like a wrong one (CallbackNotFound). */
 export const queryToken = (req: Request): string => (typeof req.query.token === 'string' ? req.query.token.slice(0, 200) : '');
@@ -118,7 +111,7 @@ ${bookingForm(lang, {
       await limits.consumePhone(parsed.booking.phoneE164);
       const result = await booking.book(clinicId, { ...parsed.booking, channel: 'web' }, null);
       bookingsTotal.inc({ channel: 'web' });
-      res.redirect(303, bookingHref(result.callback.id, result.token));
+      res.redirect(303, patientLinks.booking(result.callback.id, result.token));
     } catch (error) {
       // The same refusals the API counts (turned-away callers), whichever way the patient booked.
       if (error instanceof AppError) bookingRefusalsTotal.inc({ reason: error.code });
@@ -179,8 +172,8 @@ ${promise}
 ${message(
   [t('patient.confirm.clinic', { clinic: rules.name }), t('patient.confirm.sms'), t('patient.confirm.phoneOn')],
   [
-    { href: changeHref(callback.id, token), label: t('patient.confirm.change'), button: true },
-    { href: cancelHref(callback.id, token), label: t('patient.confirm.cancel'), button: true },
+    { href: patientLinks.change(callback.id, token), label: t('patient.confirm.change'), button: true },
+    { href: patientLinks.cancel(callback.id, token), label: t('patient.confirm.cancel'), button: true },
   ],
 )}`;
     } else if (callback.status === 'claimed') {
@@ -198,8 +191,8 @@ ${message(
     const callback = await booking.show(id, token);
     const rules = await booking.clinicRules(callback.clinicId);
     const now = clock.now();
-    const keepHref = bookingHref(callback.id, token);
-    const samePage = changeHref(callback.id, token);
+    const keepHref = patientLinks.booking(callback.id, token);
+    const samePage = patientLinks.change(callback.id, token);
     const current = html`<p>${t('patient.change.now', { promise: promiseInWords(lang, rules.timezone, callback.slot, now) })}</p>`;
     if (!statusView(lang, callback, rules.name).changeable) {
       page.send(409, t('patient.notChangeable.title'), message([t('patient.notChangeable.text')], [{ href: keepHref, label: t('patient.change.keep') }]), keepHref);
@@ -247,7 +240,7 @@ ${changeForm(lang, { action: `/bokning/${encodeURIComponent(callback.id)}/andra`
     }
     try {
       const moved = await booking.reschedule(id, token, slot.start);
-      res.redirect(303, bookingHref(moved.id, token, '&andrad=1'));
+      res.redirect(303, patientLinks.booking(moved.id, token, '&andrad=1'));
     } catch (error) {
       if (error instanceof SlotFull) return showChange(page, id, token, { status: 409, error: 'patient.error.slotTaken', chosen: null });
       if (error instanceof SlotUnavailable) return showChange(page, id, token, { status: 409, error: 'patient.error.slotGone', chosen: null });
@@ -276,7 +269,7 @@ export function cancelPageRoutes(deps: PatientPageDeps): Router {
     const rules = await booking.clinicRules(callback.clinicId);
     // Already cancelled, or a nurse has started: the booking's own page says so.
     if (!statusView(lang, callback, rules.name).changeable) {
-      res.redirect(303, bookingHref(callback.id, token));
+      res.redirect(303, patientLinks.booking(callback.id, token));
       return;
     }
     page.send(
@@ -284,7 +277,7 @@ export function cancelPageRoutes(deps: PatientPageDeps): Router {
       text(lang, 'patient.cancel.title'),
       html`<p class="promise">${promiseInWords(lang, rules.timezone, callback.slot, clock.now())}</p>
 <p>${text(lang, 'patient.confirm.clinic', { clinic: rules.name })}</p>
-${cancelForm(lang, { action: `/avboka/${encodeURIComponent(callback.id)}`, token, keepHref: bookingHref(callback.id, token) })}`,
+${cancelForm(lang, { action: `/avboka/${encodeURIComponent(callback.id)}`, token, keepHref: patientLinks.booking(callback.id, token) })}`,
     );
   });
 
@@ -292,7 +285,7 @@ ${cancelForm(lang, { action: `/avboka/${encodeURIComponent(callback.id)}`, token
     const token = field(req.body, 'token', 200);
     const callback = await booking.cancel(String(req.params.id), token);
     // The booking's page then says it is cancelled; a reload does not post again.
-    res.redirect(303, bookingHref(callback.id, token));
+    res.redirect(303, patientLinks.booking(callback.id, token));
   });
 
   router.use(patientErrorPage);

@@ -2,7 +2,8 @@
 // (never colour alone), each figure with the link to the records behind it, the chart data, the sorted clinic
 // table. The templates only render what these return.
 import { rating, REFERENCE_LINES, type Rating } from '../../../../domain/guaranteeCase.js';
-import type { DrilldownRecord, MeasureReport, ReportFigure, ReportFigures } from '../../../../services/reports.js';
+import type { DrilldownRecord, ReportFigure } from '../../../../services/reports.js';
+import type { MeasureReport, ReportFigures } from '../../../../domain/measureReport.js';
 import { REASON_FIELDS, TURNED_AWAY_REASONS } from '../../../../domain/turnedAway.js';
 import { hasText, text, type Lang, type TextKey } from '../../texts/index.js';
 

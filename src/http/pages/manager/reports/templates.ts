@@ -1,7 +1,8 @@
 // Templates of the manager's report pages: the dashboard (filter form, tiles, charts with their tables, the
 // per-clinic table, downloads) and the drill-down list. They only render the presenter's view models.
 import type { ClinicSummary } from '../../../../db/clinics.js';
-import type { DrilldownRecord, MeasureReport } from '../../../../services/reports.js';
+import type { DrilldownRecord } from '../../../../services/reports.js';
+import type { MeasureReport } from '../../../../domain/measureReport.js';
 import { GROUPINGS } from '../../../../domain/reportPeriod.js';
 import { errorSummary, select, table, textField, tile } from '../../components.js';
 import { html, Html } from '../../html.js';

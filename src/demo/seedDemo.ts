@@ -1,9 +1,9 @@
 // Demo data for `npm start` on an empty database: three clinics in Region Västmanland and their staff.
 import { clinicRules, DEFAULT_BOOKING_WINDOW, type ClinicRules } from '../domain/clinic.js';
 import { createStaffMember } from '../services/staffAuth.js';
-import { countClinics, insertClinic } from './clinics.js';
-import type { Database } from './database.js';
-import { countStaff, type StaffRole } from './staff.js';
+import { countClinics, insertClinic } from '../db/clinics.js';
+import type { Database } from '../db/database.js';
+import { countStaff, type StaffRole } from '../db/staff.js';
 
 const WEEKDAYS = [1, 2, 3, 4, 5] as const;
 
