@@ -19,7 +19,7 @@ describe('GET /api/reports/measures: contact the same day and time deviation on 
     s.clock.set(at('09:00'));
     const cancelled = await clinic.book(at('09:15'));
     await clinic.cancel(cancelled);
-    const laterDay = await clinic.book('2027-03-31T09:00:00+02:00'); // a same-day slot was free
+    await clinic.book('2027-03-31T09:00:00+02:00'); // a same-day slot was free
     s.clock.set(at('10:00'));
     const reached2330 = await clinic.book(at('10:15'));
     const reached0010 = await clinic.book(at('10:30'));

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { consolePaths } from '../../src/http/pages/staff/paths.js';
 import { markMissedCallbacks } from '../../src/jobs/markMissedCallbacks.js';
-import { useTestServer, type TestServer } from '../support/server.js';
+import { useTestServer } from '../support/server.js';
 import { signIn } from '../support/staffSignIn.js';
 
 // Tuesday 30 March 2027 (+02:00); Wednesday is the 31st.

@@ -44,7 +44,6 @@ export class FakeElksCall {
   private pending: { next: unknown } | null = null;
 
   private constructor(
-    private readonly server: TestServer,
     readonly callId: string,
     readonly from: string,
     readonly to: string,
@@ -55,7 +54,7 @@ export class FakeElksCall {
    * voice_start URL of the clinic the number belongs to (or of `clinicId`, to call one clinic's URL with another's number).
    */
   static async dial(server: TestServer, options: { from: string; to: string; callId?: string; clinicId?: string }): Promise<FakeElksCall> {
-    const call = new FakeElksCall(server, options.callId ?? `r${randomBytes(8).toString('hex')}`, options.from, options.to);
+    const call = new FakeElksCall(options.callId ?? `r${randomBytes(8).toString('hex')}`, options.from, options.to);
     const clinicId = options.clinicId ?? (await clinicOfBookingNumber(server.db, options.to));
     if (!clinicId) throw new Error(`no clinic has the booking number ${options.to}: say which clinic's voice_start to call`);
     const answer = await call.post(voiceStartUrl(server, clinicId), {
