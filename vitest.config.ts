@@ -16,7 +16,22 @@ const NO_DATABASE = [
   'test/telephony/speech.test.ts',
   'test/telephony/webhookKey.test.ts',
 ];
-const EXCLUDE = process.env.DATABASE_URL ? ['test/browser/**', 'test/faults/**', ...NO_DATABASE, 'node_modules/**'] : ['node_modules/**'];
+// Tests of the edge (the fuzz, every endpoint's error codes, rate limits, the OpenAPI document) and of deadlines that
+// wait real seconds (the phone line's and the dialling provider's) answer the same on either engine. In CI they run
+// once, in the PostgreSQL pass (the production engine); a plain `npm test` still runs them.
+const EDGE_AND_DEADLINES = [
+  'test/fuzz/**',
+  'test/api/errorCodes.test.ts',
+  'test/api/abuse.test.ts',
+  'test/api/openapi.test.ts',
+  'test/api/ivr.faults.test.ts',
+  'test/api/dialling.placement.test.ts',
+];
+const EXCLUDE = process.env.DATABASE_URL
+  ? ['test/browser/**', 'test/faults/**', ...NO_DATABASE, 'node_modules/**']
+  : process.env.CI
+    ? [...EDGE_AND_DEADLINES, 'node_modules/**']
+    : ['node_modules/**'];
 
 // Files that only talk to an app in their own process (HTTP, PGlite, Redis) share worker threads and the modules
 // they loaded: importing the app again for every file cost seconds each. Each still gets its own database and
