@@ -82,21 +82,28 @@ export function slotListBody(slots: readonly SlotView[]): Buffer {
   return body;
 }
 
+/** Who the patient is and why they asked, as the staff lists show them (read under audit). */
+const patientOf = (c: StoredCallback) => ({
+  reason: c.reason,
+  phone: c.phoneE164,
+  name: c.patientName,
+  personalIdentityNumber: c.personalIdentityNumber,
+  channel: c.channel,
+});
+
+const promisedSlotOf = (c: StoredCallback, timezone: string) => ({ start: instant(c.slot.start, timezone), end: instant(c.slot.end, timezone) });
+
 /** A callback as the nurses' queue shows it: its state, the promise, and the patient's details. */
 export function queueEntryView(state: QueueState | null, c: StoredCallback, timezone: string, now: DateTime) {
   return {
     id: c.id,
     state,
     status: c.status,
-    promisedSlot: { start: instant(c.slot.start, timezone), end: instant(c.slot.end, timezone) },
+    promisedSlot: promisedSlotOf(c, timezone),
     minutesFromPromise: minutesFromPromise(c, now),
     dueAt: instant(c.dueAt, timezone),
     attempts: c.attemptCount,
-    reason: c.reason,
-    phone: c.phoneE164,
-    name: c.patientName,
-    personalIdentityNumber: c.personalIdentityNumber,
-    channel: c.channel,
+    ...patientOf(c),
     requestedAt: instant(c.requestedAt, timezone),
     claimedBy: c.claimedBy,
     claimExpiresAt: c.claimExpiresAt ? instant(c.claimExpiresAt, timezone) : null,
@@ -121,15 +128,11 @@ export function missedCallbackView(c: StoredCallback, timezone: string) {
   return {
     id: c.id,
     status: 'missed' as const,
-    promisedSlot: { start: instant(c.slot.start, timezone), end: instant(c.slot.end, timezone) },
+    promisedSlot: promisedSlotOf(c, timezone),
     requestedAt: instant(c.requestedAt, timezone),
     missedAt: instant(c.missedAt!, timezone),
     attempts: c.attemptCount,
-    reason: c.reason,
-    phone: c.phoneE164,
-    name: c.patientName,
-    personalIdentityNumber: c.personalIdentityNumber,
-    channel: c.channel,
+    ...patientOf(c),
     followUp: c.followUp ? { at: instant(c.followUp.at, timezone), by: c.followUp.by, note: c.followUp.note } : null,
   };
 }

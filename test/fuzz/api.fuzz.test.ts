@@ -1,19 +1,12 @@
 // Property-based fuzz of every public and staff endpoint: whatever a stranger sends, the answer is below 500,
 // every error is { error: { code, message, details? } }, and the process still answers /health/live after.
 // Seeded and deterministic; FUZZ_SEED and FUZZ_RUNS explore further locally (e.g. FUZZ_RUNS=1000).
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestServer } from '../support/server.js';
 import { encodePart, hostile, oddString, rawSegment } from './arbitraries.js';
-import { buildFixture, checkResponse, describeRequest, send } from './harness.js';
+import { buildFixture, fuzz as fuzzAt, RUNS, seedOf, sendAndCheck as sendAndCheckAt, summary, type Statuses } from './harness.js';
 import { createRequestArbitraries, operationsOf, type FuzzRequest, type Operation } from './requests.js';
-
-const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20270330);
-/** Requests per documented operation; the other properties run a share of this. */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
-/** FUZZ_TRACE=<text>: print every request whose method and path contain the text, with its answer. */
-const TRACE = process.env.FUZZ_TRACE;
 
 const server = useTestServer('2027-03-30T08:00:00+02:00');
 let doc: unknown;
@@ -26,29 +19,8 @@ beforeAll(async () => {
   operations = operationsOf(doc);
 });
 
-/** A seed of each property's own, so a route added later does not change the requests sent to the others. */
-const seedOf = (name: string) => (BASE_SEED + createHash('sha256').update(name).digest().readUInt32BE(0)) | 0;
-
-type Statuses = Map<number, number>;
-const count = (statuses: Statuses, status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
-const summary = (statuses: Statuses) => [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
-
-async function sendAndCheck(request: FuzzRequest, statuses: Statuses): Promise<void> {
-  const response = await send(server().baseUrl, request);
-  count(statuses, response.status);
-  if (TRACE && `${request.method} ${request.path}`.includes(TRACE)) console.info(`${describeRequest(request)}\n→ ${response.status} ${response.text.slice(0, 300)}`);
-  checkResponse(request, response);
-}
-
-/** Runs one property of single requests; returns how many answers of each status it got (to see that requests get past the parsers). */
-async function fuzz(name: string, requests: fc.Arbitrary<FuzzRequest>, numRuns: number): Promise<Statuses> {
-  const statuses: Statuses = new Map();
-  await fc.assert(
-    fc.asyncProperty(requests, (request) => sendAndCheck(request, statuses)),
-    { seed: seedOf(name), numRuns },
-  );
-  return statuses;
-}
+const sendAndCheck = (request: FuzzRequest, statuses: Statuses) => sendAndCheckAt(server().baseUrl, request, statuses);
+const fuzz = (name: string, requests: fc.Arbitrary<FuzzRequest>, numRuns: number) => fuzzAt(server().baseUrl, name, requests, numRuns);
 
 /** The same, for bursts of requests sent at once. */
 async function fuzzBursts(name: string, bursts: fc.Arbitrary<FuzzRequest[]>, numRuns: number): Promise<Statuses> {

@@ -1,12 +1,45 @@
 // The fuzz's side of the wire: sends a generated request byte for byte (node:http, so GET bodies, raw paths and
 // broken escapes reach the server as written), checks the answer's status and error shape, and builds the
 // world the requests refer to (a clinic, its staff, and callbacks in several states).
+import { createHash } from 'node:crypto';
 import http from 'node:http';
+import fc from 'fast-check';
 import { z } from 'zod';
 import type { TestServer } from '../support/server.js';
 import { TEST_TELEPHONY_SECRET } from '../support/server.js';
 import { trackerClinic } from '../support/tracker.js';
 import type { Fixture, FuzzRequest } from './requests.js';
+
+const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20270330);
+/** Requests per documented operation; the other properties run a share of this. */
+export const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+/** FUZZ_TRACE=<text>: print every request whose method and path contain the text, with its answer. */
+const TRACE = process.env.FUZZ_TRACE;
+
+/** A seed of each property's own, so a route added later does not change the requests sent to the others. */
+export const seedOf = (name: string) => (BASE_SEED + createHash('sha256').update(name).digest().readUInt32BE(0)) | 0;
+
+/** How many answers of each status a property got: to see that requests get past the parsers. */
+export type Statuses = Map<number, number>;
+export const summary = (statuses: Statuses) => [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
+
+/** Sends one request, counts its status and checks the answer (below 500, the one error shape). */
+export async function sendAndCheck(baseUrl: string, request: FuzzRequest, statuses: Statuses): Promise<void> {
+  const response = await send(baseUrl, request);
+  statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+  if (TRACE && `${request.method} ${request.path}`.includes(TRACE)) console.info(`${describeRequest(request)}\n→ ${response.status} ${response.text.slice(0, 300)}`);
+  checkResponse(request, response);
+}
+
+/** Runs one seeded property of single requests against the server at `baseUrl`. */
+export async function fuzz(baseUrl: string, name: string, requests: fc.Arbitrary<FuzzRequest>, numRuns: number): Promise<Statuses> {
+  const statuses: Statuses = new Map();
+  await fc.assert(
+    fc.asyncProperty(requests, (request) => sendAndCheck(baseUrl, request, statuses)),
+    { seed: seedOf(name), numRuns },
+  );
+  return statuses;
+}
 
 /** No request may take longer than this to be answered, however hostile: anything slower counts as a hang. */
 export const REQUEST_TIMEOUT_MS = 20_000;

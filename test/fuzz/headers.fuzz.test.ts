@@ -2,18 +2,14 @@
 // (malformed percent-encodings, a session cookie sent twice, quoted, empty, huge), Accept-Language, X-Forwarded-For,
 // Content-Type, Origin and Sec-Fetch-Site. The same property as the other fuzzes: below 500, errors as a page or the
 // JSON error shape, and the process still answers afterwards. Seeded (FUZZ_SEED, FUZZ_RUNS).
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HOST_SESSION_COOKIE, SESSION_COOKIE } from '../../src/http/pages/staff/session.js';
 import { clinicWebhookUrl } from '../../src/telephony/webhookKey.js';
 import { useTestServer } from '../support/server.js';
-import { buildFixture, checkResponse, send } from './harness.js';
+import { buildFixture, fuzz, RUNS, summary } from './harness.js';
 import { PAGES, signIn } from './pages.js';
 import { operationsOf, type Fixture, type FuzzRequest, type Operation } from './requests.js';
-
-const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20270330);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 
 const server = useTestServer('2027-03-30T08:00:00+02:00');
 let fixture: Fixture;
@@ -27,8 +23,6 @@ beforeAll(async () => {
   expect(doc.status).toBe(200);
   operations = operationsOf(doc.body);
 });
-
-const seedOf = (name: string) => (BASE_SEED + createHash('sha256').update(name).digest().readUInt32BE(0)) | 0;
 
 /** What a client can put in a header on the wire (tab, printable ASCII, the bytes 0x80–0xFF), anything in content. */
 const headerText = fc.string({
@@ -127,16 +121,8 @@ describe('the headers a stranger sends', () => {
           return { method, path, headers, body };
         });
 
-      const statuses = new Map<number, number>();
-      await fc.assert(
-        fc.asyncProperty(request, async (r) => {
-          const response = await send(server().baseUrl, r);
-          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-          checkResponse(r, response);
-        }),
-        { seed: seedOf('headers'), numRuns: RUNS * 6 },
-      );
-      console.info(`headers: ${[...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ')}`);
+      const statuses = await fuzz(server().baseUrl, 'headers', request, RUNS * 6);
+      console.info(`headers: ${summary(statuses)}`);
       // Requests got past the parsers to the pages and routes: some succeeded, some were refused by them.
       expect([...statuses.keys()].some((s) => s < 400)).toBe(true);
       expect([...statuses.keys()].some((s) => s >= 400 && s < 500)).toBe(true);

@@ -1,18 +1,14 @@
 // Property-based fuzz of the pages: the patient pages, the SMS cancel page and the staff console (signed in as a
 // nurse and a manager, with and without the CSRF token), with hostile paths, queries, cookies and form posts.
 // The same property as the API fuzz: below 500, errors as a page or the JSON error shape. Seeded (FUZZ_SEED, FUZZ_RUNS).
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/http/pages/staff/session.js';
 import { useTestServer } from '../support/server.js';
 import { DATE_STRINGS, encodePart, hostile, hugeString, INSTANT_STRINGS, nearInstant, oddString, rawSegment, wrongType } from './arbitraries.js';
-import { buildFixture, checkResponse, send } from './harness.js';
+import { buildFixture, fuzz, RUNS, summary } from './harness.js';
 import { PAGES, signIn } from './pages.js';
 import type { Fixture, FuzzRequest } from './requests.js';
-
-const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20270330);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 
 /** Query parameters and form fields the pages read, and a few they do not. */
 const QUERY_KEYS = ['token', 'lang', 'next', 'ended', 'andrad', 'from', 'to', 'groupBy', 'clinic', 'clinics', 'figure', 'cursor', 'sort', 'limit', 'period', 'x'];
@@ -26,8 +22,6 @@ beforeAll(async () => {
   fixture = await buildFixture(server());
   sessions.push(await signIn(server().baseUrl, fixture.staff.nurse), await signIn(server().baseUrl, fixture.staff.manager));
 });
-
-const seedOf = (name: string) => (BASE_SEED + createHash('sha256').update(name).digest().readUInt32BE(0)) | 0;
 
 describe('the pages', () => {
   it(
@@ -83,16 +77,8 @@ describe('the pages', () => {
           });
         });
 
-      const statuses = new Map<number, number>();
-      await fc.assert(
-        fc.asyncProperty(request, async (r) => {
-          const response = await send(server().baseUrl, r);
-          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-          checkResponse(r, response);
-        }),
-        { seed: seedOf('pages'), numRuns: RUNS * 4 },
-      );
-      console.info(`pages: ${[...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ')}`);
+      const statuses = await fuzz(server().baseUrl, 'pages', request, RUNS * 4);
+      console.info(`pages: ${summary(statuses)}`);
 
       const live = await server().request('GET', '/health/live');
       expect(live.status).toBe(200);

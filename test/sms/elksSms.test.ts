@@ -1,7 +1,6 @@
 // SMS through 46elks (SMS_PROVIDER=46elks) against the local fake: form fields with basic auth, refusals vs
 // faults, and a booking confirmation sent by the SMS job whose delivery report is recorded on the message.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
 import { sendSms } from '../../src/jobs/sendSms.js';
 import { createLogger } from '../../src/logger.js';
 import { createCallbackTokens } from '../../src/services/callbackTokens.js';
@@ -12,6 +11,7 @@ import { webhookKey } from '../../src/telephony/webhookKey.js';
 import { smsSenderOf } from '../../src/compose.js';
 import { openTestDatabase } from '../support/database.js';
 import { FAKE_ELKS_PASSWORD, FAKE_ELKS_USERNAME, startFakeElks, type FakeElks } from '../support/fakeElks.js';
+import { elksSmsConfig } from '../support/fakeElksApp.js';
 import { startTestServer, TEST_TELEPHONY_SECRET, TEST_TOKEN_SECRET, type TestServer } from '../support/server.js';
 
 let fake: FakeElks;
@@ -65,14 +65,7 @@ describe('46elks SMS adapter', () => {
 
 describe('SMS_PROVIDER=46elks end to end', () => {
   it('sends the booking confirmation through 46elks and records its delivery report once, for the right message', async () => {
-    const config = parseConfig({
-      SMS_PROVIDER: '46elks',
-      ELKS_API_URL: fake.apiUrl,
-      ELKS_API_USERNAME: FAKE_ELKS_USERNAME,
-      ELKS_API_PASSWORD: FAKE_ELKS_PASSWORD,
-      TELEPHONY_WEBHOOK_SECRET: TEST_TELEPHONY_SECRET,
-      PUBLIC_BASE_URL: server.baseUrl,
-    });
+    const config = elksSmsConfig(fake, server.baseUrl);
     const clinicId = await server.addClinic();
     const booked = await server.request('POST', `/api/clinics/${clinicId}/callbacks`, { body: { phone: '070-123 45 67' } });
     expect(booked.status).toBe(201);

@@ -3,7 +3,6 @@
 // and a send interrupted after 46elks accepted it is found in 46elks' history instead of being sent again. Through
 // the real app, the SMS job and the 46elks adapter, against the fake 46elks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
 import { sendSms } from '../../src/jobs/sendSms.js';
 import { createLogger } from '../../src/logger.js';
 import { createCallbackTokens } from '../../src/services/callbackTokens.js';
@@ -11,8 +10,9 @@ import { smsSenderOf } from '../../src/compose.js';
 import { openTestDatabase } from '../support/database.js';
 import { FakeElksCall } from '../support/fakeElksCaller.js';
 import { ivrClinic } from '../support/ivrClinic.js';
-import { FAKE_ELKS_PASSWORD, FAKE_ELKS_USERNAME, startFakeElks, type FakeElks } from '../support/fakeElks.js';
-import { startTestServer, TEST_TELEPHONY_SECRET, TEST_TOKEN_SECRET, type TestServer } from '../support/server.js';
+import { startFakeElks, type FakeElks } from '../support/fakeElks.js';
+import { elksSmsConfig } from '../support/fakeElksApp.js';
+import { startTestServer, TEST_TOKEN_SECRET, type TestServer } from '../support/server.js';
 
 const TUESDAY_0800 = '2027-03-30T08:00:00+02:00';
 let fake: FakeElks;
@@ -22,14 +22,7 @@ let deps: Parameters<typeof sendSms>[0];
 beforeAll(async () => {
   fake = await startFakeElks();
   server = await startTestServer(await openTestDatabase(), TUESDAY_0800);
-  const config = parseConfig({
-    SMS_PROVIDER: '46elks',
-    ELKS_API_URL: fake.apiUrl,
-    ELKS_API_USERNAME: FAKE_ELKS_USERNAME,
-    ELKS_API_PASSWORD: FAKE_ELKS_PASSWORD,
-    TELEPHONY_WEBHOOK_SECRET: TEST_TELEPHONY_SECRET,
-    PUBLIC_BASE_URL: server.baseUrl,
-  });
+  const config = elksSmsConfig(fake, server.baseUrl);
   deps = { db: server.db, clock: server.clock, sms: smsSenderOf(config, createLogger('silent')), tokens: createCallbackTokens(TEST_TOKEN_SECRET), publicBaseUrl: server.baseUrl };
 });
 afterAll(async () => {

@@ -3,16 +3,16 @@
 // third hangs up at the offer, and the manager's report and drill-down count all three calls by how they ended.
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
 import { replaceClinicTelephony } from '../../src/db/clinicTelephony.js';
 import { sendSms } from '../../src/jobs/sendSms.js';
 import { createLogger } from '../../src/logger.js';
 import { createCallbackTokens } from '../../src/services/callbackTokens.js';
 import { smsSenderOf } from '../../src/compose.js';
 import { openTestDatabase } from '../support/database.js';
-import { FAKE_ELKS_PASSWORD, FAKE_ELKS_USERNAME, startFakeElks, type FakeElks } from '../support/fakeElks.js';
+import { startFakeElks, type FakeElks } from '../support/fakeElks.js';
+import { elksSmsConfig } from '../support/fakeElksApp.js';
 import { FakeElksCall } from '../support/fakeElksCaller.js';
-import { startTestServer, TEST_TELEPHONY_SECRET, TEST_TOKEN_SECRET, type TestServer } from '../support/server.js';
+import { startTestServer, TEST_TOKEN_SECRET, type TestServer } from '../support/server.js';
 
 // Tuesday 30 March 2027 (summer time): booking closes at 17:00.
 const TUESDAY_0800 = '2027-03-30T08:00:00+02:00';
@@ -45,14 +45,7 @@ describe('a day on the phone line, end to end', () => {
     expect(booking.lastPrompt.text).toContain('Du är bokad. Vi ringer dig i dag mellan klockan åtta och femton och klockan åtta och trettio.');
 
     // The SMS job (as the worker runs it with SMS_PROVIDER=46elks) sends the confirmation to the caller.
-    const config = parseConfig({
-      SMS_PROVIDER: '46elks',
-      ELKS_API_URL: fake.apiUrl,
-      ELKS_API_USERNAME: FAKE_ELKS_USERNAME,
-      ELKS_API_PASSWORD: FAKE_ELKS_PASSWORD,
-      TELEPHONY_WEBHOOK_SECRET: TEST_TELEPHONY_SECRET,
-      PUBLIC_BASE_URL: server.baseUrl,
-    });
+    const config = elksSmsConfig(fake, server.baseUrl);
     const { rows } = await server.db.query<{ id: string }>(
       `SELECT m.id FROM sms_messages m JOIN callbacks c ON c.id = m.callback_id WHERE c.clinic_id = $1 AND m.kind = 'booking_confirmation'`,
       [clinicId],
