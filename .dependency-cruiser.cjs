@@ -71,8 +71,8 @@ module.exports = {
       name: 'config-at-the-bottom',
       comment: 'Configuration is parsed once at start-up from the environment; it knows the domain and the errors, nothing above.',
       severity: 'error',
-      from: { path: '^src/config\\.ts$' },
-      to: { path: '^src/', pathNot: ['^src/domain/', '^src/errors\\.ts$', '^src/config\\.ts$'] },
+      from: { path: '^src/config(\\.ts$|/)' },
+      to: { path: '^src/', pathNot: ['^src/domain/', '^src/errors\\.ts$', '^src/config(\\.ts$|/)'] },
     },
     {
       name: 'workers-from-entry-points-only',

@@ -4,7 +4,9 @@
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Clock } from './clock.js';
-import { DEFAULT_HTTP_SETTINGS, DEFAULT_RATE_LIMITS, type Config, type HttpSettings, type OidcConfig, type RateLimitSettings } from './config.js';
+import type { Config } from './config.js';
+import { DEFAULT_HTTP_SETTINGS, DEFAULT_RATE_LIMITS, type HttpSettings, type RateLimitSettings } from './config/http.js';
+import type { OidcConfig } from './config/oidc.js';
 import { clinicRulesChangesOf, slotPlacesChangesOf, type ClinicChanges, type ClinicRulesChanges } from './db/clinicChanges.js';
 import { findClinicRules } from './db/clinics.js';
 import type { Database } from './db/database.js';

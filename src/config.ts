@@ -1,84 +1,16 @@
 // Configuration, parsed once from the environment at start-up. A bad value stops start-up naming the variable.
 import { DateTime } from 'luxon';
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { DEFAULT_MAX_OPEN_PER_PHONE } from './domain/callerPolicy.js';
-
-/**
- * Secrets anyone can read in this repository (the former development default, the compose file's old fallback,
- * the test fixtures): in production they would let a stranger forge cancel tokens or telephony events.
- */
-const PUBLISHED_SECRETS = new Set([
-  'development-only-callback-token-secret-change-me',
-  'compose-demo-only-secret-replace-before-real-use',
-  'test-secret-test-secret-test-secret!',
-  'telephony-test-secret-telephony-test-secret',
-]);
-
-/** Why a production secret cannot be trusted, or null. Few distinct characters ('x' × 32) is a placeholder. */
-function publicSecretProblem(secret: string): string | null {
-  if (PUBLISHED_SECRETS.has(secret)) return 'is a value published in the repository; generate your own, e.g. `openssl rand -hex 32`';
-  if (new Set(secret).size < 8) return 'is a placeholder (fewer than 8 different characters); generate one, e.g. `openssl rand -hex 32`';
-  return null;
-}
-
-const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
-
-/** What Express's "trust proxy" accepts: a hop count, or named ranges, addresses and CIDRs. */
-function isTrustProxyValue(value: string): boolean {
-  if (/^\d{1,2}$/.test(value)) return true;
-  return value.split(',').every((part) => {
-    const item = part.trim();
-    if (PROXY_KEYWORDS.has(item)) return true;
-    const [address, bits, ...rest] = item.split('/');
-    if (rest.length || !address || isIP(address) === 0) return false;
-    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128));
-  });
-}
+import { elksProblems } from './config/elks.js';
+import { DEFAULT_RATE_LIMITS, isTrustProxyValue, type HttpSettings, type RateLimitSettings } from './config/http.js';
+import { oidcConfig, oidcProblems, type OidcConfig } from './config/oidc.js';
+import { publicSecretProblem } from './config/secrets.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-/** How the HTTP side is set up (security headers, CORS, docs, metrics, proxies). */
-export interface HttpSettings {
-  /** Origins allowed to call the API from a browser; empty: CORS closed (same origin only). */
-  corsOrigins: string[];
-  /** Serve the OpenAPI document and /api/docs. */
-  apiDocs: boolean;
-  /** Bearer token Prometheus sends to /metrics; null: /metrics is not served. */
-  metricsToken: string | null;
-  /** The service is reached over HTTPS: send Strict-Transport-Security and upgrade insecure requests. */
-  behindTls: boolean;
-  /** Express's "trust proxy": whose X-Forwarded-For gives the client address that rate limits count. */
-  trustProxy: string | number;
-}
-
-export const DEFAULT_HTTP_SETTINGS: HttpSettings = {
-  corsOrigins: [],
-  apiDocs: true,
-  metricsToken: null,
-  behindTls: false,
-  trustProxy: 'loopback',
-};
-
-/** The public endpoints' rate limits, counted in Redis across processes. */
-export interface RateLimitSettings {
-  /** Requests per minute from one client address to the public read endpoints (clinics, slots, a booking). */
-  publicReadsPerMinute: number;
-  /** Booking attempts (and changes, cancellations) per hour from one client address. Generous: patients
-   * behind one hospital or mobile-network address share it. */
-  bookingsPerAddressPerHour: number;
-  /** Booking attempts per hour for one phone number, whatever the address. */
-  bookingsPerPhonePerHour: number;
-}
-
-export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
-  publicReadsPerMinute: 300,
-  bookingsPerAddressPerHour: 120,
-  bookingsPerPhonePerHour: 10,
-};
 
 const EnvSchema = z
   .object({
@@ -260,7 +192,6 @@ export interface Config {
   workerMetricsPort: number | null;
 }
 
-
 export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings (e.g. `DATABASE_URL=` in a compose file) mean "not set".
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -324,124 +255,3 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   };
 }
 
-export const OIDC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
-const OIDC_ROLES = ['nurse', 'manager', 'admin'] as const;
-type OidcRole = (typeof OIDC_ROLES)[number];
-
-export interface OidcConfig {
-  issuer: string;
-  audience: string;
-  /** null: discovered from `${issuer}/.well-known/openid-configuration`. */
-  jwksUrl: string | null;
-  roleClaim: string;
-  clinicsClaim: string;
-  /** Identity-provider value → our role; null: the claim holds nurse, manager or admin itself. */
-  roleMap: Record<string, OidcRole> | null;
-  algorithms: string[];
-  clockToleranceSeconds: number;
-  timeoutMs: number;
-}
-
-type OidcEnv = Pick<
-  Env,
-  | 'NODE_ENV'
-  | 'OIDC_ISSUER'
-  | 'OIDC_AUDIENCE'
-  | 'OIDC_JWKS_URL'
-  | 'OIDC_ROLE_CLAIM'
-  | 'OIDC_CLINICS_CLAIM'
-  | 'OIDC_ROLE_MAP'
-  | 'OIDC_ALGORITHMS'
-  | 'OIDC_CLOCK_TOLERANCE_SECONDS'
-  | 'OIDC_TIMEOUT_MS'
->;
-
-function parseRoleMap(value: string): Record<string, OidcRole> | string {
-  const map: Record<string, OidcRole> = {};
-  for (const pair of value.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const at = pair.lastIndexOf('=');
-    const from = pair.slice(0, at).trim();
-    const to = pair.slice(at + 1).trim();
-    if (at <= 0 || !from || !(OIDC_ROLES as readonly string[]).includes(to)) {
-      return `'${pair}' must be <identity-provider value>=<${OIDC_ROLES.join('|')}>`;
-    }
-    map[from] = to as OidcRole;
-  }
-  return Object.keys(map).length ? map : 'must map at least one value, e.g. Sjukskoterska=nurse';
-}
-
-function parseAlgorithms(value: string): string[] | string {
-  const list = value.split(',').map((a) => a.trim()).filter(Boolean);
-  const unknown = list.filter((a) => !(OIDC_ALGORITHMS as readonly string[]).includes(a));
-  if (unknown.length || !list.length) return `must be a comma-separated list of ${OIDC_ALGORITHMS.join(', ')} (no HS*, no none)`;
-  return list;
-}
-
-/**
- * 46elks is used for calls or SMS: its credentials are required. Its calls hand it webhook URLs, so in
- * production they need the secret in those URLs and the public address 46elks can reach.
- */
-function elksProblems(
-  env: Pick<Env, 'NODE_ENV' | 'TELEPHONY_PROVIDER' | 'SMS_PROVIDER' | 'ELKS_API_USERNAME' | 'ELKS_API_PASSWORD' | 'TELEPHONY_WEBHOOK_SECRET' | 'PUBLIC_BASE_URL'>,
-): { path: string[]; message: string }[] {
-  const users = [env.TELEPHONY_PROVIDER === '46elks' && 'TELEPHONY_PROVIDER=46elks', env.SMS_PROVIDER === '46elks' && 'SMS_PROVIDER=46elks'].filter(Boolean);
-  if (!users.length) return [];
-  const problems: { path: string[]; message: string }[] = [];
-  for (const name of ['ELKS_API_USERNAME', 'ELKS_API_PASSWORD'] as const) {
-    if (!env[name]) problems.push({ path: [name], message: `is required when ${users.join(' or ')}` });
-  }
-  if (env.TELEPHONY_PROVIDER === '46elks' && env.NODE_ENV === 'production') {
-    for (const name of ['TELEPHONY_WEBHOOK_SECRET', 'PUBLIC_BASE_URL'] as const) {
-      if (!env[name]) problems.push({ path: [name], message: 'is required when TELEPHONY_PROVIDER=46elks and NODE_ENV=production (46elks calls back the URLs built from it)' });
-    }
-  }
-  return problems;
-}
-
-/** OpenID Connect settings are all-or-none: issuer and audience together, the rest only with them. */
-function oidcProblems(env: OidcEnv): { path: string[]; message: string }[] {
-  const optional = [
-    'OIDC_AUDIENCE',
-    'OIDC_JWKS_URL',
-    'OIDC_ROLE_CLAIM',
-    'OIDC_CLINICS_CLAIM',
-    'OIDC_ROLE_MAP',
-    'OIDC_ALGORITHMS',
-    'OIDC_CLOCK_TOLERANCE_SECONDS',
-    'OIDC_TIMEOUT_MS',
-  ] as const;
-  if (!env.OIDC_ISSUER) {
-    const set = optional.filter((name) => env[name] !== undefined);
-    return set.length ? [{ path: ['OIDC_ISSUER'], message: `is required when ${set.join(', ')} is set` }] : [];
-  }
-  const problems: { path: string[]; message: string }[] = [];
-  if (!env.OIDC_AUDIENCE) problems.push({ path: ['OIDC_AUDIENCE'], message: 'is required when OIDC_ISSUER is set' });
-  if (env.NODE_ENV === 'production') {
-    for (const name of ['OIDC_ISSUER', 'OIDC_JWKS_URL'] as const) {
-      if (env[name]?.startsWith('http://')) problems.push({ path: [name], message: 'must be an https URL when NODE_ENV=production' });
-    }
-  }
-  const roleMap = env.OIDC_ROLE_MAP === undefined ? null : parseRoleMap(env.OIDC_ROLE_MAP);
-  if (typeof roleMap === 'string') problems.push({ path: ['OIDC_ROLE_MAP'], message: roleMap });
-  const algorithms = env.OIDC_ALGORITHMS === undefined ? null : parseAlgorithms(env.OIDC_ALGORITHMS);
-  if (typeof algorithms === 'string') problems.push({ path: ['OIDC_ALGORITHMS'], message: algorithms });
-  return problems;
-}
-
-/** Only called on an environment that passed oidcProblems. */
-function oidcConfig(env: OidcEnv): OidcConfig | null {
-  if (!env.OIDC_ISSUER || !env.OIDC_AUDIENCE) return null;
-  const roleMap = env.OIDC_ROLE_MAP === undefined ? null : parseRoleMap(env.OIDC_ROLE_MAP);
-  const algorithms = env.OIDC_ALGORITHMS === undefined ? ['RS256', 'ES256'] : parseAlgorithms(env.OIDC_ALGORITHMS);
-  return {
-    issuer: env.OIDC_ISSUER,
-    audience: env.OIDC_AUDIENCE,
-    jwksUrl: env.OIDC_JWKS_URL ?? null,
-    roleClaim: env.OIDC_ROLE_CLAIM ?? 'roles',
-    clinicsClaim: env.OIDC_CLINICS_CLAIM ?? 'clinics',
-    roleMap: typeof roleMap === 'string' ? null : roleMap,
-    algorithms: typeof algorithms === 'string' ? [] : algorithms,
-    clockToleranceSeconds: env.OIDC_CLOCK_TOLERANCE_SECONDS ?? 30,
-    timeoutMs: env.OIDC_TIMEOUT_MS ?? 5000,
-  };
-}

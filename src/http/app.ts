@@ -4,7 +4,7 @@
 import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import type { Services } from '../services/index.js';
-import type { HttpSettings } from '../config.js';
+import type { HttpSettings } from '../config/http.js';
 import { elksWebhooks } from '../telephony/webhookKey.js';
 import { mountEndpoints } from './endpoint.js';
 import { apiEndpoints } from './endpoints/index.js';

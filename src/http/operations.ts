@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import type { Logger } from '../logger.js';
 import { bookingRefusalsTotal, bookingsTotal, httpRequestDuration } from '../ops/metrics.js';
 import { redactWebhookKey, webhookRoutePattern } from '../telephony/webhookKey.js';
-import type { HttpSettings } from '../config.js';
+import type { HttpSettings } from '../config/http.js';
 
 export function securityHeaders(settings: HttpSettings): RequestHandler[] {
   const handlers: RequestHandler[] = [

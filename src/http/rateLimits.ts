@@ -7,7 +7,7 @@ import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimited } from '../errors.js';
-import type { RateLimitSettings } from '../config.js';
+import type { RateLimitSettings } from '../config/http.js';
 
 export interface RateLimits {
   /** Middleware for the public read endpoints, keyed by client address. */

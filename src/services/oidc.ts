@@ -4,7 +4,7 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyG
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
-import type { OidcConfig } from '../config.js';
+import type { OidcConfig } from '../config/oidc.js';
 import { STAFF_ROLES, type StaffRole } from '../db/staff.js';
 import { REGION_TIMEZONE } from '../domain/schedule.js';
 import { AppError, ServiceUnavailable, TokenExpired, Unauthenticated } from '../errors.js';

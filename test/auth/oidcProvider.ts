@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import type { DateTime } from 'luxon';
-import type { OidcConfig } from '../../src/config.js';
+import type { OidcConfig } from '../../src/config/oidc.js';
 
 /** ok: serves discovery and keys; error: answers 500; hang: accepts and never answers. */
 export type ProviderMode = 'ok' | 'error' | 'hang';
