@@ -1,6 +1,5 @@
 // The managers' reports: the three measures and the turned-away callers (rule 13) per clinic, several clinics
 // or the region, by day, week or month; the records behind each figure; CSV; and the monthly national file.
-import { z } from 'zod';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import { recordAudit } from '../db/audit.js';
@@ -29,10 +28,10 @@ import {
 import { nationalCsv, nationalCsvFor, nationalRows } from '../domain/nationalReport.js';
 import { MAX_PERIODS, periodCount, periodsOf, previousMonth, monthRange, type ReportRange } from '../domain/reportPeriod.js';
 import { regionDate, showInstant } from '../domain/schedule.js';
-import { isAcceptedDate } from '../domain/dateBounds.js';
 import { ClinicNotFound, ReportNotFound, ValidationFailed } from '../errors.js';
 import { authorize, type StaffMember } from './staffAuth.js';
 import { measuresCsv } from '../domain/measuresCsv.js';
+import { decodeAttemptCursor, decodeCallbackCursor, encodeCursor } from '../domain/drilldownCursor.js';
 import type { MeasureReport, ReportFigures } from '../domain/measureReport.js';
 
 const REPORT_ROLES = ['manager', 'admin'] as const;
@@ -90,31 +89,6 @@ export interface ReportService {
 }
 
 const SAME_DAY_PENDING_REASON = 'Pending: requested today and not yet reached, but its promised time has not yet passed; not counted until then.';
-
-const encodeCursor = (date: string, callbackId: string) => Buffer.from(JSON.stringify([date, callbackId])).toString('base64url');
-
-/** A cursor is ours only if it decodes to a date the API accepts and a callback id. */
-const CursorSchema = z.tuple([z.iso.date().refine(isAcceptedDate), z.uuid()]);
-
-/** A booking attempt's cursor: its date and key ('phone:…' or 'web:…'). */
-const AttemptCursorSchema = z.tuple([z.iso.date().refine(isAcceptedDate), z.string().regex(/^(phone|web):/).max(150)]);
-
-function decodeWith<T extends z.ZodType<[string, string]>>(schema: T, cursor: string): [string, string] {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    // not JSON: fall through to the validation error
-  }
-  const parsed = schema.safeParse(decoded);
-  if (parsed.success) return parsed.data as [string, string];
-  throw new ValidationFailed([{ field: 'query.cursor', message: 'is not a cursor this API returned' }]);
-}
-
-function decodeCursor(cursor: string): { date: string; callbackId: string } {
-  const [date, callbackId] = decodeWith(CursorSchema, cursor);
-  return { date, callbackId };
-}
 
 /** Sums the turned-away counts of the clinic-days that pass `keep`. */
 function sumTurnedAway(byDay: Map<string, TurnedAwayCounts>, keep: (clinicId: string, date: string) => boolean): TurnedAwayCounts {
@@ -212,7 +186,7 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
 
   async function attemptDrilldown(staff: StaffMember, q: DrilldownQuery, figure: TurnedAwayFigure, clinics: ClinicSummary[]) {
     const filter = TURNED_AWAY_FIGURES[figure];
-    const after = q.cursor ? decodeWith(AttemptCursorSchema, q.cursor) : null;
+    const after = q.cursor ? decodeAttemptCursor(q.cursor) : null;
     const facts = await listAttemptFacts(
       db,
       { clinicIds: clinics.map((c) => c.id), from: q.from, to: q.to, after: after ? { date: after[0], key: after[1] } : null, limit: q.limit },
@@ -250,7 +224,7 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
       if (isTurnedAwayFigure(q.figure)) return attemptDrilldown(staff, q, q.figure, clinics);
       if (q.channel) throw new ValidationFailed([{ field: 'query.channel', message: 'narrows only the turnedAway figures' }]);
       const filter = DRILLDOWN_FIGURES[q.figure];
-      const page: Page = { clinicIds: clinics.map((c) => c.id), from: q.from, to: q.to, after: q.cursor ? decodeCursor(q.cursor) : null, limit: q.limit };
+      const page: Page = { clinicIds: clinics.map((c) => c.id), from: q.from, to: q.to, after: q.cursor ? decodeCallbackCursor(q.cursor) : null, limit: q.limit };
       const now = today();
       // Instants as the API promises them: with the clinic's own offset, never as UTC 'Z'.
       const zones = new Map(clinics.map((c) => [c.id, { timezone: c.timezone }]));
