@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import { ConfigError } from '../errors.js';
-import { findClinicRules, listClinics } from '../db/clinics.js';
+import { findClinicRules } from '../db/clinics.js';
 import type { Database } from '../db/database.js';
 import { listStaffAccounts, revokeStaff, STAFF_ROLES, type StaffAccountSummary, type StaffRole } from '../db/staff.js';
 import { listStaffPhones, setStaffPhone } from '../db/staffPhones.js';
@@ -106,7 +106,7 @@ function listText(accounts: StaffAccountSummary[], phones: Map<string, string>, 
       a.id,
       a.role,
       a.name,
-      a.signIn === 'oidc' ? '(from each sign-in)' : a.clinicIds.join(',') || '-',
+      a.signIn === 'oidc' ? '(from each sign-in)' : a.allClinics ? 'all' : a.clinicIds.join(',') || '-',
       phones.has(a.id) ? maskPhone(phones.get(a.id)!) : '-',
       a.signIn === 'oidc' ? `oidc ${a.oidcSubject}` : 'token',
       when(a.createdAt),
@@ -137,7 +137,9 @@ export async function runStaffCommand(db: Database, clock: Clock, command: Staff
       : `Revoked ${who} at ${when(revoked.disabledAt)}: they can no longer sign in, from their next request on.`;
   }
 
-  const clinicIds = command.clinics.length === 1 && command.clinics[0] === 'all' ? (await listClinics(db)).map((c) => c.id) : command.clinics;
+  // 'all': region-wide, every clinic there is and will be; it works on an empty database (the first admin).
+  const allClinics = command.clinics.length === 1 && command.clinics[0] === 'all';
+  const clinicIds = allClinics ? [] : command.clinics;
   for (const clinicId of clinicIds) {
     if (!(await findClinicRules(db, clinicId))) throw new ConfigError(`No clinic with id '${clinicId}'.`);
   }
@@ -145,11 +147,12 @@ export async function runStaffCommand(db: Database, clock: Clock, command: Staff
     name: command.name,
     role: command.role,
     clinicIds,
+    allClinics,
     phoneE164: command.phoneE164,
     validity: { from: clock.now(), days: command.days },
   });
   return [
-    `Created ${staff.role} ${staff.name} (${staff.id}) for ${clinicIds.join(', ')}.`,
+    `Created ${staff.role} ${staff.name} (${staff.id}) for ${allClinics ? 'every clinic, those created later too' : clinicIds.join(', ')}.`,
     `The token expires ${when(expiresAt!)} (${command.days} days).`,
     `Bearer token (shown only now; store it safely):\n${token}`,
   ].join('\n');

@@ -27,15 +27,63 @@ interface ExceptionRow {
   note: string | null;
 }
 
+/** Whether a clinic takes bookings: 'paused' is open but taking none (before go-live); 'closed' sends patients elsewhere. */
+export type ClinicStatus = 'open' | 'paused' | 'closed';
+
 export interface ClinicSummary {
   id: string;
   name: string;
   timezone: string;
+  /** The national unit id; null until the region sets it. */
+  hsaId: string | null;
+  town: string | null;
+  /** Kommun. */
+  municipality: string | null;
+  /** The clinic's own number as patients are shown it. */
+  publicPhoneE164: string | null;
+  status: ClinicStatus;
+  /** Where a closed clinic sends its patients; null unless closed. */
+  closedReferral: string | null;
 }
 
+interface SummaryRow {
+  id: string;
+  name: string;
+  timezone: string;
+  hsa_id: string | null;
+  town: string | null;
+  municipality: string | null;
+  public_phone_e164: string | null;
+  accepts_bookings: boolean;
+  closed_at: Date | null;
+  closed_referral: string | null;
+}
+
+const SUMMARY_COLUMNS = 'id, name, timezone, hsa_id, town, municipality, public_phone_e164, accepts_bookings, closed_at, closed_referral';
+
+function summaryOf(r: SummaryRow): ClinicSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    timezone: r.timezone,
+    hsaId: r.hsa_id,
+    town: r.town,
+    municipality: r.municipality,
+    publicPhoneE164: r.public_phone_e164,
+    status: r.closed_at ? 'closed' : r.accepts_bookings ? 'open' : 'paused',
+    closedReferral: r.closed_at ? r.closed_referral : null,
+  };
+}
+
+/** Every clinic, closed ones included (their history stays reported), by name. */
 export async function listClinics(db: Queryable): Promise<ClinicSummary[]> {
-  const { rows } = await db.query<ClinicSummary>('SELECT id, name, timezone FROM clinics ORDER BY name, id');
-  return rows;
+  const { rows } = await db.query<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM clinics ORDER BY name, id`);
+  return rows.map(summaryOf);
+}
+
+export async function findClinicSummary(db: Queryable, clinicId: string): Promise<ClinicSummary | null> {
+  const { rows } = await db.query<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM clinics WHERE id = $1`, [clinicId]);
+  return rows[0] ? summaryOf(rows[0]) : null;
 }
 
 export async function countClinics(db: Queryable): Promise<number> {

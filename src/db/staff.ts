@@ -9,14 +9,21 @@ export interface StaffMember {
   id: string;
   name: string;
   role: StaffRole;
+  /** For a region-wide account, every clinic there was when the account was read. */
   clinicIds: string[];
 }
+
+/** Region-wide accounts cover every clinic at the moment each request reads the account, those created later too. */
+const CLINIC_IDS_SQL = `CASE WHEN s.all_clinics THEN coalesce((SELECT array_agg(c.id ORDER BY c.id) FROM clinics c), '{}')
+            ELSE array_remove(array_agg(sc.clinic_id ORDER BY sc.clinic_id), NULL) END`;
 
 export async function insertStaff(
   db: Database,
   staff: StaffMember & {
     tokenHash: string;
     phoneE164?: string | null;
+    /** Every clinic there is and will be (staff_clinics left empty). */
+    allClinics?: boolean;
     /** Default: the database's now(). */
     createdAt?: DateTime;
     /** null or omitted: the token does not expire. */
@@ -25,8 +32,8 @@ export async function insertStaff(
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query(
-      `INSERT INTO staff (id, name, role, token_hash, phone_e164, created_at, token_expires_at)
-       VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()), $7)`,
+      `INSERT INTO staff (id, name, role, token_hash, phone_e164, created_at, token_expires_at, all_clinics)
+       VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()), $7, $8)`,
       [
         staff.id,
         staff.name,
@@ -35,8 +42,10 @@ export async function insertStaff(
         staff.phoneE164 ?? null,
         staff.createdAt?.toISO() ?? null,
         staff.tokenExpiresAt?.toISO() ?? null,
+        staff.allClinics ?? false,
       ],
     );
+    if (staff.allClinics) return;
     for (const clinicId of staff.clinicIds) {
       await tx.query('INSERT INTO staff_clinics (staff_id, clinic_id) VALUES ($1, $2)', [staff.id, clinicId]);
     }
@@ -60,8 +69,7 @@ export async function findTokenAccount(db: Queryable, tokenHash: string): Promis
     disabled_at: Date | null;
     token_expires_at: Date | null;
   }>(
-    `SELECT s.id, s.name, s.role, s.disabled_at, s.token_expires_at,
-            array_remove(array_agg(sc.clinic_id ORDER BY sc.clinic_id), NULL) AS clinic_ids
+    `SELECT s.id, s.name, s.role, s.disabled_at, s.token_expires_at, ${CLINIC_IDS_SQL} AS clinic_ids
        FROM staff s LEFT JOIN staff_clinics sc ON sc.staff_id = s.id
       WHERE s.token_hash = $1
       GROUP BY s.id`,
@@ -111,6 +119,9 @@ export interface StaffAccountSummary {
   name: string;
   role: StaffRole;
   clinicIds: string[];
+  /** Covers every clinic, those created later too. */
+  allClinics: boolean;
+  phoneE164: string | null;
   /** 'token': one of our bearer tokens; 'oidc': signs in through the region's identity provider. */
   signIn: 'token' | 'oidc';
   oidcSubject: string | null;
@@ -125,12 +136,14 @@ export async function listStaffAccounts(db: Queryable): Promise<StaffAccountSumm
     name: string;
     role: StaffRole;
     clinic_ids: string[] | null;
+    all_clinics: boolean;
+    phone_e164: string | null;
     oidc_subject: string | null;
     created_at: Date;
     token_expires_at: Date | null;
     disabled_at: Date | null;
   }>(
-    `SELECT s.id, s.name, s.role, s.oidc_subject, s.created_at, s.token_expires_at, s.disabled_at,
+    `SELECT s.id, s.name, s.role, s.all_clinics, s.phone_e164, s.oidc_subject, s.created_at, s.token_expires_at, s.disabled_at,
             array_remove(array_agg(sc.clinic_id ORDER BY sc.clinic_id), NULL) AS clinic_ids
        FROM staff s LEFT JOIN staff_clinics sc ON sc.staff_id = s.id
       GROUP BY s.id
@@ -141,6 +154,8 @@ export async function listStaffAccounts(db: Queryable): Promise<StaffAccountSumm
     name: r.name,
     role: r.role,
     clinicIds: r.clinic_ids ?? [],
+    allClinics: r.all_clinics,
+    phoneE164: r.phone_e164,
     signIn: r.oidc_subject === null ? 'token' : 'oidc',
     oidcSubject: r.oidc_subject,
     createdAt: r.created_at,

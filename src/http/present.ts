@@ -1,6 +1,7 @@
 // Turns domain values into response JSON: instants with the clinic's offset, the promise in Swedish.
 import type { DateTime } from 'luxon';
 import type { StoredCallback } from '../db/callbacks.js';
+import type { ClinicSummary } from '../db/clinics.js';
 import type { SlotView } from '../services/callbackBooking.js';
 import type { RecordedOutcome } from '../domain/callbackOutcome.js';
 import { showInstant } from '../domain/schedule.js';
@@ -71,6 +72,21 @@ export function outcomeView(outcome: RecordedOutcome | null, timezone: string) {
 // A kept listing is shared by every request while it holds (src/services/slotListingCache.ts): its body is written
 // once and sent as bytes, leaving with the listing. Serialising it per request was most of what a kept listing cost.
 const slotListBodies = new WeakMap<readonly SlotView[], Buffer>();
+
+/** A clinic as anyone may see it (GET /api/clinics). */
+export function publicClinicView(c: ClinicSummary) {
+  return {
+    id: c.id,
+    name: c.name,
+    timezone: c.timezone,
+    hsaId: c.hsaId,
+    town: c.town,
+    municipality: c.municipality,
+    phone: c.publicPhoneE164,
+    status: c.status,
+    referral: c.closedReferral,
+  };
+}
 
 /** GET …/slots's body: the times as the slot model wrote them once per day, no DateTime or formatting per request. */
 export function slotListBody(slots: readonly SlotView[]): Buffer {

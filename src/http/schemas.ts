@@ -37,6 +37,14 @@ export const ClinicList = z
         id: z.string().meta({ example: 'vc-kungsor' }),
         name: z.string().meta({ example: 'Vårdcentralen Kungsör' }),
         timezone: z.string().meta({ example: 'Europe/Stockholm' }),
+        hsaId: z.string().nullable().meta({ description: 'The national unit id (HSA-id)', example: 'SE2321000016-15CQ' }),
+        town: z.string().nullable().meta({ example: 'Kungsör' }),
+        municipality: z.string().nullable().meta({ description: 'Kommun', example: 'Kungsör' }),
+        phone: z.string().nullable().meta({ description: 'The clinic’s own number, E.164', example: '+46227123400' }),
+        status: z.enum(['open', 'paused', 'closed']).meta({
+          description: 'open: takes bookings; paused: open but taking none (before going live); closed: see referral',
+        }),
+        referral: z.string().nullable().meta({ description: 'Where a closed clinic sends its patients' }),
       }),
     ),
   })

@@ -27,18 +27,21 @@ export async function createStaffMember(
     name: string;
     role: StaffRole;
     clinicIds: string[];
+    /** Every clinic there is and will be; clinicIds is then ignored. */
+    allClinics?: boolean;
     phoneE164?: string | null;
     validity?: { from: DateTime; days: number };
   },
 ): Promise<{ staff: StaffMember; token: string; expiresAt: DateTime | null }> {
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-  const { phoneE164, validity, ...member } = input;
-  const staff: StaffMember = { id: randomUUID(), ...member };
+  const { phoneE164, validity, allClinics, ...member } = input;
+  const staff: StaffMember = { id: randomUUID(), ...member, clinicIds: allClinics ? [] : member.clinicIds };
   const expiresAt = validity ? validity.from.plus({ days: validity.days }) : null;
   await insertStaff(db, {
     ...staff,
     tokenHash: hashStaffToken(token),
     phoneE164,
+    allClinics: allClinics ?? false,
     ...(validity ? { createdAt: validity.from } : {}),
     tokenExpiresAt: expiresAt,
   });

@@ -12,11 +12,21 @@ const book = (clinicId: string, body: Record<string, unknown> = { phone: '070-12
   server().request('POST', `/api/clinics/${clinicId}/callbacks`, { body, ...(headers ? { headers } : {}) });
 
 describe('GET /api/clinics', () => {
-  it('lists clinics with id, name and time zone', async () => {
+  it('lists clinics with id, name, time zone, the fields a region sets later (null until then) and whether each takes bookings', async () => {
     const id = await server().addClinic({ name: 'Vårdcentralen Kungsör' });
     const res = await server().request('GET', '/api/clinics');
     expect(res.status).toBe(200);
-    expect(res.body.clinics).toContainEqual({ id, name: 'Vårdcentralen Kungsör', timezone: 'Europe/Stockholm' });
+    expect(res.body.clinics).toContainEqual({
+      id,
+      name: 'Vårdcentralen Kungsör',
+      timezone: 'Europe/Stockholm',
+      hsaId: null,
+      town: null,
+      municipality: null,
+      phone: null,
+      status: 'open',
+      referral: null,
+    });
   });
 });
 

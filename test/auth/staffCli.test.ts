@@ -121,6 +121,25 @@ describe('runStaffCommand', () => {
     expect(list.split('\n').find((l) => l.startsWith(id))!.split(/\s{2,}/).at(-1)).toBe('2027-03-30 12:00 local');
   });
 
+  it('creates the first admin of an empty database with --clinic all: it covers every clinic, those created after it too', async () => {
+    const empty = await openTestDatabase();
+    try {
+      const clock = manualClock(NOW);
+      const output = await runStaffCommand(empty, clock, { kind: 'create', role: 'admin', clinics: ['all'], name: 'Första Admin', phoneE164: null, days: 30 });
+      expect(output).toContain('for every clinic, those created later too.');
+      const auth = createStaffAuthenticator({ db: empty, clock });
+      const authorization = `Bearer ${tokenOf(output)}`;
+      expect((await auth.authenticate(authorization)).clinicIds).toEqual([]);
+      const later = uniqueClinicId();
+      await insertClinic(empty, clinicRules({ id: later, name: 'Vårdcentralen Senare' }));
+      expect((await auth.authenticate(authorization)).clinicIds).toEqual([later]);
+      const list = await runStaffCommand(empty, clock, { kind: 'list' });
+      expect(list.split('\n')[1]!.split(/\s{2,}/).slice(1, 4)).toEqual(['admin', 'Första Admin', 'all']);
+    } finally {
+      await empty.close();
+    }
+  });
+
   it('refuses to revoke an id no account has, and to create for a clinic that does not exist', async () => {
     const clock = manualClock(NOW);
     await expect(runStaffCommand(db, clock, { kind: 'revoke', id: '6f1c2a7e-3b4d-4e5f-8a9b-0c1d2e3f4a5b' })).rejects.toThrow(

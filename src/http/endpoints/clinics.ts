@@ -1,7 +1,7 @@
 // Public clinic endpoints: the clinic list and the bookable slots.
 import type { CallbackBookingService } from '../../services/callbackBooking.js';
 import { endpoint, type AnyEndpoint } from '../endpoint.js';
-import { slotListBody } from '../present.js';
+import { publicClinicView, slotListBody } from '../present.js';
 import type { RateLimits } from '../rateLimits.js';
 import { ClinicIdParams, ClinicList, SlotList, SlotsQuery } from '../schemas.js';
 
@@ -10,11 +10,11 @@ export function clinicEndpoints(deps: { booking: Pick<CallbackBookingService, 'l
   return [
     endpoint({
       route: 'GET /api/clinics',
-      summary: 'List the health centres that take callback bookings',
+      summary: 'List the health centres, each with whether it takes callback bookings',
       access: 'public',
       rateLimit: limits.publicReads,
       responses: { 200: { description: 'The clinics', schema: ClinicList } },
-      handle: async () => ({ json: { clinics: await booking.listClinics() } }),
+      handle: async () => ({ json: { clinics: (await booking.listClinics()).map(publicClinicView) } }),
     }),
     endpoint({
       route: 'GET /api/clinics/{clinicId}/slots',
