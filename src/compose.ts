@@ -30,6 +30,7 @@ import { createDiallingService } from './services/dialling.js';
 import { createGuaranteeCaseService } from './services/guaranteeCases.js';
 import { createOidcVerifier } from './services/oidc.js';
 import { createPhoneBookingService } from './services/phoneBooking.js';
+import { createNationalReportService } from './services/nationalReports.js';
 import { createReportService } from './services/reports.js';
 import { createSlotListingCache } from './services/slotListingCache.js';
 import { createStaffAuthenticator } from './services/staffAuth.js';
@@ -127,6 +128,7 @@ export function createServices(deps: ServiceDeps): Services {
     }),
     cases: createGuaranteeCaseService({ db, clock, basis: deps.guaranteeStart }),
     reports: createReportService({ db, clock, basis: deps.guaranteeStart }),
+    national: createNationalReportService({ db, clock }),
     staffAuth,
     staffSessions: createStaffSessions({ db, clock, auth: staffAuth }),
     clinicSettings: createClinicSettingsService({ db, clock, onRulesChanged: clinicRules.forget }),

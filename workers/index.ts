@@ -89,7 +89,7 @@ export async function startWorkers(config: Config, logger: Logger, deps: WorkerD
   const missed = await markMissedCallbacks({ db: deps.db, clock: deps.clock });
   const restored = await reconcileNow();
   // Catch up on a national file whose 1st passed while no worker ran.
-  const national = await services.reports.produceNationalReport();
+  const national = await services.national.produce();
   logger.info({ ...restored, missedMarked: missed.marked, nationalReport: national }, 'workers started; reconciliation done');
   const watchdog = setInterval(() => {
     ensureSchedules(queues, wanted)

@@ -15,7 +15,7 @@ import { seedDemoClinicsIfEmpty, seedDemoStaffIfEmpty } from '../demo/seedDemo.j
 import { findStaffByName } from '../db/staff.js';
 import { seedDemoHistory, SeedRefused, DEMO_REGION } from '../demo/seedHistory.js';
 import { addDays, regionDate } from '../domain/schedule.js';
-import { createReportService } from '../services/reports.js';
+import { createNationalReportService } from '../services/nationalReports.js';
 import { createStaffMember } from '../services/staffAuth.js';
 import { monthRange, periodsOf } from '../domain/reportPeriod.js';
 
@@ -65,14 +65,14 @@ async function main(argv: string[]): Promise<void> {
     const result = await seedDemoHistory(db, { callbacks, from, until, seed, basis: config.guaranteeStart, replace: values.replace, log: (l) => console.log(`  ${l}`) });
 
     // The national files for every complete month of the history, as the monthly job would have made them.
-    const reports = createReportService({ db, clock, basis: config.guaranteeStart });
+    const national = createNationalReportService({ db, clock });
     const complete = periodsOf({ from, to: until, groupBy: 'month' }).filter((p) => {
       const month = monthRange(p.label);
       return p.from === month.from && p.to === month.to;
     });
     // A file made before the seed (npm start makes last month's at once) describes history that is now replaced.
     await deleteNationalReports(db, complete.map((p) => p.label));
-    for (const p of complete) await reports.produceNationalReport(p.label);
+    for (const p of complete) await national.produce(p.label);
 
     let token: string | null = null;
     if (!(await findStaffByName(db, REGION_MANAGER))) {

@@ -205,3 +205,13 @@ const TURNED_AWAY_REASON_TEXTS: Record<TurnedAwayReason, string> = {
   no_free_time: 'Turned away: no time was free up to the booking horizon.',
   duplicate: 'Turned away: the caller already had a booked callback (rule 11).',
 };
+
+/** Sums the turned-away counts of the clinic-days that pass `keep`. */
+export function sumTurnedAway(byDay: Map<string, TurnedAwayCounts>, keep: (clinicId: string, date: string) => boolean): TurnedAwayCounts {
+  const sum = emptyTurnedAway();
+  for (const [key, counts] of byDay) {
+    const [clinicId = '', date = ''] = key.split('|');
+    if (keep(clinicId, date)) addTurnedAway(sum, counts);
+  }
+  return sum;
+}

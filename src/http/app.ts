@@ -102,6 +102,7 @@ export function createApp(services: Services, deps: HttpAppDeps): Express {
     managerPageRoutes({
       sessions,
       reports: services.reports,
+      national: services.national,
       settings: services.clinicSettings,
       telephony: services.clinicTelephony,
       voiceStartUrl,

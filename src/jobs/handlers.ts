@@ -30,7 +30,7 @@ export function createJobHandlers(services: Services, jobs: Services['jobs']): J
     maintenance: maintenanceHandler({ db, jobs, clock, speech: services.speech, clipFormat: services.voiceClips.format, logger: services.logger }),
     // Another process refreshing at the same moment is enough: skip rather than queue up behind it.
     measures: { handle: async () => ({ cells: await refreshMeasures(db, { wait: false }) }) },
-    nationalReport: { handle: (payload) => services.reports.produceNationalReport(payload.month) },
+    nationalReport: { handle: (payload) => services.national.produce(payload.month) },
     guaranteeSummary: { handle: () => sendGuaranteeSummaries({ db, clock, cases: services.cases, notifier: services.notifier }) },
     missedCallbacks: { handle: () => markMissedCallbacks({ db, clock }) },
   };

@@ -18,6 +18,7 @@ import type { ClinicTelephonyService } from './clinicTelephony.js';
 import type { DiallingService } from './dialling.js';
 import type { GuaranteeCaseService } from './guaranteeCases.js';
 import type { PhoneBookingService } from './phoneBooking.js';
+import type { NationalReportService } from './nationalReports.js';
 import type { ReportService } from './reports.js';
 import type { StaffAuthenticator } from './staffAuth.js';
 import type { StaffSessions } from './staffSessions.js';
@@ -39,6 +40,7 @@ export interface Services {
   dialling: DiallingService;
   cases: GuaranteeCaseService;
   reports: ReportService;
+  national: NationalReportService;
   staffAuth: StaffAuthenticator;
   staffSessions: StaffSessions;
   clinicSettings: ClinicSettingsService;

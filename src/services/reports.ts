@@ -1,5 +1,5 @@
 // The managers' reports: the three measures and the turned-away callers (rule 13) per clinic, several clinics
-// or the region, by day, week or month; the records behind each figure; CSV; and the monthly national file.
+// or the region, by day, week or month; the records behind each figure; CSV. The national file: nationalReports.ts.
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import { recordAudit } from '../db/audit.js';
@@ -7,17 +7,15 @@ import { listClinics, type ClinicSummary } from '../db/clinics.js';
 import type { Database } from '../db/database.js';
 import { countPendingCallbacks, listCallbackFacts, listCaseFacts, sumDailyRollups, type Page } from '../db/measureReports.js';
 import { refreshMeasures } from '../db/measureRollup.js';
-import { findNationalReport, listNationalReports, storeNationalReport } from '../db/nationalReports.js';
 import { DRILLDOWN_FIGURES, sameDayVerdict, type DrilldownFigure } from '../domain/drilldown.js';
 import { CASE_REASONS, daysBetween, deadline, openCaseState, pendingFrom, type ExclusionReason, type GuaranteeStartBasis } from '../domain/guaranteeCase.js';
 import { addRollup, emptyRollup, figures, isPendingSameDay, PENDING_SAME_DAY, type Figures } from '../domain/measureRollup.js';
 import { PUNCTUALITY_REASONS, SAME_DAY_REASONS, type Punctuality, type SameDayClass } from '../domain/measures.js';
 import { listAttemptFacts, sumTurnedAwayByDay } from '../db/turnedAway.js';
 import {
-  addTurnedAway,
   attemptVerdict,
-  emptyTurnedAway,
   isTurnedAwayFigure,
+  sumTurnedAway,
   TURNED_AWAY_FIGURES,
   turnedAwayFigures,
   type AttemptChannel,
@@ -25,16 +23,16 @@ import {
   type TurnedAwayCounts,
   type TurnedAwayFigure,
 } from '../domain/turnedAway.js';
-import { nationalCsv, nationalCsvFor, nationalRows } from '../domain/nationalReport.js';
-import { MAX_PERIODS, periodCount, periodsOf, previousMonth, monthRange, type ReportRange } from '../domain/reportPeriod.js';
+import { MAX_PERIODS, periodCount, periodsOf, type ReportRange } from '../domain/reportPeriod.js';
 import { regionDate, showInstant } from '../domain/schedule.js';
-import { ClinicNotFound, ReportNotFound, ValidationFailed } from '../errors.js';
+import { ClinicNotFound, ValidationFailed } from '../errors.js';
 import { authorize, type StaffMember } from './staffAuth.js';
 import { measuresCsv } from '../domain/measuresCsv.js';
 import { decodeAttemptCursor, decodeCallbackCursor, encodeCursor } from '../domain/drilldownCursor.js';
 import type { MeasureReport, ReportFigures } from '../domain/measureReport.js';
 
-const REPORT_ROLES = ['manager', 'admin'] as const;
+/** Who reads reports: managers of their clinics, admins of the region. */
+export const REPORT_ROLES = ['manager', 'admin'] as const;
 /** Longest report range: three years of days. */
 export const MAX_REPORT_DAYS = 3 * 366;
 
@@ -80,25 +78,9 @@ export interface ReportService {
   measures(staff: StaffMember, q: ReportQuery): Promise<MeasureReport>;
   drilldown(staff: StaffMember, q: DrilldownQuery): Promise<{ figure: ReportFigure; records: DrilldownRecord[]; nextCursor: string | null }>;
   measuresCsv(staff: StaffMember, q: ReportQuery): Promise<string>;
-  /** Produces and stores the file for a month (default: the month before today); false when it already existed. */
-  produceNationalReport(month?: string): Promise<{ month: string; created: boolean }>;
-  /** The stored files, each as this caller may download it: only the clinics they cover. */
-  listNationalReports(staff: StaffMember): Promise<{ month: string; createdAt: DateTime; bytes: number }[]>;
-  /** One month's file with only the rows of the clinics the caller covers, behind a UTF-8 byte order mark. */
-  nationalReport(staff: StaffMember, month: string): Promise<string>;
 }
 
 const SAME_DAY_PENDING_REASON = 'Pending: requested today and not yet reached, but its promised time has not yet passed; not counted until then.';
-
-/** Sums the turned-away counts of the clinic-days that pass `keep`. */
-function sumTurnedAway(byDay: Map<string, TurnedAwayCounts>, keep: (clinicId: string, date: string) => boolean): TurnedAwayCounts {
-  const sum = emptyTurnedAway();
-  for (const [key, counts] of byDay) {
-    const [clinicId = '', date = ''] = key.split('|');
-    if (keep(clinicId, date)) addTurnedAway(sum, counts);
-  }
-  return sum;
-}
 
 /** The measures with the turned-away figures beside them; bookings are the callbacks requested (every channel). */
 function withTurnedAway(f: Figures, counts: TurnedAwayCounts): ReportFigures {
@@ -295,47 +277,6 @@ export function createReportService(deps: { db: Database; clock: Clock; basis: G
 
     async measuresCsv(staff, q) {
       return measuresCsv(await measures(staff, q));
-    },
-
-    async produceNationalReport(month) {
-      const target = month ?? previousMonth(today()).month;
-      const { from, to } = monthRange(target);
-      await refreshMeasures(db);
-      const clinics = await listClinics(db);
-      const sums = await sumDailyRollups(db, { clinicIds: clinics.map((c) => c.id), from, to, pendingFrom: pendingFrom(today()) });
-      const turned = await sumTurnedAwayByDay(db, { clinicIds: clinics.map((c) => c.id), from, to });
-      const rows = nationalRows(
-        target,
-        clinics.map((c) => {
-          const sum = sums.byClinic.get(c.id);
-          const calls = sumTurnedAway(turned, (clinicId) => clinicId === c.id);
-          return {
-            clinicId: c.id,
-            clinicName: c.name,
-            rollup: sum?.rollup ?? emptyRollup(),
-            pending: sum?.pending ?? 0,
-            calls: { received: calls.callsReceived, answeredSameDay: calls.callsAnsweredSameDay },
-          };
-        }),
-      );
-      const created = await storeNationalReport(db, target, nationalCsv(rows), clock.now());
-      return { month: target, created };
-    },
-
-    async listNationalReports(staff) {
-      authorize(staff, REPORT_ROLES);
-      return (await listNationalReports(db)).map((r) => ({
-        month: r.month,
-        createdAt: r.createdAt,
-        bytes: Buffer.byteLength(nationalCsvFor(r.content, staff.clinicIds), 'utf8'),
-      }));
-    },
-
-    async nationalReport(staff, month) {
-      authorize(staff, REPORT_ROLES);
-      const found = await findNationalReport(db, month);
-      if (!found) throw new ReportNotFound(month);
-      return nationalCsvFor(found.content, staff.clinicIds);
     },
   };
 }

@@ -6,7 +6,7 @@ import { listManagerPhones } from '../../src/db/staff.js';
 import type { OutgoingSms } from '../../src/sms/port.js';
 import type { GuaranteeSummaryMessage } from '../../src/notify/port.js';
 import { createGuaranteeCaseService } from '../../src/services/guaranteeCases.js';
-import { createReportService } from '../../src/services/reports.js';
+import { createNationalReportService } from '../../src/services/nationalReports.js';
 import { createStaffMember } from '../../src/services/staffAuth.js';
 import { useTestServer } from '../support/server.js';
 import { trackerClinic } from '../support/tracker.js';
@@ -132,9 +132,9 @@ describe('the monthly national-reporting file', () => {
     await small.call(few.id, few.slot.start, true);
 
     s.clock.set('2027-05-01T03:00:00+02:00');
-    const reports = createReportService({ db: s.db, clock: s.clock, basis: 'contact' });
-    expect(await reports.produceNationalReport()).toEqual({ month: '2027-04', created: true });
-    expect(await reports.produceNationalReport()).toEqual({ month: '2027-04', created: false });
+    const national = createNationalReportService({ db: s.db, clock: s.clock });
+    expect(await national.produce()).toEqual({ month: '2027-04', created: true });
+    expect(await national.produce()).toEqual({ month: '2027-04', created: false });
 
     // Region staff covering both clinics; a manager of one gets that clinic's rows only (national.access.test.ts).
     const manager = await s.addStaff('manager', [clinic.clinicId, small.clinicId]);

@@ -1,7 +1,7 @@
 // Who may read which rows of the monthly national file: a manager gets the clinics they cover, nothing else.
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/domain/csv.js';
-import { createReportService } from '../../src/services/reports.js';
+import { createNationalReportService } from '../../src/services/nationalReports.js';
 import { useTestServer, type TestServer } from '../support/server.js';
 import { trackerClinic } from '../support/tracker.js';
 
@@ -30,7 +30,7 @@ describe('GET /api/reports/national and /api/reports/national/:month', () => {
     const few = await koping.book();
     await koping.call(few.id, few.slot.start, true);
     s.clock.set('2027-05-01T03:00:00+02:00');
-    expect(await createReportService({ db: s.db, clock: s.clock, basis: 'contact' }).produceNationalReport()).toEqual({ month: '2027-04', created: true });
+    expect(await createNationalReportService({ db: s.db, clock: s.clock }).produce()).toEqual({ month: '2027-04', created: true });
 
     const region = await s.addStaff('manager', [aby.clinicId, koping.clinicId]);
     const elsewhere = await s.addStaff('manager', [await s.addClinic()]);

@@ -3,7 +3,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/domain/csv.js';
-import { createReportService } from '../../src/services/reports.js';
+import { createNationalReportService } from '../../src/services/nationalReports.js';
 import { useTestServer, type TestServer } from '../support/server.js';
 import { trackerClinic } from '../support/tracker.js';
 
@@ -66,7 +66,7 @@ describe('CSV exports and clinics whose names read as formulas', () => {
     const ids = [];
     for (const name of HOSTILE_NAMES) ids.push(await s.addClinic({ name }));
     s.clock.set('2027-05-01T03:00:00+02:00');
-    expect(await createReportService({ db: s.db, clock: s.clock, basis: 'contact' }).produceNationalReport('2027-04')).toEqual({ month: '2027-04', created: true });
+    expect(await createNationalReportService({ db: s.db, clock: s.clock }).produce('2027-04')).toEqual({ month: '2027-04', created: true });
     const region = await s.addStaff('manager', ids);
 
     const file = await download(s, '/api/reports/national/2027-04', region);

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/domain/csv.js';
-import { createReportService } from '../../src/services/reports.js';
+import { createNationalReportService } from '../../src/services/nationalReports.js';
 import { useTestServer, type TestServer } from '../support/server.js';
 import { trackerClinic } from '../support/tracker.js';
 
@@ -160,7 +160,7 @@ describe('turned-away callers in the report, drill-down, CSV and national file',
 
     // National file for March: total calls and calls answered the same day; Åby's 20 calls are published, Berga's none suppressed.
     s.clock.set('2027-04-01T03:00:00+02:00');
-    await createReportService({ db: s.db, clock: s.clock, basis: 'contact' }).produceNationalReport();
+    await createNationalReportService({ db: s.db, clock: s.clock }).produce();
     const national = await s.request('GET', '/api/reports/national/2027-03', { headers: { Authorization: both } });
     expect(national.status).toBe(200);
     const nationalRows = parseCsv(national.body).slice(1);

@@ -26,7 +26,7 @@ export function apiEndpoints(services: Services, limits: RateLimits): EndpointGr
       ],
     },
     { tag: 'Care guarantee', endpoints: guaranteeCaseEndpoints({ cases: services.cases }) },
-    { tag: 'Reports', endpoints: reportEndpoints({ reports: services.reports }) },
+    { tag: 'Reports', endpoints: reportEndpoints({ reports: services.reports, national: services.national }) },
     {
       tag: 'Clinic settings',
       endpoints: clinicSettingsEndpoints({ settings: services.clinicSettings, telephony: services.clinicTelephony, voiceStartUrl: voiceStartUrlFor(services) }),

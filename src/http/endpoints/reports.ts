@@ -1,6 +1,7 @@
 // Report endpoints (managers): the measures as JSON or CSV, their drill-down, and the national files.
 import { z } from 'zod';
 import { REGION_TIMEZONE } from '../../domain/schedule.js';
+import type { NationalReportService } from '../../services/nationalReports.js';
 import type { ReportService } from '../../services/reports.js';
 import { endpoint, type AnyEndpoint } from '../endpoint.js';
 import { instant } from '../present.js';
@@ -15,8 +16,8 @@ function reportQuery<Q extends { clinics?: string[] | undefined }>(q: Q): Omit<Q
   return clinics ? { ...rest, clinicIds: clinics } : rest;
 }
 
-export function reportEndpoints(deps: { reports: ReportService }): AnyEndpoint[] {
-  const { reports } = deps;
+export function reportEndpoints(deps: { reports: ReportService; national: NationalReportService }): AnyEndpoint[] {
+  const { reports, national } = deps;
   return [
     endpoint({
       route: 'GET /api/reports/measures',
@@ -64,7 +65,7 @@ export function reportEndpoints(deps: { reports: ReportService }): AnyEndpoint[]
       access: 'staff',
       responses: { 200: { description: 'The files', schema: NationalReportList } },
       async handle({ staff }) {
-        const list = await reports.listNationalReports(staff);
+        const list = await national.list(staff);
         // The files are the region's, not one clinic's: their instants carry the region's offset.
         return { json: { reports: list.map((r) => ({ month: r.month, createdAt: instant(r.createdAt, REGION_TIMEZONE), bytes: r.bytes, href: `/api/reports/national/${r.month}` })) } };
       },
@@ -77,7 +78,7 @@ export function reportEndpoints(deps: { reports: ReportService }): AnyEndpoint[]
       responses: csvResponse('CSV'),
       errors: { 404: ['report_not_found'] },
       handle: async ({ staff, params }) => ({
-        body: await reports.nationalReport(staff, params.month),
+        body: await national.file(staff, params.month),
         type: 'text/csv; charset=utf-8',
         attachment: `national-${params.month}.csv`,
       }),

@@ -5,6 +5,7 @@ import type { Clock } from '../../../clock.js';
 import type { ClinicSummary } from '../../../db/clinics.js';
 import type { ClinicSettingsService } from '../../../services/clinicSettings.js';
 import type { ClinicTelephonyService } from '../../../services/clinicTelephony.js';
+import type { NationalReportService } from '../../../services/nationalReports.js';
 import type { ReportService } from '../../../services/reports.js';
 import type { StaffMember } from '../../../services/staffAuth.js';
 import type { StaffSessions } from '../../../services/staffSessions.js';
@@ -17,6 +18,7 @@ const MANAGERS = ['manager', 'admin'] as const;
 export interface ManagerPageDeps {
   sessions: StaffSessions;
   reports: ReportService;
+  national: NationalReportService;
   settings: ClinicSettingsService;
   /** The settings page's telephony section. */
   telephony?: ClinicTelephonyService;
@@ -29,7 +31,7 @@ export interface ManagerPageDeps {
 export function managerPageRoutes(deps: ManagerPageDeps): Router {
   const router = Router();
   const guard = requireStaff(deps.sessions, MANAGERS);
-  router.use(reportPageRoutes({ reports: deps.reports, clock: deps.clock, listClinics: deps.listClinics, guard }));
+  router.use(reportPageRoutes({ reports: deps.reports, national: deps.national, clock: deps.clock, listClinics: deps.listClinics, guard }));
   router.use(settingsRoutes({ settings: deps.settings, telephony: deps.telephony, voiceStartUrl: deps.voiceStartUrl, guard }));
   return router;
 }

@@ -6,6 +6,7 @@ import type { Clock } from '../../../../clock.js';
 import type { ClinicSummary } from '../../../../db/clinics.js';
 import { addDays, regionDate } from '../../../../domain/schedule.js';
 import { ValidationFailed } from '../../../../errors.js';
+import type { NationalReportService } from '../../../../services/nationalReports.js';
 import type { ReportService } from '../../../../services/reports.js';
 import { parseRequest } from '../../../validation.js';
 import { html, type Html } from '../../html.js';
@@ -23,6 +24,7 @@ const DRILLDOWN_PAGE = 50;
 
 export interface ReportPageDeps {
   reports: ReportService;
+  national: NationalReportService;
   clock: Clock;
   listClinics: () => Promise<ClinicSummary[]>;
   /** Signed in as a manager or admin. */
@@ -70,7 +72,7 @@ export function reportPageRoutes(deps: ReportPageDeps): Router {
     };
     try {
       const report = await deps.reports.measures(session.staff, { from: scope.from, to: scope.to, groupBy: scope.groupBy, ...(scope.clinic ? { clinicIds: [scope.clinic] } : {}) });
-      const national = await deps.reports.listNationalReports(session.staff);
+      const national = await deps.national.list(session.staff);
       page(dashboardBody({ lang, scope, sort: q.sort ?? 'name', clinics, report, national }));
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
@@ -133,7 +135,7 @@ export function reportPageRoutes(deps: ReportPageDeps): Router {
     const session = sessionOf(res);
     const { file } = parseRequest(NationalFile, req.params, 'params');
     const month = file.slice(0, 7);
-    const csv = await deps.reports.nationalReport(session.staff, month);
+    const csv = await deps.national.file(session.staff, month);
     res.type('text/csv; charset=utf-8').attachment(`national-${month}.csv`).send(csv);
   });
 
