@@ -34,9 +34,9 @@ module.exports = {
     },
     {
       name: 'adapters-below-services',
-      comment: 'Providers (SMS, telephony, notifiers) are ports and adapters: they know the domain, never the services or the database.',
+      comment: 'Providers (SMS, telephony, notifiers) and file formats (exports) are adapters: they know the domain, never the services or the database.',
       severity: 'error',
-      from: { path: '^src/(sms|telephony|notify)/' },
+      from: { path: '^src/(sms|telephony|notify|exports)/' },
       to: { path: ['^src/(services|http|jobs|db|queue|cli|demo)/', '^src/compose\\.ts$', '^workers/'] },
     },
     {

@@ -9,6 +9,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 // in both passes, so they too run only in the PGlite pass: CI's two passes together must stay under 10 minutes.
 const NO_DATABASE = [
   'test/domain/**',
+  'test/exports/**',
   'test/config.test.ts',
   'test/auth/config.test.ts',
   'test/telephony/clips.test.ts',
@@ -38,7 +39,7 @@ const EXCLUDE = process.env.DATABASE_URL
 // server. Everything else (child processes, signals, socket counts, browsers, outages) keeps a fresh process per
 // file, and runs first: those are the longest files, and a worker left alone with one at the end idles the other.
 const SHARED = [
-  'test/api/**/*.test.ts', 'test/auth/**/*.test.ts', 'test/domain/**/*.test.ts', 'test/telephony/**/*.test.ts', 'test/sms/**/*.test.ts',
+  'test/api/**/*.test.ts', 'test/auth/**/*.test.ts', 'test/domain/**/*.test.ts', 'test/exports/**/*.test.ts', 'test/telephony/**/*.test.ts', 'test/sms/**/*.test.ts',
   'test/fuzz/**/*.test.ts', 'test/queue/**/*.test.ts', 'test/workers/handlers.test.ts', 'test/workers/scheduling.test.ts',
   'test/ops/outage.test.ts', 'test/config.test.ts', 'test/database.test.ts', 'test/redis.test.ts', 'test/db/appSecrets.test.ts',
 ];
