@@ -29,6 +29,7 @@ interface ExceptionRow {
 
 /** Whether a clinic takes bookings: 'paused' is open but taking none (before go-live); 'closed' sends patients elsewhere. */
 export type ClinicStatus = 'open' | 'paused' | 'closed';
+export type ClinicOwnership = 'public' | 'private';
 
 export interface ClinicSummary {
   id: string;
@@ -39,6 +40,8 @@ export interface ClinicSummary {
   town: string | null;
   /** Kommun. */
   municipality: string | null;
+  /** Driftsform: run by the region ('public') or privately under its contract ('private'); null until set. */
+  ownership: ClinicOwnership | null;
   /** The clinic's own number as patients are shown it. */
   publicPhoneE164: string | null;
   status: ClinicStatus;
@@ -53,13 +56,14 @@ interface SummaryRow {
   hsa_id: string | null;
   town: string | null;
   municipality: string | null;
+  ownership: ClinicOwnership | null;
   public_phone_e164: string | null;
   accepts_bookings: boolean;
   closed_at: Date | null;
   closed_referral: string | null;
 }
 
-const SUMMARY_COLUMNS = 'id, name, timezone, hsa_id, town, municipality, public_phone_e164, accepts_bookings, closed_at, closed_referral';
+const SUMMARY_COLUMNS = 'id, name, timezone, hsa_id, town, municipality, ownership, public_phone_e164, accepts_bookings, closed_at, closed_referral';
 
 function summaryOf(r: SummaryRow): ClinicSummary {
   return {
@@ -69,6 +73,7 @@ function summaryOf(r: SummaryRow): ClinicSummary {
     hsaId: r.hsa_id,
     town: r.town,
     municipality: r.municipality,
+    ownership: r.ownership,
     publicPhoneE164: r.public_phone_e164,
     status: r.closed_at ? 'closed' : r.accepts_bookings ? 'open' : 'paused',
     closedReferral: r.closed_at ? r.closed_referral : null,

@@ -8,6 +8,8 @@ ALTER TABLE clinics
   ADD COLUMN hsa_id text UNIQUE CHECK (hsa_id ~ '^SE[0-9]{10}-[A-Z0-9]{1,20}$' AND length(hsa_id) <= 31),
   ADD COLUMN town text CHECK (length(town) BETWEEN 1 AND 100),
   ADD COLUMN municipality text CHECK (length(municipality) BETWEEN 1 AND 100),
+  -- Driftsform, a dimension of the national figures: run by the region, or privately under the region's contract.
+  ADD COLUMN ownership text CHECK (ownership IN ('public', 'private')),
   -- The clinic's own number as patients are shown it (not the keypad booking line).
   ADD COLUMN public_phone_e164 text CHECK (public_phone_e164 ~ '^\+[1-9][0-9]{6,14}$'),
   -- false: open, but taking no bookings (before go-live, or paused); its pages say so.
