@@ -24,7 +24,9 @@ import { createCallbackTokens } from './services/callbackTokens.js';
 import { createCallQueueService } from './services/callQueue.js';
 import { createClinicNames } from './services/clinicNames.js';
 import { createClinicRulesCache } from './services/clinicRulesCache.js';
+import { createClinicAdminService } from './services/clinicAdmin.js';
 import { createClinicSettingsService } from './services/clinicSettings.js';
+import { createStaffAdminService } from './services/staffAdmin.js';
 import { createClinicTelephonyService } from './services/clinicTelephony.js';
 import { createDiallingService } from './services/dialling.js';
 import { createGuaranteeCaseService } from './services/guaranteeCases.js';
@@ -73,6 +75,8 @@ export interface ServiceDeps {
   voiceClipsDir?: string | null;
   /** Staff may also sign in with the issuer's JWTs; null or omitted: bearer tokens only. */
   oidc?: OidcConfig | null;
+  /** Days a staff token made by an admin is valid unless they say otherwise (STAFF_TOKEN_DAYS); default 90. */
+  staffTokenDays?: number;
   /** Open callbacks one phone number may hold across clinics; default DEFAULT_MAX_OPEN_PER_PHONE. */
   maxOpenCallbacksPerPhone?: number;
   /** Where the rules cache hears of changes; default the database's (LISTEN clinic_rules_changed). Tests inject. */
@@ -132,6 +136,8 @@ export function createServices(deps: ServiceDeps): Services {
     staffAuth,
     staffSessions: createStaffSessions({ db, clock, auth: staffAuth }),
     clinicSettings: createClinicSettingsService({ db, clock, onRulesChanged: clinicRules.forget }),
+    clinicAdmin: createClinicAdminService({ db, clock, onRulesChanged: clinicRules.forget }),
+    staffAdmin: createStaffAdminService({ db, clock, tokenDays: deps.staffTokenDays ?? 90, oidc: deps.oidc ?? null }),
     clinicTelephony: createClinicTelephonyService({ db, clock }),
     clinicNames,
     voiceClips,
@@ -174,6 +180,7 @@ export function servicesFromConfig(
     speech: overrides.speech,
     voiceClipsDir: config.voiceClipsDir,
     oidc: config.oidc,
+    staffTokenDays: config.staffTokenDays,
     maxOpenCallbacksPerPhone: config.maxOpenCallbacksPerPhone,
   });
 }

@@ -33,7 +33,11 @@ export type ErrorCode =
   | 'dialling_unavailable'
   | 'before_promised_time'
   | 'outside_calling_hours'
-  | 'call_refused';
+  | 'call_refused'
+  | 'clinic_exists'
+  | 'hsa_id_taken'
+  | 'staff_not_found'
+  | 'last_admin';
 
 export class AppError extends Error {
   constructor(
@@ -337,4 +341,31 @@ export class CallRefusedByProvider extends AppError {
 }
 
 /** A setting that stops start-up: the message names the variable (or the folder, the file) and what is wrong. */
+/** A new clinic's id is already a clinic's: ids are the addresses of its pages and never reused. */
+export class ClinicExists extends AppError {
+  constructor(readonly clinicId: string) {
+    super('clinic_exists', `There is already a clinic with the id '${clinicId}'.`, { fields: [{ field: 'body.id', message: 'is taken' }] });
+  }
+}
+
+/** An HSA-id names one unit: another clinic already has it. */
+export class HsaIdTaken extends AppError {
+  constructor(readonly hsaId: string, readonly owner: string, field = 'body.hsaId') {
+    super('hsa_id_taken', `${hsaId} is already the HSA-id of ${owner}.`, { fields: [{ field, message: `is already the HSA-id of ${owner}` }] });
+  }
+}
+
+export class StaffNotFound extends AppError {
+  constructor(readonly staffId: string) {
+    super('staff_not_found', `There is no staff account with the id '${staffId}'.`);
+  }
+}
+
+/** Revoking or narrowing the last region-wide admin would leave nobody able to administer the region. */
+export class LastAdmin extends AppError {
+  constructor() {
+    super('last_admin', 'This is the last active region-wide admin: create another before revoking or narrowing this one.');
+  }
+}
+
 export class ConfigError extends Error {}

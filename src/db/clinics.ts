@@ -1,5 +1,6 @@
 // SQL for clinics and their date exceptions.
 import { ClinicRulesSchema, type ClinicRules } from '../domain/clinic.js';
+import type { ClinicOwnership, ClinicProfile, ClinicStatus } from '../domain/clinicProfile.js';
 import type { Database, Queryable } from './database.js';
 
 interface ClinicRow {
@@ -27,9 +28,6 @@ interface ExceptionRow {
   note: string | null;
 }
 
-/** Whether a clinic takes bookings: 'paused' is open but taking none (before go-live); 'closed' sends patients elsewhere. */
-export type ClinicStatus = 'open' | 'paused' | 'closed';
-export type ClinicOwnership = 'public' | 'private';
 
 export interface ClinicSummary {
   id: string;
@@ -44,6 +42,7 @@ export interface ClinicSummary {
   ownership: ClinicOwnership | null;
   /** The clinic's own number as patients are shown it. */
   publicPhoneE164: string | null;
+  /** Whether it takes bookings: 'paused' is open but taking none (before going live); 'closed' sends patients elsewhere. */
   status: ClinicStatus;
   /** Where a closed clinic sends its patients; null unless closed. */
   closedReferral: string | null;
@@ -131,36 +130,39 @@ export async function findClinicRules(db: Queryable, clinicId: string): Promise<
 
 /** Creates a clinic with its date exceptions in one transaction. */
 export async function insertClinic(db: Database, rules: ClinicRules): Promise<void> {
-  await db.transaction(async (tx) => {
+  await db.transaction((tx) => insertClinicIn(tx, rules));
+}
+
+/** The same inside the caller's transaction. */
+export async function insertClinicIn(tx: Queryable, rules: ClinicRules): Promise<void> {
+  await tx.query(
+    `INSERT INTO clinics (id, name, timezone, booking_window, same_day_cutoff, slot_minutes, capacity_rules,
+       min_notice_minutes, booking_horizon_days, early_tolerance_minutes, late_tolerance_minutes,
+       max_attempts, retry_delay_minutes, one_open_callback_per_caller)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+    [
+      rules.id,
+      rules.name,
+      rules.timezone,
+      JSON.stringify(rules.bookingWindow),
+      rules.sameDayCutoff,
+      rules.slotMinutes,
+      JSON.stringify(rules.capacityRules),
+      rules.minNoticeMinutes,
+      rules.bookingHorizonDays,
+      rules.earlyToleranceMinutes,
+      rules.lateToleranceMinutes,
+      rules.maxAttempts,
+      rules.retryDelayMinutes,
+      rules.oneOpenCallbackPerCaller,
+    ],
+  );
+  for (const e of rules.dateExceptions) {
     await tx.query(
-      `INSERT INTO clinics (id, name, timezone, booking_window, same_day_cutoff, slot_minutes, capacity_rules,
-         min_notice_minutes, booking_horizon_days, early_tolerance_minutes, late_tolerance_minutes,
-         max_attempts, retry_delay_minutes, one_open_callback_per_caller)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [
-        rules.id,
-        rules.name,
-        rules.timezone,
-        JSON.stringify(rules.bookingWindow),
-        rules.sameDayCutoff,
-        rules.slotMinutes,
-        JSON.stringify(rules.capacityRules),
-        rules.minNoticeMinutes,
-        rules.bookingHorizonDays,
-        rules.earlyToleranceMinutes,
-        rules.lateToleranceMinutes,
-        rules.maxAttempts,
-        rules.retryDelayMinutes,
-        rules.oneOpenCallbackPerCaller,
-      ],
+      'INSERT INTO clinic_date_exceptions (clinic_id, date, closed, capacity, note) VALUES ($1, $2, $3, $4, $5)',
+      [rules.id, e.date, e.closed, e.capacity, e.note ?? null],
     );
-    for (const e of rules.dateExceptions) {
-      await tx.query(
-        'INSERT INTO clinic_date_exceptions (clinic_id, date, closed, capacity, note) VALUES ($1, $2, $3, $4, $5)',
-        [rules.id, e.date, e.closed, e.capacity, e.note ?? null],
-      );
-    }
-  });
+  }
 }
 
 /** The clinic's settings a manager may change (src/services/clinicSettings.ts); id, name and zone stay. */
@@ -208,4 +210,30 @@ export async function bookedSlotsFrom(db: Queryable, clinicId: string, from: str
     [clinicId, from],
   );
   return rows.map((r) => ({ start: r.slot_start, end: r.slot_end, booked: r.booked }));
+}
+
+/** A clinic's profile (the region's record of it), inside the caller's transaction; false when there is no such clinic. */
+export async function updateClinicProfile(tx: Queryable, clinicId: string, p: ClinicProfile): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE clinics SET name = $2, hsa_id = $3, town = $4, municipality = $5, ownership = $6, public_phone_e164 = $7
+      WHERE id = $1`,
+    [clinicId, p.name, p.hsaId, p.town, p.municipality, p.ownership, p.phone],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** Opens, pauses or closes a clinic; a closed one keeps when it closed and where its patients should turn. */
+export async function setClinicStatus(tx: Queryable, clinicId: string, status: ClinicStatus, referral: string | null, at: Date): Promise<void> {
+  await tx.query(
+    `UPDATE clinics SET accepts_bookings = $2, closed_at = CASE WHEN $3 THEN coalesce(closed_at, $4::timestamptz) END,
+            closed_referral = CASE WHEN $3 THEN $5 END
+      WHERE id = $1`,
+    [clinicId, status === 'open', status === 'closed', at.toISOString(), referral],
+  );
+}
+
+/** The clinic whose HSA-id this is, if any. */
+export async function findClinicIdByHsaId(db: Queryable, hsaId: string): Promise<string | null> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM clinics WHERE hsa_id = $1', [hsaId]);
+  return rows[0]?.id ?? null;
 }

@@ -11,45 +11,53 @@ export interface StaffMember {
   role: StaffRole;
   /** For a region-wide account, every clinic there was when the account was read. */
   clinicIds: string[];
+  /** Covers every clinic, those created later too (the region's own staff); only they may add clinics. */
+  regionWide?: boolean;
 }
 
 /** Region-wide accounts cover every clinic at the moment each request reads the account, those created later too. */
 const CLINIC_IDS_SQL = `CASE WHEN s.all_clinics THEN coalesce((SELECT array_agg(c.id ORDER BY c.id) FROM clinics c), '{}')
             ELSE array_remove(array_agg(sc.clinic_id ORDER BY sc.clinic_id), NULL) END`;
 
-export async function insertStaff(
-  db: Database,
+/** Creates an account with its clinics, in one transaction. */
+export async function insertStaff(db: Database, staff: Parameters<typeof insertStaffIn>[1]): Promise<void> {
+  await db.transaction((tx) => insertStaffIn(tx, staff));
+}
+
+export async function insertStaffIn(
+  tx: Queryable,
   staff: StaffMember & {
     tokenHash: string;
     phoneE164?: string | null;
     /** Every clinic there is and will be (staff_clinics left empty). */
     allClinics?: boolean;
+    /** The person's own HSA-id, by which a staff import recognises them. */
+    hsaId?: string | null;
     /** Default: the database's now(). */
     createdAt?: DateTime;
     /** null or omitted: the token does not expire. */
     tokenExpiresAt?: DateTime | null;
   },
 ): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.query(
-      `INSERT INTO staff (id, name, role, token_hash, phone_e164, created_at, token_expires_at, all_clinics)
-       VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()), $7, $8)`,
-      [
-        staff.id,
-        staff.name,
-        staff.role,
-        staff.tokenHash,
-        staff.phoneE164 ?? null,
-        staff.createdAt?.toISO() ?? null,
-        staff.tokenExpiresAt?.toISO() ?? null,
-        staff.allClinics ?? false,
-      ],
-    );
-    if (staff.allClinics) return;
-    for (const clinicId of staff.clinicIds) {
-      await tx.query('INSERT INTO staff_clinics (staff_id, clinic_id) VALUES ($1, $2)', [staff.id, clinicId]);
-    }
-  });
+  await tx.query(
+    `INSERT INTO staff (id, name, role, token_hash, phone_e164, created_at, token_expires_at, all_clinics, hsa_id)
+     VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()), $7, $8, $9)`,
+    [
+      staff.id,
+      staff.name,
+      staff.role,
+      staff.tokenHash,
+      staff.phoneE164 ?? null,
+      staff.createdAt?.toISO() ?? null,
+      staff.tokenExpiresAt?.toISO() ?? null,
+      staff.allClinics ?? false,
+      staff.hsaId ?? null,
+    ],
+  );
+  if (staff.allClinics) return;
+  for (const clinicId of staff.clinicIds) {
+    await tx.query('INSERT INTO staff_clinics (staff_id, clinic_id) VALUES ($1, $2)', [staff.id, clinicId]);
+  }
 }
 
 /** A token's account with what decides whether it may sign in now. */
@@ -66,10 +74,11 @@ export async function findTokenAccount(db: Queryable, tokenHash: string): Promis
     name: string;
     role: StaffRole;
     clinic_ids: string[] | null;
+    all_clinics: boolean;
     disabled_at: Date | null;
     token_expires_at: Date | null;
   }>(
-    `SELECT s.id, s.name, s.role, s.disabled_at, s.token_expires_at, ${CLINIC_IDS_SQL} AS clinic_ids
+    `SELECT s.id, s.name, s.role, s.all_clinics, s.disabled_at, s.token_expires_at, ${CLINIC_IDS_SQL} AS clinic_ids
        FROM staff s LEFT JOIN staff_clinics sc ON sc.staff_id = s.id
       WHERE s.token_hash = $1
       GROUP BY s.id`,
@@ -78,7 +87,7 @@ export async function findTokenAccount(db: Queryable, tokenHash: string): Promis
   const row = rows[0];
   if (!row) return null;
   return {
-    staff: { id: row.id, name: row.name, role: row.role, clinicIds: row.clinic_ids ?? [] },
+    staff: { id: row.id, name: row.name, role: row.role, clinicIds: row.clinic_ids ?? [], regionWide: row.all_clinics },
     disabledAt: row.disabled_at,
     tokenExpiresAt: row.token_expires_at,
   };
@@ -122,6 +131,7 @@ export interface StaffAccountSummary {
   /** Covers every clinic, those created later too. */
   allClinics: boolean;
   phoneE164: string | null;
+  hsaId: string | null;
   /** 'token': one of our bearer tokens; 'oidc': signs in through the region's identity provider. */
   signIn: 'token' | 'oidc';
   oidcSubject: string | null;
@@ -130,38 +140,86 @@ export interface StaffAccountSummary {
   disabledAt: Date | null;
 }
 
-export async function listStaffAccounts(db: Queryable): Promise<StaffAccountSummary[]> {
-  const { rows } = await db.query<{
-    id: string;
-    name: string;
-    role: StaffRole;
-    clinic_ids: string[] | null;
-    all_clinics: boolean;
-    phone_e164: string | null;
-    oidc_subject: string | null;
-    created_at: Date;
-    token_expires_at: Date | null;
-    disabled_at: Date | null;
-  }>(
-    `SELECT s.id, s.name, s.role, s.all_clinics, s.phone_e164, s.oidc_subject, s.created_at, s.token_expires_at, s.disabled_at,
-            array_remove(array_agg(sc.clinic_id ORDER BY sc.clinic_id), NULL) AS clinic_ids
-       FROM staff s LEFT JOIN staff_clinics sc ON sc.staff_id = s.id
-      GROUP BY s.id
-      ORDER BY s.created_at, s.id`,
-  );
-  return rows.map((r) => ({
+interface AccountRow {
+  id: string;
+  name: string;
+  role: StaffRole;
+  clinic_ids: string[] | null;
+  all_clinics: boolean;
+  phone_e164: string | null;
+  hsa_id: string | null;
+  oidc_subject: string | null;
+  created_at: Date;
+  token_expires_at: Date | null;
+  disabled_at: Date | null;
+}
+
+const ACCOUNT_SQL = `SELECT s.id, s.name, s.role, s.all_clinics, s.phone_e164, s.hsa_id, s.oidc_subject, s.created_at, s.token_expires_at,
+            s.disabled_at, array_remove(array_agg(sc.clinic_id ORDER BY sc.clinic_id), NULL) AS clinic_ids
+       FROM staff s LEFT JOIN staff_clinics sc ON sc.staff_id = s.id`;
+
+function accountOf(r: AccountRow): StaffAccountSummary {
+  return {
     id: r.id,
     name: r.name,
     role: r.role,
     clinicIds: r.clinic_ids ?? [],
     allClinics: r.all_clinics,
     phoneE164: r.phone_e164,
+    hsaId: r.hsa_id,
     signIn: r.oidc_subject === null ? 'token' : 'oidc',
     oidcSubject: r.oidc_subject,
     createdAt: r.created_at,
     tokenExpiresAt: r.token_expires_at,
     disabledAt: r.disabled_at,
-  }));
+  };
+}
+
+export async function listStaffAccounts(db: Queryable): Promise<StaffAccountSummary[]> {
+  const { rows } = await db.query<AccountRow>(`${ACCOUNT_SQL} GROUP BY s.id ORDER BY s.created_at, s.id`);
+  return rows.map(accountOf);
+}
+
+/** One account as the list shows it; `forUpdate` locks its row in the caller's transaction. */
+export async function findStaffAccount(db: Queryable, id: string, forUpdate = false): Promise<StaffAccountSummary | null> {
+  if (forUpdate) await db.query('SELECT 1 FROM staff WHERE id = $1 FOR UPDATE', [id]);
+  const { rows } = await db.query<AccountRow>(`${ACCOUNT_SQL} WHERE s.id = $1 GROUP BY s.id`, [id]);
+  return rows[0] ? accountOf(rows[0]) : null;
+}
+
+export async function findStaffIdByHsaId(db: Queryable, hsaId: string): Promise<string | null> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM staff WHERE hsa_id = $1', [hsaId]);
+  return rows[0]?.id ?? null;
+}
+
+/** Changes what an account may reach and its contact details, inside the caller's transaction. */
+export async function updateStaffAccount(
+  tx: Queryable,
+  id: string,
+  change: { name?: string; phoneE164?: string | null; clinics?: { all: true } | { all: false; ids: readonly string[] } },
+): Promise<void> {
+  if (change.name !== undefined) await tx.query('UPDATE staff SET name = $2 WHERE id = $1', [id, change.name]);
+  if (change.phoneE164 !== undefined) await tx.query('UPDATE staff SET phone_e164 = $2 WHERE id = $1', [id, change.phoneE164]);
+  if (change.clinics) {
+    await tx.query('UPDATE staff SET all_clinics = $2 WHERE id = $1', [id, change.clinics.all]);
+    await tx.query('DELETE FROM staff_clinics WHERE staff_id = $1', [id]);
+    if (!change.clinics.all) {
+      await tx.query('INSERT INTO staff_clinics (staff_id, clinic_id) SELECT $1, unnest($2::text[])', [id, change.clinics.ids]);
+    }
+  }
+}
+
+/**
+ * Active region-wide admins other than `exceptId`, their rows locked: two admins revoking each other at once
+ * cannot both see the other as the one left.
+ */
+export async function countOtherRegionAdmins(tx: Queryable, exceptId: string): Promise<number> {
+  const { rows } = await tx.query<{ id: string }>(
+    `SELECT id FROM staff WHERE role = 'admin' AND all_clinics AND disabled_at IS NULL AND id <> $1
+        AND (token_expires_at IS NULL OR token_expires_at > now()) FOR UPDATE`,
+    [exceptId],
+  );
+  return rows.length;
 }
 
 /**

@@ -3,7 +3,7 @@
 // route and as an OpenAPI path, so the contract and the handler cannot drift apart; the generic error answers
 // (bad input, no token, a body too large, rate limits, the database down) follow from the definition's shape.
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
-import type { Request, RequestHandler, Response, Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { StaffAuthenticator, StaffMember } from '../services/staffAuth.js';
 import { BODY_INVALID, errorResponses, type DocumentedCode, type ErrorCodesByStatus } from './openapi.js';
@@ -38,13 +38,18 @@ export interface HandlerInput<P, Q, H, B, A extends Access> {
 
 export interface Endpoint<P = undefined, Q = undefined, H = undefined, B = undefined, A extends Access = Access> {
   /** Method and OpenAPI path, e.g. `POST /api/staff/callbacks/{id}/claim`; the Express route is derived from it. */
-  route: `${'GET' | 'POST' | 'PUT' | 'DELETE'} /api/${string}`;
+  route: `${'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'} /api/${string}`;
   summary: string;
   description?: string;
   access: A;
   request?: { params?: P; query?: Q; headers?: H; body?: B };
   /** The body may be left out altogether (then parsed as {}). */
   optionalBody?: true;
+  /**
+   * A body that is a file rather than JSON (an import): read as text of this type, up to `limit` bytes, and given to
+   * the body schema as a string. Default: JSON of at most 32 kB.
+   */
+  textBody?: { type: 'text/csv'; limit: string };
   /** Headers the handler reads itself (a patient's token, answered 404 when absent): documented, not parsed here. */
   documentedHeaders?: z.ZodObject;
   /** The successful answers by status, with their schema when they have a JSON body. */
@@ -76,9 +81,9 @@ export interface EndpointGroup {
 }
 
 /** A definition's method (lower case, as Express and OpenAPI write it) and OpenAPI path. */
-export function methodAndPath(def: AnyEndpoint): { method: 'get' | 'post' | 'put' | 'delete'; path: string } {
+export function methodAndPath(def: AnyEndpoint): { method: 'get' | 'post' | 'put' | 'patch' | 'delete'; path: string } {
   const [method, path] = def.route.split(' ') as [string, string];
-  return { method: method.toLowerCase() as 'get' | 'post' | 'put' | 'delete', path };
+  return { method: method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete', path };
 }
 
 /** `/api/staff/callbacks/{id}/claim` → `/staff/callbacks/:id/claim` (the routes are mounted under /api). */
@@ -127,7 +132,7 @@ function openApiRoute(def: AnyEndpoint, tag: string): RouteConfig {
       ...(input.params ? { params: input.params } : {}),
       ...(input.query ? { query: input.query } : {}),
       ...(headers ? { headers } : {}),
-      ...(input.body ? { body: { ...(def.optionalBody ? { required: false } : {}), content: { 'application/json': { schema: input.body } } } } : {}),
+      ...(input.body ? { body: { ...(def.optionalBody ? { required: false } : {}), content: { [def.textBody?.type ?? 'application/json']: { schema: input.body } } } } : {}),
     },
     responses: { ...successes, ...errorResponses(Object.fromEntries(errorCodesOf(def))) },
   } as RouteConfig;
@@ -173,5 +178,7 @@ function mountEndpoint(router: Router, registry: OpenAPIRegistry, def: AnyEndpoi
     });
     send(res, reply);
   };
-  router[method](expressPath(path), ...(def.rateLimit ? [def.rateLimit] : []), handler);
+  // A file body (text/csv; text/plain too, as some tools send a .csv) is read here, after the app's JSON parser let it pass.
+  const textParser = def.textBody ? [express.text({ type: [def.textBody.type, 'text/plain'], limit: def.textBody.limit })] : [];
+  router[method](expressPath(path), ...(def.rateLimit ? [def.rateLimit] : []), ...textParser, handler);
 }

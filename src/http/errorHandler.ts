@@ -37,6 +37,10 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   before_promised_time: 409,
   outside_calling_hours: 409,
   call_refused: 502,
+  clinic_exists: 409,
+  hsa_id_taken: 409,
+  staff_not_found: 404,
+  last_admin: 409,
 };
 
 export function errorBody(code: string, message: string, details?: Record<string, unknown>) {

@@ -21,7 +21,7 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   403: 'Not allowed for this role or clinic',
   404: 'Not found',
   409: 'Conflicts with the current state',
-  413: 'The request body is larger than 32 kB',
+  413: 'The request body is larger than the endpoint accepts (32 kB of JSON; an import says its own limit)',
   422: 'Cannot be done as sent: an Idempotency-Key reused with a different body, or a value the request needs is missing',
   429: 'Too many requests; try again after Retry-After seconds',
   502: 'The telephony provider refused the request; sending it again will not help',

@@ -1,10 +1,11 @@
 // Turns domain values into response JSON: instants with the clinic's offset, the promise in Swedish.
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import type { StoredCallback } from '../db/callbacks.js';
 import type { ClinicSummary } from '../db/clinics.js';
+import type { StaffAccountSummary } from '../db/staff.js';
 import type { SlotView } from '../services/callbackBooking.js';
 import type { RecordedOutcome } from '../domain/callbackOutcome.js';
-import { showInstant } from '../domain/schedule.js';
+import { REGION_TIMEZONE, showInstant } from '../domain/schedule.js';
 import type { CallAttempt } from '../db/callAttempts.js';
 import type { StoredGuaranteeCase } from '../db/guaranteeCases.js';
 import type { OutgoingCall } from '../db/outgoingCalls.js';
@@ -190,4 +191,37 @@ export function clinicSettingsView(r: ClinicRules) {
 
 export function outgoingCallView(call: OutgoingCall) {
   return { id: call.id, callbackId: call.callbackId, attemptNumber: call.attemptNumber, state: call.state, failure: call.failure };
+}
+
+/** A clinic as its administrators see it: the record, whether it takes bookings, and its booking rules. */
+export function adminClinicView(c: { summary: ClinicSummary; rules: ClinicRules }) {
+  const { id: _id, name: _name, timezone: _zone, ...place } = publicClinicView(c.summary);
+  return {
+    id: c.summary.id,
+    name: c.summary.name,
+    ...place,
+    ownership: c.summary.ownership,
+    timezone: c.summary.timezone,
+    bookingWindow: c.rules.bookingWindow,
+    slotMinutes: c.rules.slotMinutes,
+    capacityRules: c.rules.capacityRules,
+  };
+}
+
+/** A staff account as an admin sees it: never the token or its hash. Times in the region's zone. */
+export function staffAccountView(a: StaffAccountSummary) {
+  const at = (d: Date) => instant(DateTime.fromJSDate(d), REGION_TIMEZONE);
+  return {
+    id: a.id,
+    name: a.name,
+    role: a.role,
+    clinics: a.allClinics ? ('all' as const) : a.clinicIds,
+    phone: a.phoneE164,
+    hsaId: a.hsaId,
+    signIn: a.signIn,
+    oidcSubject: a.oidcSubject,
+    createdAt: at(a.createdAt),
+    tokenExpiresAt: a.tokenExpiresAt ? at(a.tokenExpiresAt) : null,
+    revokedAt: a.disabledAt ? at(a.disabledAt) : null,
+  };
 }

@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import { recordAudit } from '../db/audit.js';
 import { bookedSlotsFrom, findClinicRules, updateClinicSettings, type EditableClinicSettings } from '../db/clinics.js';
-import type { Database } from '../db/database.js';
+import type { Database, Queryable } from '../db/database.js';
 import { ClinicRulesSchema, type ClinicRules } from '../domain/clinic.js';
 import { localDateAt } from '../domain/schedule.js';
 import { slotsOnDate } from '../domain/slots.js';
@@ -78,16 +78,8 @@ export function createClinicSettingsService(deps: {
     async update(staff, clinicId, settings) {
       authorize(staff, SETTINGS_ROLES, clinicId);
       const rules = await db.transaction(async (tx) => {
-        const current = await findClinicRules(tx, clinicId);
-        if (!current) throw new ClinicNotFound(clinicId);
-        const next = validate({ ...current, ...settings });
         const now = clock.now();
-        // Locks the booked slots' counters: a booking cannot commit between this check and the change. A booking
-        // that read the old rules just before may still take a place under the old capacity just after; the
-        // next settings change then sees it (docs: clinic settings).
-        const lost = placesLost(next, await bookedSlotsFrom(tx, clinicId, now.toISO()!));
-        if (lost.length) throw new ValidationFailed(lost.slice(0, MAX_REPORTED_SLOTS).map((l) => lostIssue(next, l)));
-        await updateClinicSettings(tx, clinicId, settings);
+        const next = await replaceClinicRules(tx, clinicId, settings, now);
         await recordAudit(tx, { at: now, staffId: staff.id, action: 'clinic.settings_changed', clinicId, callbackIds: [] });
         return next;
       });
@@ -95,6 +87,23 @@ export function createClinicSettingsService(deps: {
       return rules;
     },
   };
+}
+
+/**
+ * Replaces a clinic's editable settings inside the caller's transaction, validated over the whole clinic and refused
+ * when a booked place would be lost; the rules as stored. Used by the settings page and the region's administration.
+ */
+export async function replaceClinicRules(tx: Queryable, clinicId: string, settings: Partial<EditableClinicSettings>, now: DateTime): Promise<ClinicRules> {
+  const current = await findClinicRules(tx, clinicId);
+  if (!current) throw new ClinicNotFound(clinicId);
+  const next = validate({ ...current, ...settings });
+  // Locks the booked slots' counters: a booking cannot commit between this check and the change. A booking
+  // that read the old rules just before may still take a place under the old capacity just after; the
+  // next settings change then sees it (docs: clinic settings).
+  const lost = placesLost(next, await bookedSlotsFrom(tx, clinicId, now.toISO()!));
+  if (lost.length) throw new ValidationFailed(lost.slice(0, MAX_REPORTED_SLOTS).map((l) => lostIssue(next, l)));
+  await updateClinicSettings(tx, clinicId, next);
+  return next;
 }
 
 /** The domain's rules over the whole clinic, each problem named as the request's field (body.…). */

@@ -3,8 +3,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { systemClock, type Clock } from '../clock.js';
 import { listClinics } from '../db/clinics.js';
-import type { Database } from '../db/database.js';
-import { findTokenAccount, insertStaff, upsertOidcAccount, type StaffMember, type StaffRole } from '../db/staff.js';
+import type { Database, Queryable } from '../db/database.js';
+import { findTokenAccount, insertStaffIn, upsertOidcAccount, type StaffMember, type StaffRole } from '../db/staff.js';
 import { REGION_TIMEZONE } from '../domain/schedule.js';
 import { Forbidden, TokenExpired, Unauthenticated } from '../errors.js';
 import { looksLikeJwt, oidcStaffId, type OidcVerifier } from './oidc.js';
@@ -21,27 +21,34 @@ export function hashStaffToken(token: string): string {
  * Creates an account and its bearer token. With `validity` the token expires `days` after `from` (the
  * app's clock); without it the token does not expire (kept for the demo seed).
  */
-export async function createStaffMember(
-  db: Database,
-  input: {
-    name: string;
-    role: StaffRole;
-    clinicIds: string[];
-    /** Every clinic there is and will be; clinicIds is then ignored. */
-    allClinics?: boolean;
-    phoneE164?: string | null;
-    validity?: { from: DateTime; days: number };
-  },
-): Promise<{ staff: StaffMember; token: string; expiresAt: DateTime | null }> {
+type NewStaffMember = {
+  name: string;
+  role: StaffRole;
+  clinicIds: string[];
+  /** Every clinic there is and will be; clinicIds is then ignored. */
+  allClinics?: boolean;
+  hsaId?: string | null;
+  phoneE164?: string | null;
+  validity?: { from: DateTime; days: number};
+};
+
+/** Creates an account and its bearer token (shown once, stored only as a hash). */
+export function createStaffMember(db: Database, input: NewStaffMember): Promise<{ staff: StaffMember; token: string; expiresAt: DateTime | null }> {
+  return db.transaction((tx) => createStaffMemberIn(tx, input));
+}
+
+/** The same inside the caller's transaction. */
+export async function createStaffMemberIn(tx: Queryable, input: NewStaffMember): Promise<{ staff: StaffMember; token: string; expiresAt: DateTime | null }> {
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-  const { phoneE164, validity, allClinics, ...member } = input;
+  const { phoneE164, validity, allClinics, hsaId, ...member } = input;
   const staff: StaffMember = { id: randomUUID(), ...member, clinicIds: allClinics ? [] : member.clinicIds };
   const expiresAt = validity ? validity.from.plus({ days: validity.days }) : null;
-  await insertStaff(db, {
+  await insertStaffIn(tx, {
     ...staff,
     tokenHash: hashStaffToken(token),
     phoneE164,
     allClinics: allClinics ?? false,
+    hsaId: hsaId ?? null,
     ...(validity ? { createdAt: validity.from } : {}),
     tokenExpiresAt: expiresAt,
   });
@@ -82,7 +89,7 @@ export function createStaffAuthenticator(deps: { db: Database; clock: Clock; oid
     const { disabledAt } = await upsertOidcAccount(db, { id, issuer: identity.issuer, subject: identity.subject, name: identity.name, role: identity.role });
     if (disabledAt) throw new Unauthenticated('This staff account was revoked.');
     const clinicIds = identity.clinics === 'all' ? (await listClinics(db)).map((c) => c.id) : identity.clinics;
-    return { staff: { id, name: identity.name, role: identity.role, clinicIds }, validUntil: identity.expiresAt };
+    return { staff: { id, name: identity.name, role: identity.role, clinicIds, regionWide: identity.clinics === 'all' }, validUntil: identity.expiresAt };
   }
 
   async function identify(authorization: string | undefined): Promise<Identified> {

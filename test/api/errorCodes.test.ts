@@ -80,6 +80,13 @@ interface Fixture {
   outsider: string;
   booked: { id: string; token: string };
   settingsBody: unknown;
+  /** A region-wide admin (the /api/admin/ endpoints' default caller), its account id, and a nurse account it made. */
+  regionAdmin: string;
+  regionAdminId: string;
+  staffId: string;
+  /** The HSA-ids the fixture's clinic and nurse account hold. */
+  clinicHsaId: string;
+  staffHsaId: string;
 }
 
 async function fixtureOn(s: TestServer): Promise<Fixture> {
@@ -90,7 +97,14 @@ async function fixtureOn(s: TestServer): Promise<Fixture> {
   const booked = await clinic.book('2027-03-30T09:00:00+02:00');
   const settings = (await s.request('GET', `/api/staff/clinics/${clinic.clinicId}/settings`, { headers: { Authorization: admin } })).body;
   const { clinicId: _id, name: _name, timezone: _zone, ...settingsBody } = settings;
-  return { clinicId: clinic.clinicId, admin, manager: clinic.manager, nurse: clinic.nurse, outsider, booked, settingsBody };
+  const regionAdmin = await s.addStaff('admin', 'all');
+  const regionAdminId = (await s.request('GET', '/api/staff/me', { headers: { Authorization: regionAdmin } })).body.id;
+  const suffix = randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase();
+  const [clinicHsaId, staffHsaId] = [`SE2321000016-C${suffix}`, `SE2321000016-S${suffix}`];
+  expect((await s.request('PATCH', `/api/admin/clinics/${clinic.clinicId}`, { headers: { Authorization: regionAdmin }, body: { hsaId: clinicHsaId } })).status).toBe(200);
+  const made = await s.request('POST', '/api/admin/staff', { headers: { Authorization: regionAdmin }, body: { name: 'Fixture', role: 'nurse', clinics: [clinic.clinicId], hsaId: staffHsaId } });
+  expect(made.status).toBe(201);
+  return { clinicId: clinic.clinicId, admin, manager: clinic.manager, nurse: clinic.nurse, outsider, booked, settingsBody, regionAdmin, regionAdminId, staffId: made.body.account.id, clinicHsaId, staffHsaId };
 }
 const fixtures = new Map<TestServer, Promise<Fixture>>();
 const fixture = (s: TestServer) => fixtures.get(s) ?? (fixtures.set(s, fixtureOn(s)), fixtures.get(s)!);
@@ -110,6 +124,12 @@ function validBody(def: AnyEndpoint, f: Fixture): unknown {
     'put /api/staff/clinics/{clinicId}/telephony': { bookingNumbers: [], fallbackPhone: null, dialAgentFirst: false, callerId: null },
     'post /api/staff/callbacks/{id}/dial': {},
     'post /api/telephony/events': { eventId: randomUUID(), callId: randomUUID(), callbackId: f.booked.id, type: 'call.started', at: '2027-03-30T08:00:00+02:00' },
+    'post /api/admin/clinics': { id: `vc-new-${randomUUID().slice(0, 8)}`, name: 'Ny', capacityRules: [{ weekdays: [1], from: '06:00', to: '17:00', capacity: 1 }] },
+    'patch /api/admin/clinics/{clinicId}': { town: 'Kungsör' },
+    'post /api/admin/clinics/import': `id;namn;platser per tid\nvc-imp-${randomUUID().slice(0, 8)};Importerad;2\n`,
+    'post /api/admin/staff': { name: 'Ny', role: 'nurse', clinics: [f.clinicId] },
+    'patch /api/admin/staff/{staffId}': { phone: null },
+    'post /api/admin/staff/import': `hsa-id;namn;roll;vårdcentraler\nSE2321000016-I${randomUUID().slice(0, 8).toUpperCase()};Importerad;sjuksköterska;${f.clinicId}\n`,
   };
   if (!(key in bodies)) throw new Error(`no valid body for ${key}`);
   return bodies[key];
@@ -128,16 +148,19 @@ function validQuery(def: AnyEndpoint, f: Fixture): string {
 async function send(def: AnyEndpoint, r: Request) {
   const s = r.on ?? server();
   const f = await fixture(s);
-  const params = { clinicId: f.clinicId, id: f.booked.id, month: '2027-02', ...r.params };
+  const params = { clinicId: f.clinicId, id: f.booked.id, month: '2027-02', staffId: f.staffId, ...r.params };
   const path = methodAndPath(def).path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name as keyof typeof params]!));
   const query = r.query ?? validQuery(def, f);
   const headers: Record<string, string> = { 'x-callback-token': f.booked.token, ...r.headers };
-  const auth = r.auth === undefined ? (def.access === 'public' ? null : f.admin) : r.auth;
+  const admin = methodAndPath(def).path.startsWith('/api/admin/') ? f.regionAdmin : f.admin;
+  const auth = r.auth === undefined ? (def.access === 'public' ? null : admin) : r.auth;
   if (auth) headers.authorization = auth;
   let body: string | undefined;
   if (r.raw !== undefined) body = r.raw;
+  else if (def.textBody && r.body === undefined) body = validBody(def, f) as string;
   else if (def.request?.body) body = JSON.stringify(r.body === undefined ? validBody(def, f) : r.body);
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  // A file endpoint's own body is its file; anything a scenario writes is sent as JSON.
+  if (body !== undefined) headers['content-type'] = def.textBody && r.raw === undefined && r.body === undefined ? def.textBody.type : 'application/json';
   if (methodAndPath(def).path === '/api/telephony/events' && body !== undefined && !headers['x-telephony-signature']) {
     headers['x-telephony-signature'] = signTelephonyBody(TEST_TELEPHONY_SECRET, body);
   }
@@ -153,7 +176,7 @@ async function send(def: AnyEndpoint, r: Request) {
 }
 
 /** An invalid value for each path parameter the API validates. */
-const INVALID_PARAM: Record<string, string> = { clinicId: 'Not A Clinic!', id: 'x'.repeat(65), month: '2027-13' };
+const INVALID_PARAM: Record<string, string> = { clinicId: 'Not A Clinic!', id: 'x'.repeat(65), month: '2027-13', staffId: 'not-a-uuid' };
 
 type Scenario = (def: AnyEndpoint) => Promise<Request>;
 const key = (def: AnyEndpoint) => `${methodAndPath(def).method} ${methodAndPath(def).path}`;
@@ -219,6 +242,7 @@ const SCENARIOS: Record<string, Scenario> = {
 
   async clinic_not_found(def) {
     if (def.access === 'public') return { params: { clinicId: 'vc-nowhere' } };
+    if (has(def, '/api/admin/staff')) return { body: { clinics: ['vc-nowhere'], ...(methodAndPath(def).method === 'post' ? { name: 'X', role: 'nurse' } : {}) } };
     const gone = await ofMissingClinic('admin');
     const auth = `Bearer ${await gone.token(gone.clinicId)}`;
     return def.request?.query ? { auth, query: `from=2027-03-30&to=2027-03-30&clinics=${gone.clinicId}${has(def, 'drilldown') ? `&figure=${DRILLDOWN_FIGURE_NAMES[0]}` : ''}` } : { auth, params: { clinicId: gone.clinicId } };
@@ -325,6 +349,22 @@ const SCENARIOS: Record<string, Scenario> = {
     return { body: { bookingNumbers: ['08-555 000 11'], fallbackPhone: null, dialAgentFirst: false, callerId: null } };
   },
   report_not_found: async () => ({ params: { month: '2026-01' } }),
+  async clinic_exists(def) {
+    return { body: { ...(validBody(def, await fixture(server())) as object), id: (await fixture(server())).clinicId } };
+  },
+  async hsa_id_taken(def) {
+    const f = await fixture(server());
+    if (has(def, '/api/admin/staff')) return { body: { ...(validBody(def, f) as object), hsaId: f.staffHsaId } };
+    if (methodAndPath(def).method === 'post') return { body: { ...(validBody(def, f) as object), hsaId: f.clinicHsaId } };
+    return { params: { clinicId: await server().addClinic() }, body: { hsaId: f.clinicHsaId } };
+  },
+  staff_not_found: async () => ({ params: { staffId: randomUUID() } }),
+  async last_admin(def) {
+    // The fixture's region-wide admin made the only one left; revoking or narrowing it is refused, so nothing changes.
+    const f = await fixture(server());
+    await server().db.query("UPDATE staff SET disabled_at = now() WHERE role = 'admin' AND all_clinics AND id <> $1", [f.regionAdminId]);
+    return { params: { staffId: f.regionAdminId }, ...(methodAndPath(def).method === 'patch' ? { body: { clinics: [f.clinicId] } } : {}) };
+  },
   invalid_signature: async () => ({ headers: { 'x-telephony-signature': 'sha256=00' } }),
 };
 

@@ -215,7 +215,7 @@ describe('the staff authenticator with OpenID Connect', () => {
     const jwt = await provider.sign({ sub: 'nurse-77', name: 'Eva Ek', roles: ['nurse'], clinics: [clinicA] }, now);
     const first = await authenticator().authenticate(`Bearer ${jwt}`);
     const again = await authenticator().authenticate(`Bearer ${jwt}`);
-    expect(first).toEqual({ id: oidcStaffId(provider.issuer, 'nurse-77'), name: 'Eva Ek', role: 'nurse', clinicIds: [clinicA] });
+    expect(first).toEqual({ id: oidcStaffId(provider.issuer, 'nurse-77'), name: 'Eva Ek', role: 'nurse', clinicIds: [clinicA], regionWide: false });
     expect(again).toEqual(first);
     const { rows } = await db.query<any>('SELECT name, role, token_hash, oidc_issuer, oidc_subject FROM staff WHERE id = $1', [first.id]);
     expect(rows).toEqual([{ name: 'Eva Ek', role: 'nurse', token_hash: null, oidc_issuer: provider.issuer, oidc_subject: 'nurse-77' }]);
@@ -231,10 +231,11 @@ describe('the staff authenticator with OpenID Connect', () => {
     expect(rows[0].role).toBe('manager');
   });
 
-  it('gives clinics "all" every clinic there is', async () => {
+  it('gives clinics "all" every clinic there is, as a region-wide member', async () => {
     const jwt = await provider.sign({ sub: 'region-1', roles: ['manager'], clinics: 'all' }, now);
     const staff = await authenticator().authenticate(`Bearer ${jwt}`);
     expect(staff.clinicIds).toEqual(expect.arrayContaining([clinicA, clinicB]));
+    expect(staff.regionWide).toBe(true);
   });
 
   it('refuses a revoked account though its token is valid', async () => {

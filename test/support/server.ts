@@ -41,7 +41,8 @@ export interface TestServer {
   jobs: JobScheduler;
   redis: Redis;
   /** Creates a staff member; returns the Authorization header value. */
-  addStaff(role: StaffRole, clinicIds: string[], options?: { days?: number }): Promise<string>;
+  /** A staff member's Authorization header; clinics 'all': region-wide (every clinic, those created later too). */
+  addStaff(role: StaffRole, clinicIds: string[] | 'all', options?: { days?: number }): Promise<string>;
   /** Every log line the app wrote, for tests that check what is (not) logged. */
   logLines: string[];
   close(): Promise<void>;
@@ -139,7 +140,8 @@ export async function startTestServer(db: Database, now: string, options: TestSe
     async addStaff(role, clinicIds, staffOptions = {}) {
       // Without days the token does not expire: most tests move the clock freely.
       const validity = staffOptions.days === undefined ? undefined : { from: clock.now(), days: staffOptions.days };
-      const { token } = await createStaffMember(db, { name: `Test ${role}`, role, clinicIds, ...(validity ? { validity } : {}) });
+      const clinics = clinicIds === 'all' ? { clinicIds: [], allClinics: true } : { clinicIds };
+      const { token } = await createStaffMember(db, { name: `Test ${role}`, role, ...clinics, ...(validity ? { validity } : {}) });
       return `Bearer ${token}`;
     },
     async close() {

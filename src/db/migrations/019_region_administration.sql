@@ -19,5 +19,16 @@ ALTER TABLE clinics
   ADD COLUMN closed_referral text CHECK (length(closed_referral) <= 300),
   ADD CHECK ((closed_at IS NULL) OR (closed_referral IS NOT NULL));
 
--- Region-wide accounts: their clinics are every clinic at the moment of each request (staff_clinics unused).
-ALTER TABLE staff ADD COLUMN all_clinics boolean NOT NULL DEFAULT false;
+-- Region-wide accounts: their clinics are every clinic at the moment of each request (staff_clinics unused). A staff
+-- member's own HSA-id (the catalogue's person id, same form as a unit's) is what a staff import recognises them by.
+ALTER TABLE staff
+  ADD COLUMN all_clinics boolean NOT NULL DEFAULT false,
+  ADD COLUMN hsa_id text UNIQUE CHECK (hsa_id ~ '^SE[0-9]{10}-[A-Z0-9]{1,20}$' AND length(hsa_id) <= 31);
+
+-- A page session of a region-wide account (a token account with all_clinics, or an OpenID Connect sign-in whose
+-- clinics claim says 'all') covers clinics created after sign-in too; token accounts' clinics are read live.
+ALTER TABLE staff_sessions ADD COLUMN all_clinics boolean NOT NULL DEFAULT false;
+
+-- What an administrative change touched, by name (the staff account, the fields changed, an import's counts): the
+-- audit trail says who changed what without holding the values (no phone numbers or tokens in it).
+ALTER TABLE audit_events ADD COLUMN detail jsonb;

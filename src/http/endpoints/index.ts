@@ -4,6 +4,7 @@ import type { Services } from '../../services/index.js';
 import type { EndpointGroup } from '../endpoint.js';
 import type { RateLimits } from '../rateLimits.js';
 import { voiceStartUrlFor } from '../voiceStartUrl.js';
+import { adminClinicEndpoints, adminStaffEndpoints } from './admin.js';
 import { callbackEndpoints } from './callbacks.js';
 import { callQueueEndpoints } from './callQueue.js';
 import { clinicEndpoints } from './clinics.js';
@@ -32,5 +33,6 @@ export function apiEndpoints(services: Services, limits: RateLimits): EndpointGr
       endpoints: clinicSettingsEndpoints({ settings: services.clinicSettings, telephony: services.clinicTelephony, voiceStartUrl: voiceStartUrlFor(services) }),
     },
     { tag: 'Telephony', endpoints: telephonyEventEndpoints({ telephony: services.telephony, secret: services.webhookSecrets?.current ?? null }) },
+    { tag: 'Administration', endpoints: [...adminClinicEndpoints({ clinics: services.clinicAdmin }), ...adminStaffEndpoints({ staffAdmin: services.staffAdmin })] },
   ];
 }
