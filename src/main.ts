@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     if (staff.length) {
       // Printed once, to the terminal only: tokens are stored as hashes and cannot be shown again.
       console.log('\nDemo staff (bearer tokens, shown only now):');
-      for (const s of staff) console.log(`  ${s.role.padEnd(7)} ${s.clinicIds.join(',').padEnd(32)} ${s.token}`);
+      for (const s of staff) console.log(`  ${s.role.padEnd(7)} ${(s.allClinics ? 'all' : s.clinicIds.join(',')).padEnd(32)} ${s.token}`);
     }
   }
 

@@ -53,10 +53,13 @@ describe.runIf(ON_PGLITE_PASS)('npm start', { timeout: 180_000 }, () => {
   it('creates the embedded database, seeds three demo clinics, serves the API at APP_NOW, and stops on SIGTERM', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callback-start-'));
     dataDirs.push(dataDir);
+    const spawnedAt = Date.now();
     const app = start({ PORT: '0', PGLITE_DATA_DIR: dataDir, APP_NOW: '2027-03-30T08:00:00+02:00', BULLMQ_PREFIX: `startup-${path.basename(dataDir)}` });
     const url = await app.listening;
     const clinics = await (await fetch(`${url}/api/clinics`)).json();
     expect(clinics.clinics.map((c: { id: string }) => c.id).sort()).toEqual(['vc-arboga', 'vc-koping', 'vc-kungsor']);
+    // The demo clinics carry a demo region's record: town, municipality and an HSA-id.
+    expect(clinics.clinics.find((c: { id: string }) => c.id === 'vc-kungsor')).toMatchObject({ town: 'Kungsör', municipality: 'Kungsör', hsaId: 'SE2321000172-VC001' });
     const booked = await fetch(`${url}/api/clinics/vc-kungsor/callbacks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -64,7 +67,10 @@ describe.runIf(ON_PGLITE_PASS)('npm start', { timeout: 180_000 }, () => {
     });
     expect(booked.status).toBe(201);
     const body = await booked.json();
-    expect(body.requestedAt.slice(0, 16)).toBe('2027-03-30T08:00');
+    // APP_NOW's clock runs from the process's start: at most the real time since the spawn has passed on it.
+    const sinceAppNow = Date.parse(body.requestedAt) - Date.parse('2027-03-30T08:00:00+02:00');
+    expect(sinceAppNow).toBeGreaterThanOrEqual(0);
+    expect(sinceAppNow).toBeLessThanOrEqual(Date.now() - spawnedAt);
     expect(body.slot.start).toBe('2027-03-30T08:15:00+02:00');
     // Demo staff tokens are printed once; a nurse token works on the staff API.
     const nurseToken = app.output().match(/nurse\s+vc-kungsor,vc-koping\s+(cbs_\S+)/)?.[1];

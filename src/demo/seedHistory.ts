@@ -3,7 +3,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { clinicRules, type ClinicRules } from '../domain/clinic.js';
 import type { GuaranteeStartBasis } from '../domain/guaranteeCase.js';
-import { findClinicRules, insertClinic } from '../db/clinics.js';
+import { findClinicRules, insertClinic, updateClinicProfile } from '../db/clinics.js';
+import type { ClinicProfile } from '../domain/clinicProfile.js';
 import type { Database, Queryable } from '../db/database.js';
 import { rebuildClinicMeasures, setMeasureBasis } from '../db/measureRollup.js';
 import { findStaffByName, insertStaff } from '../db/staff.js';
@@ -13,38 +14,48 @@ import { slotsOnDate } from '../domain/slots.js';
 import { clinicHistory, UNANSWERED_CALL_MS, type HistoryCallback } from './history.js';
 
 /** Region Västmanland's health centres, as the demo region. The first three are `npm start`'s demo clinics. */
-export const DEMO_REGION: [id: string, name: string][] = [
-  ['vc-kungsor', 'Vårdcentralen Kungsör'],
-  ['vc-koping', 'Vårdcentralen Köping'],
-  ['vc-arboga', 'Vårdcentralen Arboga'],
-  ['vc-sala', 'Vårdcentralen Sala'],
-  ['vc-sala-vasby', 'Vårdcentralen Sala Väsby'],
-  ['vc-fagersta', 'Vårdcentralen Fagersta'],
-  ['vc-norberg', 'Vårdcentralen Norberg'],
-  ['vc-skinnskatteberg', 'Vårdcentralen Skinnskatteberg'],
-  ['vc-hallstahammar', 'Vårdcentralen Hallstahammar'],
-  ['vc-surahammar', 'Vårdcentralen Surahammar'],
-  ['vc-kolback', 'Vårdcentralen Kolbäck'],
-  ['vc-ramnas', 'Vårdcentralen Ramnäs'],
-  ['vc-virsbo', 'Vårdcentralen Virsbo'],
-  ['vc-vasteras-backby', 'Vårdcentralen Bäckby'],
-  ['vc-vasteras-skultuna', 'Vårdcentralen Skultuna'],
-  ['vc-vasteras-hammarby', 'Vårdcentralen Hammarby'],
-  ['vc-vasteras-viksang', 'Vårdcentralen Viksäng'],
-  ['vc-vasteras-skiljebo', 'Vårdcentralen Skiljebo'],
-  ['vc-vasteras-pettersberg', 'Vårdcentralen Pettersberg'],
-  ['vc-vasteras-vallby', 'Vårdcentralen Vallby'],
-  ['vc-vasteras-rocklunda', 'Vårdcentralen Rocklunda'],
-  ['vc-vasteras-oxbacken', 'Vårdcentralen Oxbacken'],
-  ['vc-vasteras-bjorkhagen', 'Vårdcentralen Björkhagen'],
-  ['vc-vasteras-kungsgarden', 'Vårdcentralen Kungsgården'],
-  ['vc-vasteras-orsta', 'Vårdcentralen Önsta'],
-  ['vc-vasteras-malarporten', 'Vårdcentralen Mälarporten'],
-  ['vc-vasteras-hasslo', 'Vårdcentralen Hässlö'],
-  ['vc-vasteras-city', 'Vårdcentralen City'],
-  ['vc-vasteras-ostermalm', 'Vårdcentralen Östermalm'],
-  ['vc-vasteras-tillberga', 'Vårdcentralen Tillberga'],
+/** Town and municipality (kommun) of each; their HSA-ids are made up in the region's form (demoHsaId). */
+export const DEMO_REGION: [id: string, name: string, town: string, municipality: string][] = [
+  ['vc-kungsor', 'Vårdcentralen Kungsör', 'Kungsör', 'Kungsör'],
+  ['vc-koping', 'Vårdcentralen Köping', 'Köping', 'Köping'],
+  ['vc-arboga', 'Vårdcentralen Arboga', 'Arboga', 'Arboga'],
+  ['vc-sala', 'Vårdcentralen Sala', 'Sala', 'Sala'],
+  ['vc-sala-vasby', 'Vårdcentralen Sala Väsby', 'Sala', 'Sala'],
+  ['vc-fagersta', 'Vårdcentralen Fagersta', 'Fagersta', 'Fagersta'],
+  ['vc-norberg', 'Vårdcentralen Norberg', 'Norberg', 'Norberg'],
+  ['vc-skinnskatteberg', 'Vårdcentralen Skinnskatteberg', 'Skinnskatteberg', 'Skinnskatteberg'],
+  ['vc-hallstahammar', 'Vårdcentralen Hallstahammar', 'Hallstahammar', 'Hallstahammar'],
+  ['vc-surahammar', 'Vårdcentralen Surahammar', 'Surahammar', 'Surahammar'],
+  ['vc-kolback', 'Vårdcentralen Kolbäck', 'Kolbäck', 'Hallstahammar'],
+  ['vc-ramnas', 'Vårdcentralen Ramnäs', 'Ramnäs', 'Surahammar'],
+  ['vc-virsbo', 'Vårdcentralen Virsbo', 'Virsbo', 'Surahammar'],
+  ['vc-vasteras-backby', 'Vårdcentralen Bäckby', 'Västerås', 'Västerås'],
+  ['vc-vasteras-skultuna', 'Vårdcentralen Skultuna', 'Skultuna', 'Västerås'],
+  ['vc-vasteras-hammarby', 'Vårdcentralen Hammarby', 'Västerås', 'Västerås'],
+  ['vc-vasteras-viksang', 'Vårdcentralen Viksäng', 'Västerås', 'Västerås'],
+  ['vc-vasteras-skiljebo', 'Vårdcentralen Skiljebo', 'Västerås', 'Västerås'],
+  ['vc-vasteras-pettersberg', 'Vårdcentralen Pettersberg', 'Västerås', 'Västerås'],
+  ['vc-vasteras-vallby', 'Vårdcentralen Vallby', 'Västerås', 'Västerås'],
+  ['vc-vasteras-rocklunda', 'Vårdcentralen Rocklunda', 'Västerås', 'Västerås'],
+  ['vc-vasteras-oxbacken', 'Vårdcentralen Oxbacken', 'Västerås', 'Västerås'],
+  ['vc-vasteras-bjorkhagen', 'Vårdcentralen Björkhagen', 'Västerås', 'Västerås'],
+  ['vc-vasteras-kungsgarden', 'Vårdcentralen Kungsgården', 'Västerås', 'Västerås'],
+  ['vc-vasteras-orsta', 'Vårdcentralen Önsta', 'Västerås', 'Västerås'],
+  ['vc-vasteras-malarporten', 'Vårdcentralen Mälarporten', 'Västerås', 'Västerås'],
+  ['vc-vasteras-hasslo', 'Vårdcentralen Hässlö', 'Västerås', 'Västerås'],
+  ['vc-vasteras-city', 'Vårdcentralen City', 'Västerås', 'Västerås'],
+  ['vc-vasteras-ostermalm', 'Vårdcentralen Östermalm', 'Västerås', 'Västerås'],
+  ['vc-vasteras-tillberga', 'Vårdcentralen Tillberga', 'Tillberga', 'Västerås'],
 ];
+
+/** A made-up HSA-id in Region Västmanland's form (its organisation number), one per demo clinic. */
+export const demoHsaId = (index: number) => `SE2321000172-VC${String(index + 1).padStart(3, '0')}`;
+
+/** The profile a demo clinic is given: its town, municipality, ownership (every fourth private) and HSA-id. */
+export function demoProfile(index: number): ClinicProfile {
+  const [, name, town, municipality] = DEMO_REGION[index]!;
+  return { name, hsaId: demoHsaId(index), town, municipality, ownership: index % 4 === 3 ? 'private' : 'public', phone: null };
+}
 
 export interface SeedOptions {
   callbacks: number;
@@ -136,6 +147,7 @@ async function createClinic(db: Database, id: string, name: string, index: numbe
     lateToleranceMinutes: index % 3 === 0 ? 10 : 0,
   });
   await insertClinic(db, rules);
+  await updateClinicProfile(db, id, demoProfile(index));
   return rules;
 }
 
