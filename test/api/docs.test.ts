@@ -10,6 +10,12 @@ describe('API documentation', () => {
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.paths).sort()).toEqual([
+      '/api/admin/clinics',
+      '/api/admin/clinics/import',
+      '/api/admin/clinics/{clinicId}',
+      '/api/admin/staff',
+      '/api/admin/staff/import',
+      '/api/admin/staff/{staffId}',
       '/api/callbacks/{id}',
       '/api/callbacks/{id}/slot',
       '/api/clinics',
