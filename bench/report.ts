@@ -72,6 +72,7 @@ const noJobs: JobScheduler = {
   enqueueSms: async () => undefined,
   ensureDue: async () => false,
   ensureSms: async () => false,
+  ensureNationalDelivery: async () => false,
   close: async () => undefined,
 };
 

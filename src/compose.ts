@@ -6,12 +6,14 @@ import type { Redis } from 'ioredis';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DEFAULT_HTTP_SETTINGS, DEFAULT_RATE_LIMITS, type HttpSettings, type RateLimitSettings } from './config/http.js';
+import { defaultNationalMapping } from './config/nationalMapping.js';
 import type { OidcConfig } from './config/oidc.js';
 import { clinicRulesChangesOf, slotPlacesChangesOf, type ClinicChanges, type ClinicRulesChanges } from './db/clinicChanges.js';
 import { findClinicRules } from './db/clinics.js';
 import type { Database } from './db/database.js';
 import { listManagerPhones } from './db/staff.js';
 import type { GuaranteeStartBasis } from './domain/guaranteeCase.js';
+import type { NationalMapping } from './domain/nationalReport.js';
 import { createApp } from './http/app.js';
 import { createRateLimits, NO_RATE_LIMITS } from './http/rateLimits.js';
 import type { Logger } from './logger.js';
@@ -48,6 +50,8 @@ import { createElksClient, createElksTelephony, ELKS_WEBHOOK_PATHS } from './tel
 import type { TelephonyProvider } from './telephony/port.js';
 import { espeakSynthesizer, type SpeechSynthesizer } from './telephony/speech.js';
 import { webhookUrl, type WebhookSecrets } from './telephony/webhookKey.js';
+import { createHttpsTransfer } from './transfer/httpsTransfer.js';
+import type { NationalTransfer } from './transfer/port.js';
 
 /** What the services are built from: the process's handles and the settings (src/config.ts) they need. */
 export interface ServiceDeps {
@@ -83,6 +87,10 @@ export interface ServiceDeps {
   clinicRulesChanges?: ClinicRulesChanges;
   /** Where the slot listings cache hears of places taken or freed; default the database's (LISTEN slot_places_changed). */
   slotPlacesChanges?: ClinicChanges;
+  /** The national file's columns and codes (NATIONAL_MAPPING_FILE); default the shipped mapping. */
+  nationalMapping?: NationalMapping;
+  /** Where the national file is delivered (NATIONAL_TRANSFER_URL); null or omitted: nowhere. */
+  nationalTransfer?: NationalTransfer | null;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -132,7 +140,14 @@ export function createServices(deps: ServiceDeps): Services {
     }),
     cases: createGuaranteeCaseService({ db, clock, basis: deps.guaranteeStart }),
     reports: createReportService({ db, clock, basis: deps.guaranteeStart }),
-    national: createNationalReportService({ db, clock }),
+    national: createNationalReportService({
+      db,
+      clock,
+      jobs,
+      mapping: deps.nationalMapping ?? defaultNationalMapping(),
+      transferTarget: deps.nationalTransfer?.target ?? null,
+    }),
+    nationalTransfer: deps.nationalTransfer ?? null,
     staffAuth,
     staffSessions: createStaffSessions({ db, clock, auth: staffAuth }),
     clinicSettings: createClinicSettingsService({ db, clock, onRulesChanged: clinicRules.forget }),
@@ -182,6 +197,8 @@ export function servicesFromConfig(
     oidc: config.oidc,
     staffTokenDays: config.staffTokenDays,
     maxOpenCallbacksPerPhone: config.maxOpenCallbacksPerPhone,
+    nationalMapping: config.national.mapping,
+    nationalTransfer: config.national.transfer ? createHttpsTransfer(config.national.transfer) : null,
   });
 }
 

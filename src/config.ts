@@ -5,7 +5,10 @@ import { ConfigError } from './errors.js';
 import { DEFAULT_MAX_OPEN_PER_PHONE } from './domain/callerPolicy.js';
 import { elksProblems } from './config/elks.js';
 import { DEFAULT_RATE_LIMITS, isTrustProxyValue, type HttpSettings, type RateLimitSettings } from './config/http.js';
+import { defaultNationalMapping, loadNationalMapping } from './config/nationalMapping.js';
+import { nationalTransferProblems, type NationalTransferSettings } from './config/nationalTransfer.js';
 import { oidcConfig, oidcProblems, type OidcConfig } from './config/oidc.js';
+import type { NationalMapping } from './domain/nationalReport.js';
 import { publicSecretProblem } from './config/secrets.js';
 
 const booleanFlag = z
@@ -116,6 +119,12 @@ const EnvSchema = z
       .default('loopback'),
     /** A separate worker process (`npm run worker`) serves /metrics on this port when METRICS_TOKEN is set. */
     WORKER_METRICS_PORT: z.coerce.number({ error: 'must be a port number 1–65535' }).int().min(1).max(65535).optional(),
+    /** The region's mapping of the national file's columns and codes (JSON); unset: the shipped default. */
+    NATIONAL_MAPPING_FILE: z.string().min(1).optional(),
+    /** Where each unit's monthly national file is delivered (POST); unset: nothing is sent. */
+    NATIONAL_TRANSFER_URL: z.url({ error: 'must be an http(s) URL' }).regex(/^https?:\/\//, 'must be an http(s) URL').optional(),
+    /** The receiver's bearer token; required with NATIONAL_TRANSFER_URL. */
+    NATIONAL_TRANSFER_TOKEN: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     for (const issue of oidcProblems(env)) ctx.addIssue({ code: 'custom', ...issue });
@@ -123,6 +132,7 @@ const EnvSchema = z
       ctx.addIssue({ code: 'custom', path: ['APP_NOW'], message: 'must not be set when NODE_ENV=production' });
     }
     for (const issue of elksProblems(env)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of nationalTransferProblems(env)) ctx.addIssue({ code: 'custom', ...issue });
     if (env.TELEPHONY_WEBHOOK_SECRET_PREVIOUS && !env.TELEPHONY_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['TELEPHONY_WEBHOOK_SECRET_PREVIOUS'], message: 'is only used beside TELEPHONY_WEBHOOK_SECRET (the new secret)' });
     }
@@ -190,6 +200,8 @@ export interface Config {
   rateLimits: RateLimitSettings;
   http: HttpSettings;
   workerMetricsPort: number | null;
+  /** The national file: its mapping (NATIONAL_MAPPING_FILE or the shipped one), and where it is delivered (null: nowhere). */
+  national: { mapping: NationalMapping; transfer: NationalTransferSettings | null };
 }
 
 export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -245,6 +257,10 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       bookingsPerPhonePerHour: e.RATE_LIMIT_BOOKINGS_PER_PHONE_PER_HOUR,
     },
     workerMetricsPort: e.WORKER_METRICS_PORT ?? null,
+    national: {
+      mapping: e.NATIONAL_MAPPING_FILE ? loadNationalMapping(e.NATIONAL_MAPPING_FILE) : defaultNationalMapping(),
+      transfer: e.NATIONAL_TRANSFER_URL ? { url: e.NATIONAL_TRANSFER_URL, token: e.NATIONAL_TRANSFER_TOKEN! } : null,
+    },
     http: {
       corsOrigins: e.CORS_ORIGINS ?? [],
       apiDocs: e.API_DOCS ?? e.NODE_ENV !== 'production',

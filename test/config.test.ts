@@ -1,8 +1,12 @@
 // Configuration is parsed once; a bad value names its variable; APP_NOW never reaches production.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { manualClock, shiftedClock } from '../src/clock.js';
 import { parseConfig } from '../src/config.js';
+import { DEFAULT_NATIONAL_MAPPING_FILE } from '../src/config/nationalMapping.js';
 import { ConfigError } from '../src/errors.js';
 
 /** What `openssl rand -hex 32` gives: a secret found nowhere else. */
@@ -153,6 +157,51 @@ describe('the security and operations settings', () => {
     [{ MAX_OPEN_CALLBACKS_PER_PHONE: 'many' }, 'MAX_OPEN_CALLBACKS_PER_PHONE'],
   ])('refuses %o naming %s', (env, name) => {
     expect(() => parseConfig(env)).toThrow(new RegExp(`  ${name}(\\.\\d+)?: `));
+  });
+});
+
+describe('the national file’s mapping and transfer', () => {
+  const OWN = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+  const production = { NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://vard.example.se', CALLBACK_TOKEN_SECRET: OWN };
+
+  it('sends nothing unless NATIONAL_TRANSFER_URL is set, and then needs its token', () => {
+    expect(parseConfig({}).national.transfer).toBeNull();
+    expect(parseConfig({ NATIONAL_TRANSFER_URL: 'https://mottagare.example.se/vantetider', NATIONAL_TRANSFER_TOKEN: 'abc' }).national.transfer).toEqual({
+      url: 'https://mottagare.example.se/vantetider',
+      token: 'abc',
+    });
+    expect(() => parseConfig({ NATIONAL_TRANSFER_URL: 'https://mottagare.example.se/' })).toThrow(/NATIONAL_TRANSFER_TOKEN: is required when NATIONAL_TRANSFER_URL is set/);
+    expect(() => parseConfig({ NATIONAL_TRANSFER_TOKEN: 'abc' })).toThrow(/NATIONAL_TRANSFER_TOKEN: is only used beside NATIONAL_TRANSFER_URL/);
+    expect(() => parseConfig({ NATIONAL_TRANSFER_URL: 'https://user:pw@mottagare.example.se/', NATIONAL_TRANSFER_TOKEN: 'abc' })).toThrow(/NATIONAL_TRANSFER_URL: must not hold credentials/);
+  });
+
+  it('requires https in production, and allows http elsewhere (a local test receiver)', () => {
+    expect(() => parseConfig({ ...production, NATIONAL_TRANSFER_URL: 'http://mottagare.example.se/', NATIONAL_TRANSFER_TOKEN: 'abc' })).toThrow(/NATIONAL_TRANSFER_URL: must be an https:\/\/ address when NODE_ENV=production/);
+    expect(parseConfig({ ...production, NATIONAL_TRANSFER_URL: 'https://mottagare.example.se/', NATIONAL_TRANSFER_TOKEN: 'abc' }).national.transfer?.url).toBe('https://mottagare.example.se/');
+    expect(parseConfig({ NATIONAL_TRANSFER_URL: 'http://127.0.0.1:9999/in', NATIONAL_TRANSFER_TOKEN: 'abc' }).national.transfer?.url).toBe('http://127.0.0.1:9999/in');
+  });
+
+  it('reads a region’s mapping from NATIONAL_MAPPING_FILE at start-up, and stops on a bad one naming the file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mapping-'));
+    try {
+      const shipped = JSON.parse(readFileSync(DEFAULT_NATIONAL_MAPPING_FILE, 'utf8'));
+      const own = path.join(dir, 'region.json');
+      writeFileSync(own, JSON.stringify({ ...shipped, name: 'Region Västmanland', codes: { ...shipped.codes, sex: { female: '2', male: '1', unknown: '0' } } }));
+      expect(parseConfig({}).national.mapping.codes.sex.female).toBe('Kvinna');
+      const config = parseConfig({ NATIONAL_MAPPING_FILE: own });
+      expect(config.national.mapping.name).toBe('Region Västmanland');
+      expect(config.national.mapping.codes.sex).toEqual({ female: '2', male: '1', unknown: '0' });
+
+      const bad = path.join(dir, 'bad.json');
+      writeFileSync(bad, JSON.stringify({ ...shipped, codes: { ...shipped.codes, contactForm: { visit: 'B', phone: '8' } } }));
+      expect(() => parseConfig({ NATIONAL_MAPPING_FILE: bad })).toThrow(ConfigError);
+      expect(() => parseConfig({ NATIONAL_MAPPING_FILE: bad })).toThrow(/Invalid national mapping .*bad\.json:\n  codes\.contactForm\.video: /);
+      writeFileSync(bad, '{ not json');
+      expect(() => parseConfig({ NATIONAL_MAPPING_FILE: bad })).toThrow(/bad\.json is not JSON/);
+      expect(() => parseConfig({ NATIONAL_MAPPING_FILE: path.join(dir, 'missing.json') })).toThrow(/Cannot read the national mapping .*missing\.json \(NATIONAL_MAPPING_FILE\): ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

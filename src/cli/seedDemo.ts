@@ -64,8 +64,9 @@ async function main(argv: string[]): Promise<void> {
     console.log(`Seeding ${callbacks.toLocaleString('sv-SE')} callbacks for ${DEMO_REGION.length} clinics, ${from} – ${until} (seed ${seed}) …`);
     const result = await seedDemoHistory(db, { callbacks, from, until, seed, basis: config.guaranteeStart, replace: values.replace, log: (l) => console.log(`  ${l}`) });
 
-    // The national files for every complete month of the history, as the monthly job would have made them.
-    const national = createNationalReportService({ db, clock });
+    // The national files for every complete month of the history, as the monthly job would have made them (none
+    // delivered: the demo's history is not the region's).
+    const national = createNationalReportService({ db, clock, mapping: config.national.mapping });
     const complete = periodsOf({ from, to: until, groupBy: 'month' }).filter((p) => {
       const month = monthRange(p.label);
       return p.from === month.from && p.to === month.to;

@@ -1,4 +1,5 @@
-// SQL for the audit trail: who read or changed which patients' callbacks, clinics and staff accounts, and when.
+// SQL for the audit trail: who read or changed which patients' callbacks, clinics and staff accounts, and when; and
+// what left the region (each delivery of the national file).
 import type { DateTime } from 'luxon';
 import type { Queryable } from './database.js';
 
@@ -10,7 +11,10 @@ export interface AuditEvent {
   callbackIds: string[];
   /** A refused staff request's method and path (action 'access.denied'). */
   request?: string | null;
-  /** An administrative change: what it touched, by name (never a phone number, token or patient datum). */
+  /**
+   * An administrative change: what it touched, by name (never a phone number, token or patient datum); a national
+   * delivery: its month, HSA-id and the receiver's answer.
+   */
   detail?: Record<string, unknown> | null;
 }
 

@@ -209,16 +209,3 @@ export const AtRiskView = z
     ),
   })
   .meta({ id: 'AtRiskCases' });
-
-export const NationalReportList = z
-  .object({
-    reports: z.array(
-      z.object({
-        month: z.string(),
-        createdAt: IsoInstant.meta({ description: 'When the file was produced, with the region’s offset (Europe/Stockholm)' }),
-        bytes: z.number().int().meta({ description: 'Size of the file as you download it: only the clinics you cover' }),
-        href: z.string(),
-      }),
-    ),
-  })
-  .meta({ id: 'NationalReportList' });

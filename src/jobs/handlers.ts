@@ -8,6 +8,7 @@ import type { QueueKey, QUEUES } from '../queue/contract.js';
 import { sendGuaranteeSummaries } from './guaranteeSummary.js';
 import { callbackDueHandler } from './makeCallbackDue.js';
 import { markMissedCallbacks } from './markMissedCallbacks.js';
+import { deliverNationalFile, giveUpNationalDelivery } from './nationalDelivery.js';
 import { maintenanceHandler } from './reconcile.js';
 import { giveUpSms, sendSms } from './sendSms.js';
 
@@ -24,6 +25,7 @@ export type JobHandlers = { [K in QueueKey]: JobHandler<K> };
 export function createJobHandlers(services: Services, jobs: Services['jobs']): JobHandlers {
   const { db, clock } = services;
   const smsDeps = { db, clock, sms: services.sms, tokens: services.tokens, publicBaseUrl: services.publicBaseUrl };
+  const deliveryDeps = { db, clock, transfer: services.nationalTransfer };
   return {
     callbackDue: callbackDueHandler({ db, clock }),
     sms: { handle: (payload) => sendSms(smsDeps, payload), giveUp: (payload) => giveUpSms(smsDeps, payload) },
@@ -31,6 +33,7 @@ export function createJobHandlers(services: Services, jobs: Services['jobs']): J
     // Another process refreshing at the same moment is enough: skip rather than queue up behind it.
     measures: { handle: async () => ({ cells: await refreshMeasures(db, { wait: false }) }) },
     nationalReport: { handle: (payload) => services.national.produce(payload.month) },
+    nationalDelivery: { handle: (payload) => deliverNationalFile(deliveryDeps, payload), giveUp: (payload) => giveUpNationalDelivery(deliveryDeps, payload) },
     guaranteeSummary: { handle: () => sendGuaranteeSummaries({ db, clock, cases: services.cases, notifier: services.notifier }) },
     missedCallbacks: { handle: () => markMissedCallbacks({ db, clock }) },
   };

@@ -11,10 +11,17 @@ export const ReconcilePayload = z.object({});
 export const EmptyPayload = z.object({});
 /** A month to produce (YYYY-MM); omitted: the month before today, which is what the schedule sends. */
 export const NationalReportPayload = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() });
+/** One unit's file of one month, to the national receiver. */
+export const NationalDeliveryPayload = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/), hsaId: z.string().regex(/^SE[0-9]{10}-[A-Z0-9]{1,20}$/) });
 
 /** Retries of the jobs that talk to a provider or race a commit; the rest are repeated by their schedule. */
 export const SMS_JOB_OPTIONS = { attempts: 6, backoff: { type: 'exponential', delay: 10_000 } } as const;
 export const DUE_JOB_OPTIONS = { attempts: 10, backoff: { type: 'exponential', delay: 2_000 } } as const;
+/**
+ * The national receiver may be down for a while: 1 minute, then doubling, 12 attempts over about 68 hours. After the
+ * last one the delivery is 'failed' (visible to admins) until the next worker start or monthly run adds it again.
+ */
+export const NATIONAL_DELIVERY_JOB_OPTIONS = { attempts: 12, backoff: { type: 'exponential', delay: 60_000 } } as const;
 
 /**
  * Jobs running at once in one worker process for each queue. The due queue's jobs mostly wait for their batch's
@@ -34,6 +41,8 @@ export const QUEUES = {
   measures: { name: 'measures', job: 'refresh-measures', payload: EmptyPayload, concurrency: 1 },
   /** The monthly national-reporting file, on the 1st for the month before. */
   nationalReport: { name: 'national-report', job: 'produce-national-report', payload: NationalReportPayload, concurrency: 1 },
+  /** Each unit's national file of a month to the national receiver, retried with backoff until accepted (once). */
+  nationalDelivery: { name: 'national-delivery', job: 'deliver-national-file', payload: NationalDeliveryPayload, concurrency: 2 },
   /** The managers' morning summary of care-guarantee cases that fail unless assessed today. */
   guaranteeSummary: { name: 'guarantee-summary', job: 'send-guarantee-summary', payload: EmptyPayload, concurrency: 1 },
   /** Rule 12: marks missed the callbacks whose day ended without a call (src/jobs/markMissedCallbacks.ts). */
@@ -49,6 +58,8 @@ export const jobIds = {
   /** One due job per callback and attempt round: the first (0) at the slot, then one per no-answer retry. */
   callbackDue: (callbackId: string, attemptCount: number) => `due-${callbackId}-${attemptCount}`,
   sms: (messageId: string) => `sms-${messageId}`,
+  /** One delivery job per unit and month while it runs or waits for its next retry. */
+  nationalDelivery: (month: string, hsaId: string) => `national-${month}-${hsaId}`,
 };
 
 export const RECONCILE_SCHEDULER_ID = 'reconcile';

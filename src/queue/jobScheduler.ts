@@ -3,7 +3,7 @@ import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
-import { DUE_JOB_OPTIONS, EVENTS_MAX_LEN, JOB_RETENTION, jobIds, QUEUES, SMS_JOB_OPTIONS } from './contract.js';
+import { DUE_JOB_OPTIONS, EVENTS_MAX_LEN, JOB_RETENTION, jobIds, NATIONAL_DELIVERY_JOB_OPTIONS, QUEUES, SMS_JOB_OPTIONS } from './contract.js';
 
 export interface JobScheduler {
   /** Makes the callback due at `dueAt` (immediately when that has passed). Adding it twice adds one job. */
@@ -13,6 +13,8 @@ export interface JobScheduler {
   /** Reconciliation: re-creates the due job unless one is waiting, delayed or running. True when it had to. */
   ensureDue(callbackId: string, attemptCount: number, dueAt: DateTime): Promise<boolean>;
   ensureSms(messageId: string): Promise<boolean>;
+  /** Adds the delivery of a unit's national file of a month unless one is waiting, retrying or running. True when it had to. */
+  ensureNationalDelivery(month: string, hsaId: string): Promise<boolean>;
   /**
    * ensureDue for many callbacks, checking them all in one Redis round trip; answers the callback ids whose
    * job it had to re-create. Optional: a scheduler without it gets ensureDue once per callback.
@@ -65,6 +67,7 @@ return out`;
 export function createBullJobScheduler(deps: { connection: Redis; prefix: string; clock: Clock }): JobScheduler {
   const due = createQueue('callbackDue', deps.connection, deps.prefix);
   const sms = createQueue('sms', deps.connection, deps.prefix);
+  const national = createQueue('nationalDelivery', deps.connection, deps.prefix);
 
   const delayUntil = (at: DateTime) => Math.max(0, at.toMillis() - deps.clock.now().toMillis());
 
@@ -115,8 +118,17 @@ export function createBullJobScheduler(deps: { connection: Redis; prefix: string
       await addSms(messageId);
       return true;
     },
+    async ensureNationalDelivery(month, hsaId) {
+      const id = jobIds.nationalDelivery(month, hsaId);
+      const job = await national.getJob(id);
+      if (await isPending(job)) return false;
+      // A job kept after it finished (given up, or done) would block adding the same id again.
+      if (job) await national.remove(id);
+      await national.add(QUEUES.nationalDelivery.job, { month, hsaId }, { jobId: id, ...NATIONAL_DELIVERY_JOB_OPTIONS });
+      return true;
+    },
     async close() {
-      await Promise.all([due.close(), sms.close()]);
+      await Promise.all([due.close(), sms.close(), national.close()]);
     },
   };
 }

@@ -9,6 +9,7 @@ import type { SmsSender } from '../sms/port.js';
 import type { ClipSet } from '../telephony/clips.js';
 import type { SpeechSynthesizer } from '../telephony/speech.js';
 import type { WebhookSecrets } from '../telephony/webhookKey.js';
+import type { NationalTransfer } from '../transfer/port.js';
 import type { CallbackBookingService } from './callbackBooking.js';
 import type { CallbackTokens } from './callbackTokens.js';
 import type { CallQueueService } from './callQueue.js';
@@ -43,6 +44,8 @@ export interface Services {
   cases: GuaranteeCaseService;
   reports: ReportService;
   national: NationalReportService;
+  /** The national receiver the monthly file is delivered to; null: none is configured and nothing is sent. */
+  nationalTransfer: NationalTransfer | null;
   staffAuth: StaffAuthenticator;
   staffSessions: StaffSessions;
   clinicSettings: ClinicSettingsService;

@@ -26,6 +26,8 @@ describe('API documentation', () => {
       '/api/reports/measures.csv',
       '/api/reports/national',
       '/api/reports/national/{month}',
+      '/api/reports/national/{month}.xlsx',
+      '/api/reports/national/{month}/deliveries',
       '/api/staff/callbacks/{id}',
       '/api/staff/callbacks/{id}/attempts',
       '/api/staff/callbacks/{id}/claim',

@@ -1,12 +1,12 @@
 // The at-risk list, the managers' daily summary and the monthly national file, on hand-made data.
 import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../../src/domain/csv.js';
 import { sendGuaranteeSummaries } from '../../src/jobs/guaranteeSummary.js';
 import { createSmsNotifier } from '../../src/notify/smsNotifier.js';
 import { listManagerPhones } from '../../src/db/staff.js';
 import type { OutgoingSms } from '../../src/sms/port.js';
 import type { GuaranteeSummaryMessage } from '../../src/notify/port.js';
 import { createGuaranteeCaseService } from '../../src/services/guaranteeCases.js';
-import { createNationalReportService } from '../../src/services/nationalReports.js';
 import { createStaffMember } from '../../src/services/staffAuth.js';
 import { useTestServer } from '../support/server.js';
 import { trackerClinic } from '../support/tracker.js';
@@ -118,21 +118,31 @@ describe('the managers’ daily summary job', () => {
 });
 
 describe('the monthly national-reporting file', () => {
-  it('is produced for the month before, suppresses cells under 20, and is listed and downloaded through the API', async () => {
+  it('is produced for the month before, counts the cases assessed that month by profession, suppresses cells under 20, and is listed and downloaded', async () => {
     const s = server();
-    // 21 patients on Tuesday 20 April 2027 at a clinic with room for all: all reached the same day.
+    // 21 patients on Tuesday 20 April 2027 at a clinic with room for all: each a care-guarantee case, assessed by a
+    // doctor two days later; one at a small clinic, assessed by a nurse the same day.
     s.clock.set('2027-04-20T06:00:00+02:00');
     const clinic = await trackerClinic(s, { capacityRules: [{ weekdays: [1, 2, 3, 4, 5], from: '06:00', to: '17:00', capacity: 30 }] });
     const small = await trackerClinic(s);
+    const cases: string[] = [];
     for (let i = 0; i < 21; i++) {
       const b = await clinic.book();
       await clinic.call(b.id, b.slot.start, true);
+      await clinic.outcome(b.id, 'new_problem');
+      cases.push(b.id);
     }
     const few = await small.book();
     await small.call(few.id, few.slot.start, true);
+    await small.outcome(few.id, 'worsening');
+    s.clock.set('2027-04-22T16:00:00+02:00');
+    for (const id of cases) expect((await clinic.assess(id, { assessedAt: '2027-04-22T15:00:00+02:00', profession: 'doctor', mode: 'visit' })).status).toBe(200);
+    expect((await small.assess(few.id, { assessedAt: '2027-04-20T15:00:00+02:00', profession: 'nurse', mode: 'phone' })).status).toBe(200);
+    await s.db.query(`UPDATE clinics SET hsa_id = 'SE2321000016-GC01' WHERE id = $1`, [clinic.clinicId]);
+    await s.db.query(`UPDATE clinics SET hsa_id = 'SE2321000016-GC02' WHERE id = $1`, [small.clinicId]);
 
     s.clock.set('2027-05-01T03:00:00+02:00');
-    const national = createNationalReportService({ db: s.db, clock: s.clock });
+    const national = s.services.national;
     expect(await national.produce()).toEqual({ month: '2027-04', created: true });
     expect(await national.produce()).toEqual({ month: '2027-04', created: false });
 
@@ -143,11 +153,13 @@ describe('the monthly national-reporting file', () => {
     const file = await s.request('GET', '/api/reports/national/2027-04', { headers: { Authorization: manager } });
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toMatch(/^text\/csv/);
-    const lines = (file.body as string).trim().split('\r\n');
-    expect(lines[0]).toBe('month,clinic_id,clinic_name,measure,profession,numerator,denominator,share,suppressed');
-    const row = (clinicId: string, measure: string) => lines.find((l) => l.includes(`,${clinicId},`) && l.includes(`,${measure},`))!.split(',');
-    expect(row(clinic.clinicId, 'contact_same_day').slice(5)).toEqual(['21', '21', '1', 'false']);
-    expect(row(small.clinicId, 'contact_same_day').slice(5)).toEqual(['', '', '', 'true']);
+    const rows = parseCsv(file.body as string).slice(1);
+    const cell = (hsaId: string, profession: string, interval: string) =>
+      rows.find((r) => r[1] === hsaId && r[4] === 'Medicinsk bedömning' && r[5] === profession && r[6] === 'Alla' && r[7] === 'Alla' && r[8] === interval)!.slice(9);
+    // Day 2: outside the same day, within 0–3 and 0–7.
+    expect(cell('SE2321000016-GC01', 'Alla', '0')).toEqual(['0', '21', '0', 'Nej']);
+    expect(cell('SE2321000016-GC01', 'XS915', '0-3')).toEqual(['21', '21', '1', 'Nej']);
+    expect(cell('SE2321000016-GC02', 'Alla', '0')).toEqual(['', '', '', 'Ja']);
     expect((await s.request('GET', '/api/reports/national/2027-03', { headers: { Authorization: manager } })).status).toBe(404);
     expect((await s.request('GET', '/api/reports/national/2027-13', { headers: { Authorization: manager } })).status).toBe(400);
   });

@@ -1,7 +1,6 @@
 // Who may read which rows of the monthly national file: a manager gets the clinics they cover, nothing else.
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/domain/csv.js';
-import { createNationalReportService } from '../../src/services/nationalReports.js';
 import { useTestServer, type TestServer } from '../support/server.js';
 import { trackerClinic } from '../support/tracker.js';
 
@@ -29,8 +28,20 @@ describe('GET /api/reports/national and /api/reports/national/:month', () => {
     }
     const few = await koping.book();
     await koping.call(few.id, few.slot.start, true);
+    // Calls to the booking numbers that day (callers who hung up): 21 at Åby, one at Köping.
+    for (const [clinicId, n] of [[aby.clinicId, 21], [koping.clinicId, 1]] as const) {
+      for (let i = 0; i < n; i++) {
+        await s.db.query(
+          `INSERT INTO incoming_calls (call_id, clinic_id, received_at, local_date, caller_hidden, outcome, updated_at)
+           VALUES ($1, $2, '2027-04-20T06:00:00+02:00', '2027-04-20', false, 'answered', '2027-04-20T06:00:00+02:00')`,
+          [`c${clinicId}${i}`.replace(/[^A-Za-z0-9]/g, ''), clinicId],
+        );
+      }
+    }
+    await s.db.query(`UPDATE clinics SET hsa_id = 'SE2321000016-ABY1' WHERE id = $1`, [aby.clinicId]);
+    await s.db.query(`UPDATE clinics SET hsa_id = 'SE2321000016-KOP1' WHERE id = $1`, [koping.clinicId]);
     s.clock.set('2027-05-01T03:00:00+02:00');
-    expect(await createNationalReportService({ db: s.db, clock: s.clock }).produce()).toEqual({ month: '2027-04', created: true });
+    expect(await s.services.national.produce()).toEqual({ month: '2027-04', created: true });
 
     const region = await s.addStaff('manager', [aby.clinicId, koping.clinicId]);
     const elsewhere = await s.addStaff('manager', [await s.addClinic()]);
@@ -38,23 +49,23 @@ describe('GET /api/reports/national and /api/reports/national/:month', () => {
       const file = await download(s, '/api/reports/national/2027-04', authorization);
       expect(file.status).toBe(200);
       const [header, ...rows] = parseCsv(file.bytes.toString('utf8'));
-      expect(header).toEqual(['month', 'clinic_id', 'clinic_name', 'measure', 'profession', 'numerator', 'denominator', 'share', 'suppressed']);
+      expect(header?.slice(0, 3)).toEqual(['Period', 'HSA-id', 'Enhet']);
       return { rows, bytes: file.bytes.length, start: [...file.bytes.subarray(0, 3)] };
     };
-    const contactSameDay = (rows: string[][], clinicId: string) => rows.find((r) => r[1] === clinicId && r[3] === 'contact_same_day')?.slice(5);
+    const calls = (rows: string[][], hsaId: string) => rows.find((r) => r[1] === hsaId && r[4] === 'Telefontillgänglighet')?.slice(9);
 
-    // Köping's manager: Köping's rows only, its one case suppressed; not a figure of Åby's.
+    // Köping's manager: Köping's rows only, its one call suppressed; not a figure of Åby's.
     const kopingFile = await rowsFor(koping.manager);
-    expect(new Set(kopingFile.rows.map((r) => r[1]))).toEqual(new Set([koping.clinicId]));
+    expect(new Set(kopingFile.rows.map((r) => r[1]))).toEqual(new Set(['SE2321000016-KOP1']));
     expect(kopingFile.rows.map((r) => r[2])).toContain('Vårdcentralen Köping, Väst');
-    expect(contactSameDay(kopingFile.rows, koping.clinicId)).toEqual(['', '', '', 'true']);
+    expect(calls(kopingFile.rows, 'SE2321000016-KOP1')).toEqual(['', '', '', 'Ja']);
     // A byte order mark first, so Excel reads å, ä and ö as UTF-8.
     expect(kopingFile.start).toEqual([0xef, 0xbb, 0xbf]);
 
     // Åby's manager: Åby's rows only, published because 21 ≥ 20.
     const abyFile = await rowsFor(aby.manager);
-    expect(new Set(abyFile.rows.map((r) => r[1]))).toEqual(new Set([aby.clinicId]));
-    expect(contactSameDay(abyFile.rows, aby.clinicId)).toEqual(['21', '21', '1', 'false']);
+    expect(new Set(abyFile.rows.map((r) => r[1]))).toEqual(new Set(['SE2321000016-ABY1']));
+    expect(calls(abyFile.rows, 'SE2321000016-ABY1')).toEqual(['0', '21', '0', 'Nej']);
 
     // Staff covering both clinics get both, row for row what each manager got.
     const regionFile = await rowsFor(region);
@@ -67,7 +78,17 @@ describe('GET /api/reports/national and /api/reports/national/:month', () => {
     // The list tells each caller the size of the file they will get, and when it was made (region time).
     const list = await s.request('GET', '/api/reports/national', { headers: { Authorization: koping.manager } });
     expect(list.status).toBe(200);
-    expect(list.body.reports).toEqual([{ month: '2027-04', createdAt: '2027-05-01T03:00:00+02:00', bytes: kopingFile.bytes, href: '/api/reports/national/2027-04' }]);
+    expect(list.body.reports).toEqual([
+      {
+        month: '2027-04',
+        createdAt: '2027-05-01T03:00:00+02:00',
+        bytes: kopingFile.bytes,
+        format: 'national',
+        href: '/api/reports/national/2027-04',
+        xlsxHref: '/api/reports/national/2027-04.xlsx',
+        unreported: [],
+      },
+    ]);
     const regionList = await s.request('GET', '/api/reports/national', { headers: { Authorization: region } });
     expect(regionList.body.reports[0].bytes).toBe(regionFile.bytes);
   });

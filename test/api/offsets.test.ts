@@ -1,7 +1,6 @@
 // Every instant in every JSON answer carries the clinic's UTC offset (the README's promise), never a bare
 // UTC "Z": drill-down details, the national file list, a callback's outcome, guarantee cases, the queue.
 import { describe, expect, it } from 'vitest';
-import { createNationalReportService } from '../../src/services/nationalReports.js';
 import { useTestServer } from '../support/server.js';
 import { trackerClinic } from '../support/tracker.js';
 
@@ -35,7 +34,7 @@ describe('instants in JSON answers', () => {
     const waiting = await clinic.book();
     // The national file for March, made on 1 April at 03:00 (summer time).
     s.clock.set('2027-04-01T03:00:00+02:00');
-    await createNationalReportService({ db: s.db, clock: s.clock }).produce();
+    await s.services.national.produce();
     s.clock.set('2027-03-30T10:05:00+02:00');
 
     const get = async (path: string, authorization: string) => {

@@ -3,7 +3,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/domain/csv.js';
-import { createNationalReportService } from '../../src/services/nationalReports.js';
+import { readXlsx } from '../../src/exports/xlsx.js';
 import { useTestServer, type TestServer } from '../support/server.js';
 import { trackerClinic } from '../support/tracker.js';
 
@@ -64,16 +64,20 @@ describe('CSV exports and clinics whose names read as formulas', () => {
     const s = server();
     s.clock.set('2027-04-20T06:00:00+02:00');
     const ids = [];
-    for (const name of HOSTILE_NAMES) ids.push(await s.addClinic({ name }));
+    for (const [i, name] of HOSTILE_NAMES.entries()) {
+      const id = await s.addClinic({ name });
+      await s.db.query('UPDATE clinics SET hsa_id = $2 WHERE id = $1', [id, `SE2321000016-INJ${i}`]);
+      ids.push(id);
+    }
     s.clock.set('2027-05-01T03:00:00+02:00');
-    expect(await createNationalReportService({ db: s.db, clock: s.clock }).produce('2027-04')).toEqual({ month: '2027-04', created: true });
+    expect(await s.services.national.produce('2027-04')).toEqual({ month: '2027-04', created: true });
     const region = await s.addStaff('manager', ids);
 
     const file = await download(s, '/api/reports/national/2027-04', region);
     expect(file.status).toBe(200);
     const [header, ...rows] = parseCsv(file.text);
-    expect(header).toEqual(['month', 'clinic_id', 'clinic_name', 'measure', 'profession', 'numerator', 'denominator', 'share', 'suppressed']);
-    expect(ids.map((id) => rows.find((r) => r[1] === id)![2])).toEqual(HOSTILE_NAMES.map((name) => `'${name}`));
+    expect(header?.slice(1, 3)).toEqual(['HSA-id', 'Enhet']);
+    expect(HOSTILE_NAMES.map((_, i) => rows.find((r) => r[1] === `SE2321000016-INJ${i}`)![2])).toEqual(HOSTILE_NAMES.map((name) => `'${name}`));
     expectNoFormulaCells(rows);
 
     // A file stored before the fix holds the names as they were; the download still neutralises them.
@@ -86,6 +90,15 @@ describe('CSV exports and clinics whose names read as formulas', () => {
       ['2027-03', id, `'=HYPERLINK("http://evil.example","klicka")`, 'callbacks', 'all', '21', '21', '1', 'false'],
       // Numbers read back from the stored text stay numbers, even negative ones.
       ['2027-03', id, "'@SUM(1)", 'calls', 'all', '-5', '20', '-0.2500', 'false'],
+    ]);
+    // The same old file as XLSX: its one table, names as text, figures as numbers.
+    const workbook = await fetch(`${s.baseUrl}/api/reports/national/2027-03.xlsx`, { headers: { Authorization: region } });
+    expect(workbook.status).toBe(200);
+    const sheets = await readXlsx(Buffer.from(await workbook.arrayBuffer()));
+    expect([...sheets.values()][0]!.slice(0, 3)).toEqual([
+      ['month', 'clinic_id', 'clinic_name', 'measure', 'profession', 'numerator', 'denominator', 'share', 'suppressed'],
+      ['2027-03', id, '=HYPERLINK("http://evil.example","klicka")', 'callbacks', 'all', 21, 21, 1, 'false'],
+      ['2027-03', id, '@SUM(1)', 'calls', 'all', -5, 20, -0.25, 'false'],
     ]);
   });
 });

@@ -20,6 +20,7 @@ const redisDown: JobScheduler = {
   enqueueSms: () => Promise.reject(new Error('down')),
   ensureDue: () => Promise.reject(new Error('down')),
   ensureSms: () => Promise.reject(new Error('down')),
+  ensureNationalDelivery: () => Promise.reject(new Error('down')),
   close: async () => undefined,
 };
 

@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/domain/csv.js';
-import { createNationalReportService } from '../../src/services/nationalReports.js';
 import { useTestServer, type TestServer } from '../support/server.js';
 import { trackerClinic } from '../support/tracker.js';
 
@@ -158,15 +157,17 @@ describe('turned-away callers in the report, drill-down, CSV and national file',
       ['calls_received', 'booked', 'booked_phone', 'booked_web', 'turned_away', 'turned_away_booking_closed', 'turned_away_no_time_today', 'turned_away_phone_duplicate', 'turned_away_web_booking_closed', 'calls_left_without_booking', 'calls_failed', 'calls_answered_same_day', 'turned_away_share', 'contact_same_day_share_with_turned_away', 'hidden_queue'].map((n) => cell(aby, n)),
     ).toEqual(['20', '2', '1', '1', '19', '8', '10', '1', '3', '2', '1', '1', '0.9048', '0.1667', 'true']);
 
-    // National file for March: total calls and calls answered the same day; Åby's 20 calls are published, Berga's none suppressed.
+    // National file for March, per HSA-id: total calls and calls answered the same day; Åby's 20 calls are published,
+    // Berga's none suppressed.
+    await s.db.query(`UPDATE clinics SET hsa_id = 'SE2321000016-ABY2' WHERE id = $1`, [a.clinicId]);
+    await s.db.query(`UPDATE clinics SET hsa_id = 'SE2321000016-BRG2' WHERE id = $1`, [b.clinicId]);
     s.clock.set('2027-04-01T03:00:00+02:00');
-    await createNationalReportService({ db: s.db, clock: s.clock }).produce();
+    await s.services.national.produce();
     const national = await s.request('GET', '/api/reports/national/2027-03', { headers: { Authorization: both } });
     expect(national.status).toBe(200);
     const nationalRows = parseCsv(national.body).slice(1);
-    const measure = (clinicId: string, name: string) => nationalRows.find((r) => r[1] === clinicId && r[3] === name)?.slice(5);
-    expect(measure(a.clinicId, 'calls')).toEqual(['20', '20', '1', 'false']);
-    expect(measure(a.clinicId, 'calls_answered_same_day')).toEqual(['1', '20', '0.0500', 'false']);
-    expect(measure(b.clinicId, 'calls')).toEqual(['', '', '', 'true']);
+    const calls = (hsaId: string) => nationalRows.find((r) => r[1] === hsaId && r[4] === 'Telefontillgänglighet')?.slice(9);
+    expect(calls('SE2321000016-ABY2')).toEqual(['1', '20', '0.0500', 'Nej']);
+    expect(calls('SE2321000016-BRG2')).toEqual(['', '', '', 'Ja']);
   });
 });

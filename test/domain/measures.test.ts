@@ -20,7 +20,6 @@ import {
   type MeasuredAttempt,
   type MeasuredCallback,
 } from '../../src/domain/measures.js';
-import { nationalRows } from '../../src/domain/nationalReport.js';
 import { periodsOf, previousMonth } from '../../src/domain/reportPeriod.js';
 
 const rules = clinicRules({ id: 'vc-test', name: 'Test', dateExceptions: [{ date: '2027-04-07', closed: true, note: 'utbildningsdag' }] });
@@ -230,20 +229,5 @@ describe('the rollup and the reports built from it', () => {
   it('makes the national file on the 1st for the month before, across the turn of the year', () => {
     expect(previousMonth('2027-01-01')).toEqual({ month: '2026-12', from: '2026-12-01', to: '2026-12-31' });
     expect(previousMonth('2028-03-01')).toEqual({ month: '2028-02', from: '2028-02-01', to: '2028-02-29' });
-  });
-
-  it('suppresses national cells with fewer than 20 cases', () => {
-    const r = emptyRollup();
-    for (let i = 0; i < 25; i++) addCallback(r, i < 20 ? 'reached' : 'no_same_day_slot', null);
-    for (let i = 0; i < 19; i++) addCase(r, { result: 'within', profession: 'doctor', mode: 'visit', exclusionReason: null });
-    const rows = nationalRows('2027-03', [{ clinicId: 'vc-test', clinicName: 'Test', rollup: r, pending: 0, calls: { received: 30, answeredSameDay: 12 } }]);
-    expect(rows.map((row) => [row.measure, row.profession, row.numerator, row.denominator, row.suppressed])).toEqual([
-      ['callbacks', 'all', 25, 25, false],
-      ['contact_same_day', 'all', 20, 25, false],
-      ['calls', 'all', 30, 30, false],
-      ['calls_answered_same_day', 'all', 12, 30, false],
-      ['medical_assessment_within_3_days', 'all', null, null, true],
-      ['medical_assessment_within_3_days', 'doctor', null, null, true],
-    ]);
   });
 });

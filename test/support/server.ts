@@ -22,6 +22,7 @@ import type { OidcConfig } from '../../src/config/oidc.js';
 import { signTelephonyBody } from '../../src/services/telephony.js';
 import { afterAll, beforeAll } from 'vitest';
 import { createElksClient, createElksTelephony } from '../../src/telephony/elks.js';
+import { createHttpsTransfer } from '../../src/transfer/httpsTransfer.js';
 import { FAKE_ELKS_PASSWORD, FAKE_ELKS_USERNAME } from './fakeElks.js';
 import { openTestDatabase, uniqueClinicId, type Backend } from './database.js';
 import { deleteKeysUnder } from './redis.js';
@@ -79,6 +80,8 @@ export interface TestServerOptions {
   /** TELEPHONY_WEBHOOK_SECRET; default TEST_TELEPHONY_SECRET. Rotation tests set their own, with the previous one. */
   telephonySecret?: string;
   telephonyPreviousSecret?: string | null;
+  /** NATIONAL_TRANSFER_URL and _TOKEN: deliver the national file there (a local receiver); default: nowhere. */
+  nationalTransfer?: { url: string; token: string };
 }
 
 export async function startTestServer(db: Database, now: string, options: TestServerOptions = {}): Promise<TestServer> {
@@ -117,6 +120,7 @@ export async function startTestServer(db: Database, now: string, options: TestSe
     telephonyProvider: options.elksApiUrl
       ? createElksTelephony(createElksClient({ apiUrl: options.elksApiUrl, username: FAKE_ELKS_USERNAME, password: FAKE_ELKS_PASSWORD, timeoutMs: options.elksTimeoutMs ?? 30_000 }))
       : null,
+    nationalTransfer: options.nationalTransfer ? createHttpsTransfer(options.nationalTransfer) : null,
   });
   const app = composeHttp(services, {
     redis,

@@ -18,6 +18,7 @@ export type SchedulerCall =
   | { method: 'scheduleDue' | 'ensureDue'; callbackId: string; attemptCount: number; dueAt: string }
   | { method: 'unscheduleDue'; callbackId: string; attemptCount: number }
   | { method: 'enqueueSms' | 'ensureSms'; messageId: string }
+  | { method: 'ensureNationalDelivery'; month: string; hsaId: string }
   | { method: 'close' };
 
 /** A JobScheduler that only records what it was asked to do (dueAt as an ISO instant in UTC). */
@@ -41,6 +42,10 @@ export function recordingScheduler(): JobScheduler & { calls: SchedulerCall[] } 
     },
     async ensureSms(messageId) {
       calls.push({ method: 'ensureSms', messageId });
+      return true;
+    },
+    async ensureNationalDelivery(month, hsaId) {
+      calls.push({ method: 'ensureNationalDelivery', month, hsaId });
       return true;
     },
     async close() {

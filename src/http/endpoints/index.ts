@@ -12,6 +12,7 @@ import { clinicSettingsEndpoints } from './clinicSettings.js';
 import { diallingEndpoints } from './dialling.js';
 import { guaranteeCaseEndpoints } from './guaranteeCases.js';
 import { missedCallbackEndpoints } from './missedCallbacks.js';
+import { nationalEndpoints } from './national.js';
 import { reportEndpoints } from './reports.js';
 import { telephonyEventEndpoints } from './telephonyEvents.js';
 
@@ -27,7 +28,8 @@ export function apiEndpoints(services: Services, limits: RateLimits): EndpointGr
       ],
     },
     { tag: 'Care guarantee', endpoints: guaranteeCaseEndpoints({ cases: services.cases }) },
-    { tag: 'Reports', endpoints: reportEndpoints({ reports: services.reports, national: services.national }) },
+    { tag: 'Reports', endpoints: reportEndpoints({ reports: services.reports }) },
+    { tag: 'National reporting', endpoints: nationalEndpoints({ national: services.national }) },
     {
       tag: 'Clinic settings',
       endpoints: clinicSettingsEndpoints({ settings: services.clinicSettings, telephony: services.clinicTelephony, voiceStartUrl: voiceStartUrlFor(services) }),

@@ -1,11 +1,8 @@
-// Report endpoints (managers): the measures as JSON or CSV, their drill-down, and the national files.
+// Report endpoints (managers): the measures as JSON or CSV, and their drill-down. The national files: national.ts.
 import { z } from 'zod';
-import { REGION_TIMEZONE } from '../../domain/schedule.js';
-import type { NationalReportService } from '../../services/nationalReports.js';
 import type { ReportService } from '../../services/reports.js';
 import { endpoint, type AnyEndpoint } from '../endpoint.js';
-import { instant } from '../present.js';
-import { DrilldownQuerySchema, DrilldownView, MeasureReportView, MonthParams, NationalReportList, ReportQuerySchema } from '../reportSchemas.js';
+import { DrilldownQuerySchema, DrilldownView, MeasureReportView, ReportQuerySchema } from '../reportSchemas.js';
 
 /** A CSV answer: text (its columns are in docs/measures.md). */
 const csvResponse = (description: string) => ({ 200: { description, contentType: 'text/csv', schema: z.string() } });
@@ -16,8 +13,8 @@ function reportQuery<Q extends { clinics?: string[] | undefined }>(q: Q): Omit<Q
   return clinics ? { ...rest, clinicIds: clinics } : rest;
 }
 
-export function reportEndpoints(deps: { reports: ReportService; national: NationalReportService }): AnyEndpoint[] {
-  const { reports, national } = deps;
+export function reportEndpoints(deps: { reports: ReportService }): AnyEndpoint[] {
+  const { reports } = deps;
   return [
     endpoint({
       route: 'GET /api/reports/measures',
@@ -57,31 +54,6 @@ export function reportEndpoints(deps: { reports: ReportService; national: Nation
       responses: { 200: { description: 'One page', schema: DrilldownView } },
       errors: { 404: ['clinic_not_found'] },
       handle: async ({ staff, query }) => ({ json: await reports.drilldown(staff, reportQuery(query)) }),
-    }),
-    endpoint({
-      route: 'GET /api/reports/national',
-      summary: 'The monthly national-reporting files produced so far (newest first)',
-      description: 'A worker produces each month’s file on the 1st for the month before; cells under 20 cases are suppressed.',
-      access: 'staff',
-      responses: { 200: { description: 'The files', schema: NationalReportList } },
-      async handle({ staff }) {
-        const list = await national.list(staff);
-        // The files are the region's, not one clinic's: their instants carry the region's offset.
-        return { json: { reports: list.map((r) => ({ month: r.month, createdAt: instant(r.createdAt, REGION_TIMEZONE), bytes: r.bytes, href: `/api/reports/national/${r.month}` })) } };
-      },
-    }),
-    endpoint({
-      route: 'GET /api/reports/national/{month}',
-      summary: 'Download one month’s national-reporting file (CSV)',
-      access: 'staff',
-      request: { params: MonthParams },
-      responses: csvResponse('CSV'),
-      errors: { 404: ['report_not_found'] },
-      handle: async ({ staff, params }) => ({
-        body: await national.file(staff, params.month),
-        type: 'text/csv; charset=utf-8',
-        attachment: `national-${params.month}.csv`,
-      }),
     }),
   ];
 }
