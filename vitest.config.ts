@@ -40,7 +40,7 @@ const EXCLUDE = process.env.DATABASE_URL
 // file, and runs first: those are the longest files, and a worker left alone with one at the end idles the other.
 const SHARED = [
   'test/api/**/*.test.ts', 'test/auth/**/*.test.ts', 'test/domain/**/*.test.ts', 'test/exports/**/*.test.ts', 'test/telephony/**/*.test.ts', 'test/sms/**/*.test.ts',
-  'test/fuzz/**/*.test.ts', 'test/queue/**/*.test.ts', 'test/workers/handlers.test.ts', 'test/workers/scheduling.test.ts',
+  'test/fuzz/**/*.test.ts', 'test/queue/**/*.test.ts', 'test/workers/handlers.test.ts', 'test/workers/scheduling.test.ts', 'test/workers/nationalDelivery.test.ts',
   'test/ops/outage.test.ts', 'test/config.test.ts', 'test/database.test.ts', 'test/redis.test.ts', 'test/db/appSecrets.test.ts',
 ];
 
