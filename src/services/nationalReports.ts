@@ -106,7 +106,9 @@ export function createNationalReportService(deps: {
     if (!receiver || !deps.jobs) return;
     if (stored.file) await createNationalDeliveries(db, stored.month, reportableUnits(stored.file), clock.now());
     // This month's units, and those of earlier months still not accepted (their retries ran out, or Redis lost them).
-    for (const d of await listUnacceptedDeliveries(db)) await deps.jobs.ensureNationalDelivery(d.month, d.hsaId);
+    // A delivery Redis would not take now stays unaccepted in the database, shown as such, and the next worker start
+    // or monthly run adds it again: the file itself is made and stored all the same.
+    for (const d of await listUnacceptedDeliveries(db)) await deps.jobs.ensureNationalDelivery(d.month, d.hsaId).catch(() => false);
   }
 
   return {

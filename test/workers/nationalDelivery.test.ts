@@ -9,10 +9,12 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/domain/csv.js';
+import { defaultNationalMapping } from '../../src/config/nationalMapping.js';
 import { createJobHandlers } from '../../src/jobs/handlers.js';
 import { createLogger } from '../../src/logger.js';
 import { createOutageMonitor } from '../../src/ops/outage.js';
 import { jobIds, NATIONAL_DELIVERY_JOB_OPTIONS, QUEUES } from '../../src/queue/contract.js';
+import { createNationalReportService } from '../../src/services/nationalReports.js';
 import { startWorker } from '../../workers/shell.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { trackerClinic } from '../support/tracker.js';
@@ -212,6 +214,28 @@ describe('the national file’s automated transfer', () => {
     expect(receiver.acceptedFor(`national-2027-05-${ABY}`)).toBe(1);
     // Köping's May retry is still waiting for its backoff; it is not this test's concern.
     await queue.remove(jobIds.nationalDelivery('2027-05', KOPING));
+  });
+});
+
+describe('with Redis refusing the delivery jobs', () => {
+  it('still makes and stores the file, and keeps each delivery to be added at the next run', async () => {
+    const refusing = { ...server.jobs, ensureNationalDelivery: () => Promise.reject(new Error('Redis is down')) };
+    const national = createNationalReportService({ db: server.db, clock: server.clock, jobs: refusing, mapping: defaultNationalMapping(), transferTarget: 'https://mottagare.example.se' });
+    server.clock.set('2027-08-01T03:00:00+02:00');
+    expect(await national.produce()).toEqual({ month: '2027-07', created: true });
+    expect((await delivery('2027-07', ABY)).status).toBe('pending');
+    expect(await queue.getJob(jobIds.nationalDelivery('2027-07', ABY))).toBeUndefined();
+    // The next run, with Redis back, adds them; the receiver refuses each first delivery, then takes the retry.
+    await server.services.national.produce('2027-07');
+    for (const hsaId of [ABY, KOPING]) {
+      const id = jobIds.nationalDelivery('2027-07', hsaId);
+      await waitFor(`July’s retry of ${hsaId} to be delayed`, async () => (await queue.getJobState(id)) === 'delayed' || undefined);
+      await (await queue.getJob(id))!.promote();
+      await waitFor(`July’s file of ${hsaId} to be accepted`, async () => (await delivery('2027-07', hsaId))?.status === 'accepted' || undefined);
+    }
+    // That run also added Köping's May delivery, left waiting above: the receiver has taken it by now too.
+    await waitFor('every delivery to be accepted', async () => (await server.db.query("SELECT 1 FROM national_deliveries WHERE status <> 'accepted'")).rows.length === 0 || undefined);
+    expect(receiver.acceptedFor(`national-2027-05-${KOPING}`)).toBe(1);
   });
 });
 
