@@ -32,8 +32,9 @@ export function createHttpsTransfer(settings: { url: string; token: string; time
           redirect: 'error',
         });
       } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause;
-        return { accepted: false, status: null, error: `no answer: ${cause?.code ?? (error as Error).name}` };
+        // Refused, unreachable, timed out, or a redirect (never followed: the token would go with it).
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        return { accepted: false, status: null, error: `no answer: ${excerpt(cause?.code ?? cause?.message ?? (error as Error).name)}` };
       }
       const text = await response.text().catch(() => '');
       if (response.ok) return { accepted: true, status: response.status };

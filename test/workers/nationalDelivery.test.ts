@@ -15,6 +15,7 @@ import { createLogger } from '../../src/logger.js';
 import { createOutageMonitor } from '../../src/ops/outage.js';
 import { jobIds, NATIONAL_DELIVERY_JOB_OPTIONS, QUEUES } from '../../src/queue/contract.js';
 import { createNationalReportService } from '../../src/services/nationalReports.js';
+import { createHttpsTransfer } from '../../src/transfer/httpsTransfer.js';
 import { startWorker } from '../../workers/shell.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { trackerClinic } from '../support/tracker.js';
@@ -277,5 +278,41 @@ describe('with no receiver configured', () => {
     const clinicId = await plain.addClinic();
     const manager = await plain.addStaff('manager', [clinicId]);
     expect((await plain.request('GET', '/api/reports/national/2027-04/deliveries', { headers: { Authorization: manager } })).status).toBe(403);
+  });
+});
+
+describe('the HTTPS adapter', () => {
+  const request = { month: '2027-04', hsaId: ABY, idempotencyKey: `national-2027-04-${ABY}`, csv: 'Period\r\n' };
+
+  async function answering(handler: Parameters<typeof createServer>[1]) {
+    const s = createServer(handler);
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
+    return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/in`, close: () => new Promise<void>((resolve) => (s.closeAllConnections(), s.close(() => resolve()))) };
+  }
+
+  it('counts no answer, a refused connection or one too slow, as not accepted', async () => {
+    const closed = await answering((_req, res) => res.end());
+    await closed.close();
+    expect(await createHttpsTransfer({ url: closed.url, token: TOKEN }).deliver(request)).toEqual({ accepted: false, status: null, error: 'no answer: ECONNREFUSED' });
+    const slow = await answering(() => undefined);
+    try {
+      expect(await createHttpsTransfer({ url: slow.url, token: TOKEN, timeoutMs: 200 }).deliver(request)).toEqual({ accepted: false, status: null, error: 'no answer: TimeoutError' });
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('never follows a redirect, so the token goes nowhere else', async () => {
+    const elsewhere: IncomingHttpHeaders[] = [];
+    const other = await answering((req, res) => (elsewhere.push(req.headers), res.writeHead(202).end()));
+    const redirecting = await answering((_req, res) => res.writeHead(307, { location: other.url }).end());
+    try {
+      const result = await createHttpsTransfer({ url: redirecting.url, token: TOKEN }).deliver(request);
+      expect(result.accepted).toBe(false);
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await redirecting.close();
+      await other.close();
+    }
   });
 });
