@@ -72,7 +72,7 @@ const delivery = async (month: string, hsaId: string) =>
   (await server.db.query<any>('SELECT status, attempts, last_error, accepted_at, response_status FROM national_deliveries WHERE month = $1 AND hsa_id = $2', [month, hsaId])).rows[0];
 
 const audits = async (action: string) =>
-  (await server.db.query<{ details: any }>('SELECT details FROM audit_events WHERE action = $1 ORDER BY id', [action])).rows.map((r) => (typeof r.details === 'string' ? JSON.parse(r.details) : r.details));
+  (await server.db.query<{ detail: any }>('SELECT detail FROM audit_events WHERE action = $1 ORDER BY id', [action])).rows.map((r) => (typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail));
 
 beforeAll(async () => {
   receiver = await startReceiver();
