@@ -1,6 +1,6 @@
 // docs/operations.md "Going live", followed on an empty database with no demo data: the first admin from the command
 // line, then only the API: clinics and staff imported from CSV, a booking number, a patient's booking at an imported
-// clinic, the nurse's queue, the manager's report. If a step in the document stops working, this fails.
+// clinic, the nurse's queue, the manager's report, the national file by HSA-id. If a step in the document stops working, this fails.
 import { describe, expect, it } from 'vitest';
 import { runStaffCommand } from '../../src/cli/staffCommands.js';
 import { useTestServer } from '../support/server.js';
@@ -20,7 +20,7 @@ describe('going live on an empty database', () => {
     expect((await s.request('GET', '/api/clinics')).body).toEqual({ clinics: [] });
 
     // Step 3: the first admin, on the server.
-    const printed = await runStaffCommand(s.db, s.clock, { kind: 'create', role: 'admin', clinics: ['all'], name: 'Regionens administratör', phoneE164: null, days: 30 });
+    const printed = await runStaffCommand(s.db, s.clock, { kind: 'create', role: 'admin', clinics: ['all'], name: 'Regionens administratör', phoneE164: null, days: 90 });
     const admin = /cbs_\S+/.exec(printed)![0];
     const auth = { Authorization: `Bearer ${admin}` };
 
@@ -69,5 +69,14 @@ describe('going live on an empty database', () => {
     const report = await s.request('GET', '/api/reports/measures?from=2027-03-01&to=2027-03-01', { headers: manager });
     expect(report.status).toBe(200);
     expect(report.body.clinics.map((c: any) => c.clinicId).sort()).toEqual(['vc-koping', 'vc-kungsor']);
+
+    // Step 7: when March closes, its national file names the units by HSA-id, as CSV and XLSX.
+    s.clock.set('2027-04-01T03:00:00+02:00');
+    expect(await s.services.national.produce()).toEqual({ month: '2027-03', created: true });
+    const file = await fetch(`${s.baseUrl}/api/reports/national/2027-03`, { headers: auth });
+    const csv = await file.text();
+    expect(csv).toContain('SE2321000016-15CQ');
+    expect(csv).not.toContain('vc-kungsor');
+    expect((await fetch(`${s.baseUrl}/api/reports/national/2027-03.xlsx`, { headers: auth })).status).toBe(200);
   });
 });
